@@ -1,0 +1,71 @@
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store;
+
+/// <summary>
+/// The store every stage writes through. All writes are idempotent upserts keyed by deterministic ids, so an
+/// at-least-once redelivery never duplicates anything. Implementations must be safe for concurrent use by
+/// several threads and several processes.
+/// </summary>
+public interface ISampleStore
+{
+    /// <summary>Creates tables/collections and indexes if missing. Safe to call from every process at start-up.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken);
+
+    Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Upserts a sample unless the stored copy is already at a later pipeline stage
+    /// (<see cref="SampleStates.Ordinal"/>): a stale redelivery never moves a sample back.
+    /// </summary>
+    /// <returns>True when written; false when the stored copy was further along and was kept.</returns>
+    Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken);
+
+    /// <summary>Saves a request's samples and its ledger record together, so a request is never half stored.</summary>
+    Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken);
+
+    Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken);
+
+    Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>Indexes of the job's requests that have a ledger record (succeeded or failed).</summary>
+    Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Keyset paging in id order: pass the previous page's <see cref="Page{T}.NextAfterId"/>.</summary>
+    Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken);
+
+    Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Idempotent by <see cref="FailureDocument.Id"/>.</summary>
+    Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken);
+
+    Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken);
+}
+
+public sealed record SampleQuery
+{
+    public required string JobId { get; init; }
+    /// <summary>Only samples in one of these states; all states when empty.</summary>
+    public IReadOnlyList<SampleState> States { get; init; } = [];
+    public string? Label { get; init; }
+    public string? AfterId { get; init; }
+    public int Limit { get; init; } = 100;
+}
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextAfterId);
+
+/// <summary>Per-state sample counts of a job, plus its request ledger and failures.</summary>
+public sealed record JobCounts
+{
+    public IReadOnlyDictionary<SampleState, long> Samples { get; init; } = new Dictionary<SampleState, long>();
+    public long RequestsSucceeded { get; init; }
+    public long RequestsFailed { get; init; }
+    public long Failures { get; init; }
+
+    public long this[SampleState state] => Samples.TryGetValue(state, out var count) ? count : 0;
+
+    public long TotalSamples => Samples.Values.Sum();
+}
