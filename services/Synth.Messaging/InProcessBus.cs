@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Synth.Messaging;
@@ -12,13 +13,19 @@ public sealed class InProcessBus : IMessagePublisher
 {
     public const string SystemName = "in-process";
 
-    private readonly ConcurrentDictionary<string, Channel<InboundMessage>> _topics = new(StringComparer.Ordinal);
-    private readonly int _capacity;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    public InProcessBus(int capacityPerTopic = 1024)
+    private readonly ConcurrentDictionary<string, Channel<InboundMessage>> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _unfinished = new(StringComparer.Ordinal);
+    private readonly int _capacity;
+    private readonly Action<InboundMessage, Exception, int>? _onHandlerError;
+
+    /// <param name="onHandlerError">Told of each failed attempt (message, error, attempt) before the retry.</param>
+    public InProcessBus(int capacityPerTopic = 1024, Action<InboundMessage, Exception, int>? onHandlerError = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacityPerTopic, 1);
         _capacity = capacityPerTopic;
+        _onHandlerError = onHandlerError;
     }
 
     /// <summary>Declares that a consumer will read this topic; messages to topics nobody reads are not kept.</summary>
@@ -33,14 +40,26 @@ public sealed class InProcessBus : IMessagePublisher
         if (_topics.TryGetValue(message.Topic, out var channel))
         {
             var inbound = new InboundMessage(message.Topic, -1, -1, message.Key, message.Value, headers);
-            await channel.Writer.WriteAsync(inbound, cancellationToken).ConfigureAwait(false);
+            var unfinished = Unfinished(message.Topic);
+            Interlocked.Increment(ref unfinished.Value);
+            try
+            {
+                await channel.Writer.WriteAsync(inbound, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Interlocked.Decrement(ref unfinished.Value);
+                throw;
+            }
         }
     }
 
-    /// <summary>Pending messages on a topic (for progress displays).</summary>
-    public int Backlog(string topic) => _topics.TryGetValue(topic, out var channel) ? channel.Reader.Count : 0;
+    /// <summary>Messages published to a topic whose handling has not finished yet (queued or in flight).</summary>
+    public long UnfinishedCount(string topic) => Interlocked.Read(ref Unfinished(topic).Value);
 
-    /// <summary>Consumes a topic with up to <see cref="ConsumeSettings.MaxInFlight"/> messages in parallel until cancelled.</summary>
+    private StrongBox<long> Unfinished(string topic) => _unfinished.GetOrAdd(topic, _ => new StrongBox<long>());
+
+    /// <summary>Consumes a topic with up to <see cref="ConsumeSettings.MaxInFlight"/> messages in parallel until cancelled, then returns.</summary>
     public async Task ConsumeAsync(ConsumeSettings settings, IMessageHandler handler, CancellationToken cancellationToken)
     {
         var reader = Subscribe(settings.Topic);
@@ -55,6 +74,10 @@ public sealed class InProcessBus : IMessagePublisher
                 running.Add(HandleOneAsync(message));
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancellation is how a consumer is stopped; what is still queued is resumed from the store next run.
+        }
         finally
         {
             await Task.WhenAll(running).ConfigureAwait(false);
@@ -64,8 +87,22 @@ public sealed class InProcessBus : IMessagePublisher
         {
             try
             {
-                using var activity = MessageTracing.StartProcess(message, SystemName, settings.GroupId);
-                await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        using var activity = MessageTracing.StartProcess(message, SystemName, settings.GroupId);
+                        await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Not done means not dropped: the message is tried again, as Kafka would redeliver it.
+                        _onHandlerError?.Invoke(message, ex, attempt);
+                        var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(attempt, 10))));
+                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -73,6 +110,7 @@ public sealed class InProcessBus : IMessagePublisher
             }
             finally
             {
+                Interlocked.Decrement(ref Unfinished(message.Topic).Value);
                 slots.Release();
             }
         }

@@ -1,0 +1,3 @@
+using Synth.Cli;
+
+return await SynthCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Synth.Contracts.Samples;
+using Synth.Jobs;
+using Synth.Pipeline;
+using Synth.ServiceDefaults;
+using Synth.Store;
+
+namespace Synth.Cli;
+
+/// <summary><c>synth run job.yaml</c>: the one-machine pipeline with a progress display.</summary>
+public static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(FileInfo jobFile, string? storePath, CancellationToken cancellationToken)
+    {
+        if (SpecFile.TryLoad(jobFile, out var spec, out var specText) is { } failure)
+        {
+            return failure;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (storePath is not null)
+        {
+            builder.Configuration[$"{StoreOptions.SectionName}:{nameof(StoreOptions.SqlitePath)}"] = storePath;
+        }
+
+        // Logs go to stderr so the progress display on stdout stays readable.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.AddSynthDefaults("synth-cli");
+
+        try
+        {
+            using var host = builder.Build();
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            var services = host.Services;
+            var options = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
+            var store = services.GetRequiredService<ISampleStore>();
+            var generator = ProcessorLoader.CreateGenerator(services, options);
+            ISampleProcessor[] processors =
+            [
+                ProcessorLoader.CreateProcessor(services, options, Stage.Filter),
+                ProcessorLoader.CreateProcessor(services, options, Stage.LabelRefiner),
+                ProcessorLoader.CreateProcessor(services, options, Stage.Evaluator),
+            ];
+            var pipeline = new LocalPipeline(store, generator, processors, options,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>(),
+                services.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName);
+
+            var job = new PipelineJob(JobIds.Derive(spec!), spec!);
+            var clock = Stopwatch.StartNew();
+            var counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
+                .ConfigureAwait(false);
+            ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Cancelled. Rerun the same command to resume: finished work is kept.");
+            return ExitCodes.Cancelled;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var message in ex.Failures)
+            {
+                Console.Error.WriteLine($"error: configuration: {message}");
+            }
+
+            return ExitCodes.Failed;
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"error: the run failed: {ex}");
+            Console.Error.WriteLine("Finished work is stored; rerun the same command to resume.");
+            return ExitCodes.Failed;
+        }
+    }
+}

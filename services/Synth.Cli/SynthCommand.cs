@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace Synth.Cli;
+
+/// <summary>The command tree of the synth CLI.</summary>
+public static class SynthCommand
+{
+    public static RootCommand Create()
+    {
+        var jobArgument = new Argument<FileInfo>("job") { Description = "The job spec (YAML), see docs/job-spec.md." };
+        var storeOption = new Option<string?>("--store")
+        {
+            Description = "SQLite database file of the run (default: Store:SqlitePath, .synth/synth.db). Rerunning with the same store resumes the job.",
+        };
+        var run = new Command("run", "Run a job on this machine: every stage in one process, SQLite store, progress shown.")
+        {
+            jobArgument,
+            storeOption,
+        };
+        run.SetAction((parse, cancellationToken) =>
+            RunCommand.ExecuteAsync(parse.GetRequiredValue(jobArgument), parse.GetValue(storeOption), cancellationToken));
+
+        var validateArgument = new Argument<FileInfo>("job") { Description = "The job spec (YAML) to check." };
+        var validate = new Command("validate", "Check a job spec and report every error with its file, line and field.")
+        {
+            validateArgument,
+        };
+        validate.SetAction(parse => ValidateCommand.Execute(parse.GetRequiredValue(validateArgument)));
+
+        return new RootCommand("Synth.Streaming: generate, curate and evaluate synthetic training data with LLMs.")
+        {
+            run,
+            validate,
+        };
+    }
+}

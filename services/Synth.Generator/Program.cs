@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Hosting;
+using Synth.Contracts.Samples;
+using Synth.ServiceDefaults;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddSynthStage(Stage.Generator);
+await builder.Build().RunAsync();

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using Synth.Contracts.Jobs;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Synth.Jobs;
+
+/// <summary>
+/// Reads a job spec (YAML, or JSON — which YAML reads too, keeping line numbers): strict binding first, then semantic
+/// validation that reports every problem. Relative file paths in the returned spec are resolved to absolute ones
+/// against the spec's folder, and a dataset's format is filled in from its extension.
+/// </summary>
+public static class JobSpecLoader
+{
+    /// <summary>Loads a spec file; a <c>.json</c> file is read as JSON, anything else as YAML.</summary>
+    /// <exception cref="JobSpecException">Unreadable file, malformed text, unknown field or wrong type.</exception>
+    /// <exception cref="JobSpecValidationException">The spec breaks one or more rules; all are listed.</exception>
+    public static JobSpec LoadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JobSpecException([new JobSpecError(path, "", null, null, $"cannot read the spec: {e.Message}")]);
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase)
+            ? ParseJson(text, path, folder)
+            : Parse(text, path, folder);
+    }
+
+    /// <param name="sourceName">Named in every error (usually the file's path).</param>
+    /// <param name="baseDirectory">What relative paths are resolved against; the current directory when null.</param>
+    /// <param name="requireFiles">
+    /// False skips the checks that referenced files exist, for a process that re-reads a stored spec only for its
+    /// settings (a curation stage on another machine has no support set); paths are still resolved.
+    /// </param>
+    /// <inheritdoc cref="LoadFile" path="/exception"/>
+    public static JobSpec Parse(string yaml, string sourceName, string? baseDirectory = null, bool requireFiles = true)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var root = ReadSingleDocument(yaml, sourceName);
+        var bound = SpecBinder.Bind(root, sourceName);
+        var errors = JobSpecValidator.Validate(bound, sourceName, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()), requireFiles);
+        if (errors.Count > 0)
+        {
+            throw new JobSpecValidationException(errors);
+        }
+
+        // Consumers read a strategy's settings without re-implementing its defaults.
+        var generation = bound.Spec.Generation;
+        if (generation.Strategy == GenerationStrategy.Dialogue)
+        {
+            generation.Dialogue ??= new DialogueSpec();
+        }
+        else if (generation.Strategy == GenerationStrategy.OutlineSections)
+        {
+            generation.Outline ??= new OutlineSpec();
+        }
+
+        return bound.Spec;
+    }
+
+    /// <summary>A spec as a JSON object (as an API receives it), with the same field names and rules as YAML.</summary>
+    /// <inheritdoc cref="Parse" path="/param"/>
+    /// <inheritdoc cref="LoadFile" path="/exception"/>
+    public static JobSpec ParseJson(string json, string sourceName, string? baseDirectory = null, bool requireFiles = true)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        // JSON is YAML, so one reader serves both; only insist it is an object, as a JSON client would send.
+        var start = json.AsSpan().IndexOfAnyExcept(" \t\r\n\uFEFF");
+        if (start < 0 || json[start] != '{')
+        {
+            var (line, column) = LineAndColumn(json, Math.Max(start, 0));
+            throw new JobSpecException([new JobSpecError(sourceName, "", line, column, "a JSON spec must be an object: { \"name\": …, \"task\": …, \"generation\": … }")]);
+        }
+
+        return Parse(json, sourceName, baseDirectory, requireFiles);
+    }
+
+    /// <summary>SHA-256 (lowercase hex) of the spec text as written: a rerun with a changed spec is detected.</summary>
+    public static string Hash(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static YamlNode ReadSingleDocument(string text, string sourceName)
+    {
+        var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            stream.Load(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            throw new JobSpecException([new JobSpecError(sourceName, "", e.Start.Line, e.Start.Column, e.Message)]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way (not with a YamlException) on some unterminated flow collections.
+            var at = scanner.CurrentPosition;
+            throw new JobSpecException([new JobSpecError(sourceName, "", at.Line, at.Column,
+                "malformed YAML: an unterminated '[', '{' or quoted value before this point")]);
+        }
+
+        return stream.Documents.Count switch
+        {
+            0 => throw new JobSpecException([new JobSpecError(sourceName, "", 1, 1, "the spec is empty")]),
+            1 => stream.Documents[0].RootNode,
+            _ => throw new JobSpecException([new JobSpecError(sourceName, "", stream.Documents[1].RootNode.Start.Line,
+                stream.Documents[1].RootNode.Start.Column, "a spec is one YAML document; a second one starts here")]),
+        };
+    }
+
+    private static (long Line, long Column) LineAndColumn(string text, int index)
+    {
+        var before = text.AsSpan(0, index);
+        var lineStart = before.LastIndexOf('\n') + 1;
+        return (before.Count('\n') + 1, index - lineStart + 1);
+    }
+}

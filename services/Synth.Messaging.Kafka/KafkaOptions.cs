@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Synth.Messaging.Kafka;
+
+/// <summary>Kafka connection and consume-loop settings (configuration section "Kafka").</summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Kafka";
+
+    /// <summary>Comma-separated "host:port" list.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string BootstrapServers { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Extra librdkafka properties applied to producers and consumers after Synth's own (so they can override them),
+    /// e.g. "session.timeout.ms": "3000" in tests.
+    /// </summary>
+    public Dictionary<string, string> Settings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>First delay before a failed message is handled again; doubles per attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Cap of the retry delay.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a revoked partition's in-flight messages may finish (and have their offsets committed) before they are abandoned.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RevocationGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long in-flight messages may finish on shutdown before their handlers are cancelled.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+}

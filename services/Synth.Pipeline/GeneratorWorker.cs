@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Synth.Contracts.Samples;
+using Synth.Messaging;
+using Synth.Store;
+
+namespace Synth.Pipeline;
+
+/// <summary>Which share of a job's requests this generator instance sends: request i belongs to instance i mod count.</summary>
+public sealed record GeneratorShard(int Index, int Count)
+{
+    public static readonly GeneratorShard Single = new(0, 1);
+
+    public bool Owns(long requestIndex) => requestIndex % Count == Index;
+}
+
+/// <summary>
+/// Drives generation of one job: plans the job's requests (deterministic ids), skips every request that already has
+/// a ledger record (a stored answer is never bought again), stores each new request's samples together with its
+/// ledger record, and publishes the samples, each under a trace of its own. On start it re-publishes the samples
+/// that were stored but may not have been published before a crash.
+/// </summary>
+public sealed partial class GeneratorWorker(
+    ISampleGenerator generator,
+    ISampleStore store,
+    IMessagePublisher publisher,
+    StageActivity activity,
+    TimeProvider time,
+    ILogger<GeneratorWorker> logger,
+    string instanceName)
+{
+    private readonly string _source = $"/synth/generator/{instanceName}";
+
+    /// <summary>Requests the job needs: ceil(target / samples per request).</summary>
+    public static long RequestCount(PipelineJob job) =>
+        (job.Spec.Generation.Target + (long)job.Spec.Generation.SamplesPerRequest - 1) / job.Spec.Generation.SamplesPerRequest;
+
+    public async Task RunAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        await RepublishUnfilteredAsync(job, shard, cancellationToken).ConfigureAwait(false);
+
+        var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        var pending = Enumerable.Range(0, checked((int)RequestCount(job)))
+            .Select(i => (long)i)
+            .Where(i => shard.Owns(i) && !recorded.Contains(i));
+        LogPlanned(logger, job.JobId, RequestCount(job), recorded.Count, shard.Index, shard.Count);
+
+        await Parallel.ForEachAsync(
+            pending,
+            new ParallelOptions { MaxDegreeOfParallelism = maxConcurrentRequests, CancellationToken = cancellationToken },
+            async (index, ct) => await RunRequestAsync(job, index, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        LogFinished(logger, job.JobId, shard.Index);
+    }
+
+    private async Task RunRequestAsync(PipelineJob job, long index, CancellationToken cancellationToken)
+    {
+        activity.Started();
+        try
+        {
+            using var span = PipelineTracing.Source.StartActivity("synth.request generate");
+            var requestId = SampleIds.Request(job.JobId, index);
+            span?.SetTag("synth.job.id", job.JobId);
+            span?.SetTag("synth.request.id", requestId);
+
+            var target = job.Spec.Generation.Target;
+            var perRequest = job.Spec.Generation.SamplesPerRequest;
+            var count = (int)Math.Min(perRequest, target - (index * perRequest));
+            var request = new GenerationRequest(job, index, requestId, count);
+
+            GenerationResult result;
+            try
+            {
+                result = await generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                result = GenerationResult.Failed($"{ex.GetType().Name}: {ex.Message}");
+            }
+
+            var now = time.GetUtcNow();
+            var requestContext = span?.Context ?? default;
+            var samples = result.Succeeded ? BuildSamples(job, request, result, requestContext, now) : [];
+            var record = new RequestRecord
+            {
+                Id = requestId,
+                JobId = job.JobId,
+                Index = index,
+                Status = result.Succeeded ? RequestStatus.Succeeded : RequestStatus.Failed,
+                SampleIds = samples.Select(s => s.Id).ToList(),
+                Attempts = result.Attempts,
+                Model = result.Model,
+                Usage = result.Usage,
+                CostUsd = result.CostUsd,
+                Error = result.Error,
+                RawResponse = result.RawResponse,
+                TraceId = span?.TraceId.ToHexString(),
+                At = now,
+            };
+            await store.SaveRequestAsync(record, samples, cancellationToken).ConfigureAwait(false);
+
+            if (!result.Succeeded)
+            {
+                LogRequestFailed(logger, requestId, result.Error!);
+                activity.Failed();
+                return;
+            }
+
+            foreach (var sample in samples)
+            {
+                await PublishAsync(sample, cancellationToken).ConfigureAwait(false);
+                activity.Processed(SampleState.Generated);
+            }
+        }
+        finally
+        {
+            activity.Finished();
+        }
+    }
+
+    private List<SampleDocument> BuildSamples(PipelineJob job, GenerationRequest request, GenerationResult result, ActivityContext requestContext, DateTimeOffset now)
+    {
+        var drafts = result.Drafts;
+        var samples = new List<SampleDocument>(drafts.Count);
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var draft = drafts[i];
+            var id = SampleIds.For(job.JobId, request.RequestIndex, i);
+            var root = StartRoot(id, job.JobId, requestContext);
+            var sample = new SampleDocument
+            {
+                Id = id,
+                JobId = job.JobId,
+                TaskType = job.Spec.Task.Type,
+                Content = draft.Content,
+                Provenance = new Provenance
+                {
+                    RequestId = request.RequestId,
+                    RequestIndex = request.RequestIndex,
+                    IndexInRequest = i,
+                    Strategy = draft.Strategy,
+                    TemplateId = draft.TemplateId,
+                    PromptHash = draft.PromptHash,
+                    Conditions = draft.Conditions.ToDictionary(),
+                    DemoIds = [.. draft.DemoIds],
+                    Provider = result.Provider,
+                    Model = result.Model,
+                    Parameters = draft.Parameters.ToDictionary(),
+                    // A request's tokens and cost are shared evenly by the samples it produced.
+                    Usage = new TokenUsage
+                    {
+                        PromptTokens = Share(result.Usage.PromptTokens, drafts.Count, i),
+                        CompletionTokens = Share(result.Usage.CompletionTokens, drafts.Count, i),
+                    },
+                    CostUsd = decimal.Round(result.CostUsd / drafts.Count, 10),
+                },
+                TraceId = root.TraceId.ToHexString(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            sample.Decisions.Add(new StageDecision
+            {
+                Stage = Stage.Generator,
+                Outcome = SampleState.Generated,
+                DecidedBy = instanceName,
+                TraceId = root.TraceId.ToHexString(),
+                SpanId = root.SpanId.ToHexString(),
+                At = now,
+            });
+            if (draft.Content.Label is { } label)
+            {
+                sample.LabelHistory.Add(new LabelChange { To = label, Method = "generator", By = result.Model, At = now });
+            }
+
+            samples.Add(sample);
+        }
+
+        return samples;
+    }
+
+    private static long Share(long total, int parts, int index) => (total / parts) + (index < total % parts ? 1 : 0);
+
+    /// <summary>Starts and ends the sample's root span; its context is the parent of everything the sample goes through.</summary>
+    private static ActivityContext StartRoot(string sampleId, string jobId, ActivityContext requestContext)
+    {
+        var previous = Activity.Current;
+        try
+        {
+            var root = PipelineTracing.StartSampleRoot(sampleId, jobId, requestContext);
+            var context = root?.Context ?? new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+            root?.Dispose();
+            return context;
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    private Task PublishAsync(SampleDocument sample, CancellationToken cancellationToken) =>
+        SampleMessages.PublishInSampleTraceAsync(publisher, sample, _source, time.GetUtcNow(), cancellationToken);
+
+    private async Task RepublishUnfilteredAsync(PipelineJob job, GeneratorShard shard, CancellationToken cancellationToken)
+    {
+        string? after = null;
+        var republished = 0;
+        do
+        {
+            var page = await store.QuerySamplesAsync(
+                new SampleQuery { JobId = job.JobId, States = [SampleState.Generated], AfterId = after, Limit = 500 },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var sample in page.Items.Where(s => shard.Owns(s.Provenance.RequestIndex)))
+            {
+                await PublishAsync(sample, cancellationToken).ConfigureAwait(false);
+                republished++;
+            }
+
+            after = page.NextAfterId;
+        }
+        while (after is not null);
+
+        if (republished > 0)
+        {
+            LogRepublished(logger, job.JobId, republished.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Requests} requests planned, {Recorded} already recorded; shard {Shard}/{Shards}")]
+    private static partial void LogPlanned(ILogger logger, string jobId, long requests, int recorded, int shard, int shards);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation finished for shard {Shard}")]
+    private static partial void LogFinished(ILogger logger, string jobId, int shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} failed and was stored as a failure: {Error}")]
+    private static partial void LogRequestFailed(ILogger logger, string requestId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: re-published {Count} stored samples the filter had not taken yet")]
+    private static partial void LogRepublished(ILogger logger, string jobId, string count);
+}

@@ -1,0 +1,25 @@
+using Synth.Contracts.Jobs;
+using Synth.Jobs;
+using Synth.Store;
+
+namespace Synth.Pipeline;
+
+public static class JobDocuments
+{
+    /// <summary>Stores a job's spec and state, keeping its original creation time.</summary>
+    public static async Task SaveAsync(ISampleStore store, PipelineJob job, string specText, JobState state, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await store.UpsertJobAsync(new JobDocument
+        {
+            Id = job.JobId,
+            Name = job.Spec.Name,
+            SpecText = specText,
+            SpecHash = JobSpecLoader.Hash(specText),
+            State = state,
+            CreatedAt = existing?.CreatedAt ?? now,
+            UpdatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

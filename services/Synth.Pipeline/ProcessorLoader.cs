@@ -1,0 +1,88 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.Extensions.DependencyInjection;
+using Synth.Contracts.Samples;
+
+namespace Synth.Pipeline;
+
+/// <summary>Creates the configured processor of a stage; every misconfiguration is an error that names the setting.</summary>
+public static class ProcessorLoader
+{
+    public static ISampleGenerator CreateGenerator(IServiceProvider services, ProcessorOptions options) =>
+        Create<ISampleGenerator>(services, options, Stage.Generator);
+
+    public static ISampleProcessor CreateProcessor(IServiceProvider services, ProcessorOptions options, Stage stage)
+    {
+        if (stage == Stage.Generator)
+        {
+            throw new ArgumentException("The generator is a source; use CreateGenerator.", nameof(stage));
+        }
+
+        var processor = Create<ISampleProcessor>(services, options, stage);
+        if (processor.Stage != stage)
+        {
+            throw new InvalidOperationException(
+                $"{SettingName(stage)}: {processor.GetType().FullName} is a processor for stage {processor.Stage.Name()}, not {stage.Name()}.");
+        }
+
+        return processor;
+    }
+
+    /// <summary>The configuration key that names a stage's processor, e.g. "Processors:Filter".</summary>
+    public static string SettingName(Stage stage) => $"{ProcessorOptions.SectionName}:{stage}";
+
+    private static T Create<T>(IServiceProvider services, ProcessorOptions options, Stage stage)
+        where T : class
+    {
+        var typeName = stage switch
+        {
+            Stage.Generator => options.Generator,
+            Stage.Filter => options.Filter,
+            Stage.LabelRefiner => options.LabelRefiner,
+            Stage.Evaluator => options.Evaluator,
+            _ => null,
+        };
+        if (string.IsNullOrWhiteSpace(typeName))
+        {
+            throw new InvalidOperationException(
+                $"{SettingName(stage)} is not set: name the {stage.Name()} processor type (and {ProcessorOptions.SectionName}:PluginAssembly for a plug-in).");
+        }
+
+        var type = FindType(typeName, options.PluginAssembly)
+            ?? throw new InvalidOperationException(
+                $"{SettingName(stage)}: type '{typeName}' was not found{(options.PluginAssembly is null ? "" : $" in '{options.PluginAssembly}'")}.");
+        if (!typeof(T).IsAssignableFrom(type))
+        {
+            throw new InvalidOperationException($"{SettingName(stage)}: type '{type.FullName}' does not implement {typeof(T).Name}.");
+        }
+
+        return (T)ActivatorUtilities.CreateInstance(services, type);
+    }
+
+    private static Type? FindType(string typeName, string? pluginAssembly)
+    {
+        if (pluginAssembly is not null)
+        {
+            var path = Path.GetFullPath(pluginAssembly);
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"{ProcessorOptions.SectionName}:PluginAssembly: file '{path}' does not exist.");
+            }
+
+            var assembly = LoadOnce(path);
+            return assembly.GetType(typeName, throwOnError: false);
+        }
+
+        return Type.GetType(typeName, throwOnError: false)
+            ?? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName, throwOnError: false)).FirstOrDefault(t => t is not null);
+    }
+
+    private static Assembly LoadOnce(string path)
+    {
+        // The plug-in shares the host's copies of Synth.* and framework assemblies (default context), so its
+        // processors implement the very interfaces the host resolves.
+        var loaded = AppDomain.CurrentDomain.GetAssemblies()
+            .FirstOrDefault(a => !a.IsDynamic && string.Equals(a.Location, path, StringComparison.Ordinal));
+        return loaded ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+    }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Synth.Pipeline;
+
+/// <summary>
+/// Which algorithm each stage runs (configuration section "Processors"). A value is a type name, looked up in
+/// <see cref="PluginAssembly"/> when set (custom stages are plug-ins), else among the loaded assemblies.
+/// </summary>
+public sealed class ProcessorOptions
+{
+    public const string SectionName = "Processors";
+
+    /// <summary>Path of an assembly holding custom processors.</summary>
+    public string? PluginAssembly { get; set; }
+
+    public string? Generator { get; set; }
+
+    public string? Filter { get; set; }
+
+    public string? LabelRefiner { get; set; }
+
+    public string? Evaluator { get; set; }
+
+    [Range(1, 4096)]
+    public int MaxInFlight { get; set; } = 16;
+
+    [Range(1, 1024)]
+    public int MaxConcurrentRequests { get; set; } = 8;
+}

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Synth.Contracts.Samples;
+
+namespace Synth.Pipeline;
+
+/// <summary>Live counters of one stage in this process: in-flight work (for idle detection) and outcomes (for progress).</summary>
+public sealed class StageActivity(Stage stage)
+{
+    private readonly ConcurrentDictionary<SampleState, long> _outcomes = new();
+    private long _inFlight;
+    private long _failed;
+    private long _reemitted;
+
+    public Stage Stage { get; } = stage;
+
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    public long FailedCount => Interlocked.Read(ref _failed);
+
+    public long ReemittedCount => Interlocked.Read(ref _reemitted);
+
+    public long ProcessedCount => _outcomes.Values.Sum();
+
+    public long Outcome(SampleState state) => _outcomes.TryGetValue(state, out var count) ? count : 0;
+
+    internal void Started() => Interlocked.Increment(ref _inFlight);
+
+    internal void Finished() => Interlocked.Decrement(ref _inFlight);
+
+    internal void Processed(SampleState outcome) => _outcomes.AddOrUpdate(outcome, 1, static (_, count) => count + 1);
+
+    internal void Failed() => Interlocked.Increment(ref _failed);
+
+    internal void Reemitted() => Interlocked.Increment(ref _reemitted);
+}

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Synth.Contracts.Samples;
+using Synth.Messaging;
+using Synth.Messaging.Kafka;
+using Synth.Pipeline;
+using Synth.Store;
+using Synth.Store.Mongo;
+using Synth.Store.Sqlite;
+
+namespace Synth.ServiceDefaults;
+
+/// <summary>The wiring of a stage service: a Program.cs calls <see cref="AddSynthStage"/> and runs the host.</summary>
+public static class SynthHosting
+{
+    /// <summary>Telemetry, options and the store: what the CLI and every service share.</summary>
+    public static IHostApplicationBuilder AddSynthDefaults(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISampleStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
+
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var instance = builder.Configuration.GetSection(InstanceOptions.SectionName).Get<InstanceOptions>() ?? new InstanceOptions();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: instance.InstanceName))
+            .WithTracing(tracing =>
+            {
+                // Spans are always made, so every decision records its trace id; they are exported only when asked.
+                tracing.AddSource(MessageTracing.ActivitySourceName, PipelineTracing.ActivitySourceName);
+                if (telemetry.OtlpEndpoint is { } endpoint)
+                {
+                    tracing.AddOtlpExporter(otlp =>
+                    {
+                        otlp.Endpoint = endpoint;
+                        otlp.Protocol = telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                    });
+                }
+            });
+        return builder;
+    }
+
+    /// <summary>Everything a stage service needs; the processor is the one configured under "Processors".</summary>
+    public static IHostApplicationBuilder AddSynthStage(this IHostApplicationBuilder builder, Stage stage)
+    {
+        builder.AddSynthDefaults($"synth-{stage.Name()}");
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddKafkaMessaging();
+        services.AddSingleton<WorkerHealth>();
+        services.AddSingleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher, HealthFilePublisher>();
+        services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(1);
+            o.Period = TimeSpan.FromSeconds(builder.Configuration.GetValue($"{HealthOptions.SectionName}:IntervalSeconds", 5));
+        });
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store")
+            .AddCheck<WorkerHealth>("worker");
+
+        services.AddSingleton(sp => new StageActivity(stage));
+        services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
+
+        if (stage == Stage.Generator)
+        {
+            services.AddOptions<GeneratorOptions>().BindConfiguration(GeneratorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+            services.AddSingleton(sp => ProcessorLoader.CreateGenerator(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value));
+            services.AddSingleton(sp => new GeneratorWorker(
+                sp.GetRequiredService<ISampleGenerator>(),
+                sp.GetRequiredService<ISampleStore>(),
+                sp.GetRequiredService<IMessagePublisher>(),
+                sp.GetRequiredService<StageActivity>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<GeneratorWorker>>(),
+                sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
+            services.AddHostedService<GeneratorHostedService>();
+        }
+        else
+        {
+            services.AddSingleton(sp => ProcessorLoader.CreateProcessor(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value, stage));
+            services.AddSingleton(sp => new StageWorker(
+                sp.GetRequiredService<ISampleProcessor>(),
+                sp.GetRequiredService<ISampleStore>(),
+                sp.GetRequiredService<IMessagePublisher>(),
+                sp.GetRequiredService<JobCatalog>(),
+                sp.GetRequiredService<StageActivity>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<StageWorker>>(),
+                sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
+            services.AddHostedService(sp => new StageHostedService(
+                sp.GetRequiredService<StageWorker>(),
+                stage,
+                sp.GetRequiredService<KafkaConsumer>(),
+                sp.GetRequiredService<IOptions<ProcessorOptions>>(),
+                sp.GetRequiredService<WorkerHealth>(),
+                sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<ILogger<StageHostedService>>()));
+        }
+
+        return builder;
+    }
+
+    public static ISampleStore CreateStore(StoreOptions options) => options.Provider switch
+    {
+        StoreProvider.Sqlite => new SqliteSampleStore(options.SqlitePath),
+        StoreProvider.Mongo => new MongoSampleStore(new MongoStoreOptions { ConnectionString = options.MongoUri!, Database = options.MongoDatabase }),
+        _ => throw new InvalidOperationException($"Store:Provider '{options.Provider}' is not supported."),
+    };
+}

@@ -1,0 +1,74 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store.Mongo;
+
+/// <summary>The filters, sorts and pipelines the store sends; built here so tests can render them without a server.</summary>
+internal static class MongoQueries
+{
+    public static FilterDefinition<SampleDocument> SampleFilter(SampleQuery query)
+    {
+        var filter = Builders<SampleDocument>.Filter;
+        var result = filter.Eq(x => x.JobId, query.JobId);
+        if (query.States.Count > 0)
+        {
+            result &= filter.In(x => x.State, query.States.Distinct());
+        }
+        if (query.Label is not null)
+        {
+            result &= filter.Eq(x => x.Content.Label, query.Label);
+        }
+        if (query.AfterId is not null)
+        {
+            result &= filter.Gt(x => x.Id, query.AfterId);
+        }
+        return result;
+    }
+
+    public static SortDefinition<SampleDocument> SampleSort { get; } = Builders<SampleDocument>.Sort.Ascending(x => x.Id);
+
+    /// <summary>
+    /// Matches the stored sample only while it is at the same or an earlier stage. Used with upsert: no match on an
+    /// existing id makes the server try an insert, which fails with a duplicate key — the stored copy is newer.
+    /// </summary>
+    public static FilterDefinition<BsonDocument> MonotonicUpsertFilter(string sampleId, int stageOrdinal)
+    {
+        var filter = Builders<BsonDocument>.Filter;
+        return filter.Eq("_id", sampleId) & filter.Lte(MongoDocuments.StageOrdinal, stageOrdinal);
+    }
+
+    public static ProjectionDefinition<BsonDocument> StageOrdinalProjection { get; } =
+        Builders<BsonDocument>.Projection.Include(MongoDocuments.StageOrdinal);
+
+    public static FilterDefinition<RequestRecord> RequestsOfJob(string jobId) =>
+        Builders<RequestRecord>.Filter.Eq(x => x.JobId, jobId);
+
+    /// <summary>A plain inclusion (no aggregation expression), so any supported server version runs it.</summary>
+    public static ProjectionDefinition<RequestRecord> RequestIndexProjection { get; } =
+        Builders<RequestRecord>.Projection.Include(x => x.Index).Exclude(x => x.Id);
+
+    public static FilterDefinition<FailureDocument> FailureFilter(string jobId, string? afterId)
+    {
+        var filter = Builders<FailureDocument>.Filter;
+        var result = filter.Eq(x => x.JobId, jobId);
+        return afterId is null ? result : result & filter.Gt(x => x.Id, afterId);
+    }
+
+    public static SortDefinition<FailureDocument> FailureSort { get; } = Builders<FailureDocument>.Sort.Ascending(x => x.Id);
+
+    /// <summary>{ _id: state, count } per state of the job's samples; served by the jobId+state+_id index.</summary>
+    public static PipelineDefinition<SampleDocument, BsonDocument> SampleCounts(string jobId) =>
+        new EmptyPipelineDefinition<SampleDocument>()
+            .Match(Builders<SampleDocument>.Filter.Eq(x => x.JobId, jobId))
+            .Group<SampleDocument, SampleDocument, BsonDocument>(CountBy("$state"));
+
+    /// <summary>{ _id: status, count } per status of the job's request ledger.</summary>
+    public static PipelineDefinition<RequestRecord, BsonDocument> RequestCounts(string jobId) =>
+        new EmptyPipelineDefinition<RequestRecord>()
+            .Match(RequestsOfJob(jobId))
+            .Group<RequestRecord, RequestRecord, BsonDocument>(CountBy("$status"));
+
+    private static BsonDocument CountBy(string field) =>
+        new() { { "_id", field }, { "count", new BsonDocument("$sum", 1) } };
+}

@@ -1,0 +1,269 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store.Mongo;
+
+/// <summary>
+/// <see cref="ISampleStore"/> on MongoDB. Every write is an idempotent upsert by a deterministic <c>_id</c>; samples
+/// are upserted monotonically (a stored copy at a later stage is kept). Safe for concurrent use by many threads,
+/// processes and hosts.
+/// </summary>
+public sealed class MongoSampleStore : ISampleStore, IDisposable
+{
+    private const int TransactionsUnknown = 0;
+    private const int TransactionsSupported = 1;
+    private const int TransactionsUnsupported = 2;
+
+    private const int MaxDuplicateKeyRetries = 3;
+
+    private static readonly ReplaceOptions Upsert = new() { IsUpsert = true };
+
+    private readonly IMongoClient? _ownedClient;
+    private readonly IMongoDatabase _database;
+    private readonly IMongoCollection<JobDocument> _jobs;
+    private readonly IMongoCollection<SampleDocument> _samples;
+    private readonly IMongoCollection<BsonDocument> _storedSamples;
+    private readonly IMongoCollection<RequestRecord> _requests;
+    private readonly IMongoCollection<FailureDocument> _failures;
+    private int _transactions = TransactionsUnknown;
+
+    /// <summary>Connects with its own client, disposed with the store.</summary>
+    public MongoSampleStore(MongoStoreOptions options)
+        : this(Connect(options), ownsClient: true)
+    {
+    }
+
+    /// <summary>Uses a database of a client the caller owns (one client per process is the driver's advice).</summary>
+    public MongoSampleStore(IMongoDatabase database)
+        : this(database, ownsClient: false)
+    {
+    }
+
+    private MongoSampleStore(IMongoDatabase database, bool ownsClient)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        MongoClassMaps.Register();
+        _ownedClient = ownsClient ? database.Client : null;
+        _database = database;
+        _jobs = _database.GetCollection<JobDocument>(MongoCollections.Jobs);
+        _samples = _database.GetCollection<SampleDocument>(MongoCollections.Samples);
+        _storedSamples = _database.GetCollection<BsonDocument>(MongoCollections.Samples);
+        _requests = _database.GetCollection<RequestRecord>(MongoCollections.Requests);
+        _failures = _database.GetCollection<FailureDocument>(MongoCollections.Failures);
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        // Creating an index that exists with the same keys and options is a no-op, so every process may do this.
+        await _samples.Indexes.CreateManyAsync(MongoIndexes.ForSamples(), cancellationToken);
+        await _requests.Indexes.CreateManyAsync(MongoIndexes.ForRequests(), cancellationToken);
+        await _failures.Indexes.CreateManyAsync(MongoIndexes.ForFailures(), cancellationToken);
+        await SupportsTransactionsAsync(cancellationToken);
+    }
+
+    public Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return _jobs.ReplaceOneAsync(x => x.Id == job.Id, job, Upsert, cancellationToken);
+    }
+
+    public async Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        await _jobs.Find(x => x.Id == jobId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var ordinal = sample.State.Ordinal();
+        var document = MongoDocuments.ToStoredSample(sample);
+        while (true)
+        {
+            try
+            {
+                await _storedSamples.ReplaceOneAsync(MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), document, Upsert, cancellationToken);
+                return true;
+            }
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+                // Either the stored copy is further along (keep it), or a concurrent first insert of the same id won
+                // the race while the filter was evaluated: then the filter matches now, so try again.
+                if (await StoredOrdinalAsync(null, sample.Id, cancellationToken) > ordinal)
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// With transactions (replica set, sharded, load-balanced): samples and ledger record commit together.
+    /// Without (a standalone server): samples first, then the record, each an idempotent upsert. A crash between
+    /// them leaves samples without a record, so the request counts as not done and is sent again; its samples get
+    /// the same deterministic ids and are upserted over themselves (never moved back), and then the record is
+    /// written. The reverse order could leave a record naming samples that were never stored, which no rerun repairs.
+    /// </summary>
+    public async Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(samples);
+        if (!await SupportsTransactionsAsync(cancellationToken))
+        {
+            foreach (var sample in samples)
+            {
+                await SaveSampleAsync(sample, cancellationToken);
+            }
+            await _requests.ReplaceOneAsync(x => x.Id == request.Id, request, Upsert, cancellationToken);
+            return;
+        }
+
+        using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // WithTransactionAsync retries the callback on transient errors (a write conflict with a concurrent
+                // writer of the same sample), so the callback must be repeatable: it is, every write is an upsert.
+                await session.WithTransactionAsync(
+                    async (handle, token) =>
+                    {
+                        foreach (var sample in samples)
+                        {
+                            await SaveSampleInTransactionAsync(handle, sample, token);
+                        }
+                        await _requests.ReplaceOneAsync(handle, x => x.Id == request.Id, request, Upsert, token);
+                        return true;
+                    },
+                    cancellationToken: cancellationToken);
+                return;
+            }
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey && attempt < MaxDuplicateKeyRetries)
+            {
+                // A sample first inserted by a concurrent writer after this transaction's snapshot: the transaction
+                // was aborted as a whole; a new one sees that copy and applies the monotonic rule to it.
+            }
+        }
+    }
+
+    public async Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) =>
+        await _samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
+        await _requests.Find(x => x.Id == requestId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var records = await _requests.Find(MongoQueries.RequestsOfJob(jobId))
+            .Project(MongoQueries.RequestIndexProjection)
+            .ToListAsync(cancellationToken);
+        return records.Select(x => x["index"].ToInt64()).ToHashSet();
+    }
+
+    public async Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var items = await _samples.Find(MongoQueries.SampleFilter(query))
+            .Sort(MongoQueries.SampleSort)
+            .Limit(query.Limit + 1)
+            .ToListAsync(cancellationToken);
+        return ToPage(items, query.Limit, x => x.Id);
+    }
+
+    public async Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        var samples = await (await _samples.AggregateAsync(MongoQueries.SampleCounts(jobId), cancellationToken: cancellationToken))
+            .ToListAsync(cancellationToken);
+        var requests = await (await _requests.AggregateAsync(MongoQueries.RequestCounts(jobId), cancellationToken: cancellationToken))
+            .ToListAsync(cancellationToken);
+        var failures = await _failures.CountDocumentsAsync(MongoQueries.FailureFilter(jobId, afterId: null), cancellationToken: cancellationToken);
+        var requestCounts = requests.ToDictionary(x => Enum.Parse<RequestStatus>(x["_id"].AsString), x => x["count"].ToInt64());
+        return new JobCounts
+        {
+            Samples = samples.ToDictionary(x => Enum.Parse<SampleState>(x["_id"].AsString), x => x["count"].ToInt64()),
+            RequestsSucceeded = requestCounts.GetValueOrDefault(RequestStatus.Succeeded),
+            RequestsFailed = requestCounts.GetValueOrDefault(RequestStatus.Failed),
+            Failures = failures,
+        };
+    }
+
+    public Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return _failures.ReplaceOneAsync(x => x.Id == failure.Id, failure, Upsert, cancellationToken);
+    }
+
+    public async Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var items = await _failures.Find(MongoQueries.FailureFilter(jobId, afterId))
+            .Sort(MongoQueries.FailureSort)
+            .Limit(limit + 1)
+            .ToListAsync(cancellationToken);
+        return ToPage(items, limit, x => x.Id);
+    }
+
+    /// <summary>
+    /// Whether this deployment runs multi-document transactions, i.e. whether <see cref="SaveRequestAsync"/> is
+    /// atomic here (otherwise it is the ordered, re-doable write). Asked once, then remembered.
+    /// </summary>
+    public async Task<bool> SupportsTransactionsAsync(CancellationToken cancellationToken)
+    {
+        var known = Volatile.Read(ref _transactions);
+        if (known != TransactionsUnknown)
+        {
+            return known == TransactionsSupported;
+        }
+        var hello = await _database.Client.GetDatabase("admin")
+            .RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
+        var supported = MongoTopology.SupportsTransactions(hello);
+        Volatile.Write(ref _transactions, supported ? TransactionsSupported : TransactionsUnsupported);
+        return supported;
+    }
+
+    public void Dispose() => _ownedClient?.Dispose();
+
+    /// <summary>
+    /// Inside a transaction a duplicate-key error would abort the whole transaction, so the stored stage is read
+    /// first (in the transaction's snapshot) and a newer copy is left alone; a concurrent change to it makes the
+    /// server report a write conflict, and the transaction is retried.
+    /// </summary>
+    private async Task SaveSampleInTransactionAsync(IClientSessionHandle session, SampleDocument sample, CancellationToken cancellationToken)
+    {
+        var ordinal = sample.State.Ordinal();
+        if (await StoredOrdinalAsync(session, sample.Id, cancellationToken) > ordinal)
+        {
+            return;
+        }
+        await _storedSamples.ReplaceOneAsync(
+            session, MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), MongoDocuments.ToStoredSample(sample), Upsert, cancellationToken);
+    }
+
+    private async Task<int?> StoredOrdinalAsync(IClientSessionHandle? session, string sampleId, CancellationToken cancellationToken)
+    {
+        var filter = Builders<BsonDocument>.Filter.Eq("_id", sampleId);
+        var find = session is null ? _storedSamples.Find(filter) : _storedSamples.Find(session, filter);
+        var stored = await find.Project(MongoQueries.StageOrdinalProjection).FirstOrDefaultAsync(cancellationToken);
+        return stored?[MongoDocuments.StageOrdinal].ToInt32();
+    }
+
+    private static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> id)
+    {
+        if (items.Count <= limit)
+        {
+            return new Page<T>(items, null);
+        }
+        items.RemoveAt(limit);
+        return new Page<T>(items, id(items[^1]));
+    }
+
+    private static IMongoDatabase Connect(MongoStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Database);
+        return new MongoClient(options.ConnectionString).GetDatabase(options.Database);
+    }
+}

@@ -1,0 +1,336 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Messaging;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store.Sqlite;
+
+/// <summary>
+/// <see cref="ISampleStore"/> on one SQLite file in WAL mode. Every operation opens its own (pooled) connection,
+/// so one instance is safe for many threads, and several processes can share the file: readers never block,
+/// writers queue on the file's write lock for up to <see cref="SqliteStoreOptions.BusyTimeout"/>.
+/// </summary>
+public sealed class SqliteSampleStore : ISampleStore
+{
+    private readonly string _connectionString;
+    private readonly int _busyTimeoutMs;
+
+    public SqliteSampleStore(string databasePath)
+        : this(new SqliteStoreOptions { DatabasePath = databasePath })
+    {
+    }
+
+    public SqliteSampleStore(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BusyTimeout, TimeSpan.Zero);
+
+        var path = Path.GetFullPath(options.DatabasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DatabasePath = path;
+        _busyTimeoutMs = (int)Math.Min(int.MaxValue, options.BusyTimeout.TotalMilliseconds);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Microsoft.Data.Sqlite also retries BUSY/LOCKED statements itself for this long (whole seconds).
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    /// <summary>The absolute path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // WAL is a property of the file: set once, every later connection (from any process) uses it.
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+        await using var transaction = BeginWrite(connection);
+        await using (var command = Command(connection, transaction, SqliteSchema.Create))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, SqliteSchema.UpsertJob);
+        command.Parameters.AddWithValue("$id", job.Id);
+        command.Parameters.AddWithValue("$state", Name(job.State));
+        command.Parameters.AddWithValue("$updated_at", Timestamp(job.UpdatedAt));
+        command.Parameters.AddWithValue("$document", SampleJson.ToJson(job));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        GetDocumentAsync<JobDocument>("SELECT document FROM jobs WHERE id = $id;", jobId, cancellationToken);
+
+    public async Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = SampleUpsertCommand(connection, null);
+        return await SaveSampleAsync(command, sample, cancellationToken);
+    }
+
+    public async Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(samples);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = BeginWrite(connection);
+        await using (var sampleCommand = SampleUpsertCommand(connection, transaction))
+        {
+            foreach (var sample in samples)
+            {
+                await SaveSampleAsync(sampleCommand, sample, cancellationToken);
+            }
+        }
+        await using (var command = Command(connection, transaction, SqliteSchema.UpsertRequest))
+        {
+            command.Parameters.AddWithValue("$id", request.Id);
+            command.Parameters.AddWithValue("$job_id", request.JobId);
+            command.Parameters.AddWithValue("$request_index", request.Index);
+            command.Parameters.AddWithValue("$status", Name(request.Status));
+            command.Parameters.AddWithValue("$at", Timestamp(request.At));
+            command.Parameters.AddWithValue("$document", SampleJson.ToJson(request));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) =>
+        GetDocumentAsync<SampleDocument>("SELECT document FROM samples WHERE id = $id;", sampleId, cancellationToken);
+
+    public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
+        GetDocumentAsync<RequestRecord>("SELECT document FROM requests WHERE id = $id;", requestId, cancellationToken);
+
+    public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT request_index FROM requests WHERE job_id = $job_id;");
+        command.Parameters.AddWithValue("$job_id", jobId);
+        var indexes = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            indexes.Add(reader.GetInt64(0));
+        }
+        return indexes;
+    }
+
+    public async Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
+        command.Parameters.AddWithValue("$job_id", query.JobId);
+        var states = query.States.Distinct().ToList();
+        if (states.Count > 0)
+        {
+            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
+            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
+            for (var i = 0; i < states.Count; i++)
+            {
+                command.Parameters.AddWithValue(names[i], Name(states[i]));
+            }
+        }
+        if (query.Label is not null)
+        {
+            sql.Append(" AND label = $label");
+            command.Parameters.AddWithValue("$label", query.Label);
+        }
+        if (query.AfterId is not null)
+        {
+            sql.Append(" AND id > $after_id");
+            command.Parameters.AddWithValue("$after_id", query.AfterId);
+        }
+        sql.Append(" ORDER BY id LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit + 1L);
+        command.CommandText = sql.ToString();
+        return await ReadPageAsync<SampleDocument>(command, query.Limit, cancellationToken);
+    }
+
+    public async Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        await using var connection = await OpenAsync(cancellationToken);
+        // A read transaction makes the three counts one consistent snapshot.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var command = Command(connection, transaction, SqliteSchema.Counts);
+        command.Parameters.AddWithValue("$job_id", jobId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+
+        var samples = new Dictionary<SampleState, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            samples[Parse<SampleState>(reader.GetString(0))] = reader.GetInt64(1);
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var requests = new Dictionary<RequestStatus, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            requests[Parse<RequestStatus>(reader.GetString(0))] = reader.GetInt64(1);
+        }
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var failures = reader.GetInt64(0);
+
+        return new JobCounts
+        {
+            Samples = samples,
+            RequestsSucceeded = requests.GetValueOrDefault(RequestStatus.Succeeded),
+            RequestsFailed = requests.GetValueOrDefault(RequestStatus.Failed),
+            Failures = failures,
+        };
+    }
+
+    public async Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, SqliteSchema.UpsertFailure);
+        command.Parameters.AddWithValue("$id", failure.Id);
+        command.Parameters.AddWithValue("$job_id", (object?)failure.JobId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$stage", Name(failure.Stage));
+        command.Parameters.AddWithValue("$at", Timestamp(failure.At));
+        command.Parameters.AddWithValue("$document", SampleJson.ToJson(failure));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, afterId is null
+            ? "SELECT id, document FROM failures WHERE job_id = $job_id ORDER BY id LIMIT $limit;"
+            : "SELECT id, document FROM failures WHERE job_id = $job_id AND id > $after_id ORDER BY id LIMIT $limit;");
+        command.Parameters.AddWithValue("$job_id", jobId);
+        if (afterId is not null)
+        {
+            command.Parameters.AddWithValue("$after_id", afterId);
+        }
+        command.Parameters.AddWithValue("$limit", limit + 1L);
+        return await ReadPageAsync<FailureDocument>(command, limit, cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // Per connection: wait for other writers instead of failing with SQLITE_BUSY. synchronous=NORMAL is
+            // safe in WAL (a crashed process loses nothing; only an OS crash can undo the last commits).
+            await ExecuteAsync(
+                connection,
+                string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;"),
+                cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// BEGIN IMMEDIATE takes the write lock up front (waiting per busy_timeout); a deferred transaction that
+    /// reads first and then writes could not upgrade under WAL and would fail with SQLITE_BUSY at once.
+    /// </summary>
+    private static SqliteTransaction BeginWrite(SqliteConnection connection) => connection.BeginTransaction(deferred: false);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand SampleUpsertCommand(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        var command = Command(connection, transaction, SqliteSchema.UpsertSample);
+        foreach (var name in (string[])["$id", "$job_id", "$state", "$stage_ordinal", "$label", "$updated_at", "$document"])
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+        return command;
+    }
+
+    private static async Task<bool> SaveSampleAsync(SqliteCommand command, SampleDocument sample, CancellationToken cancellationToken)
+    {
+        var parameters = command.Parameters;
+        parameters["$id"].Value = sample.Id;
+        parameters["$job_id"].Value = sample.JobId;
+        parameters["$state"].Value = Name(sample.State);
+        parameters["$stage_ordinal"].Value = sample.State.Ordinal();
+        parameters["$label"].Value = (object?)sample.Content.Label ?? DBNull.Value;
+        parameters["$updated_at"].Value = Timestamp(sample.UpdatedAt);
+        parameters["$document"].Value = SampleJson.ToJson(sample);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private async Task<T?> GetDocumentAsync<T>(string sql, string id, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql);
+        command.Parameters.AddWithValue("$id", id);
+        var json = await command.ExecuteScalarAsync(cancellationToken) as string;
+        return json is null ? null : SampleJson.FromJson<T>(json);
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> + 1 rows of (id, document): the extra row only says a next page exists.</summary>
+    private static async Task<Page<T>> ReadPageAsync<T>(SqliteCommand command, int limit, CancellationToken cancellationToken)
+    {
+        var items = new List<T>(Math.Min(limit, 1024));
+        string? lastId = null;
+        var more = false;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (items.Count == limit)
+            {
+                more = true;
+                break;
+            }
+            lastId = reader.GetString(0);
+            items.Add(SampleJson.FromJson<T>(reader.GetString(1)));
+        }
+        return new Page<T>(items, more ? lastId : null);
+    }
+
+    /// <summary>Enum values in columns use the same kebab-case names as the JSON documents.</summary>
+    private static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    private static TEnum Parse<TEnum>(string name) where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().Single(value => Name(value) == name);
+
+    /// <summary>UTC, fixed width, 100 ns: sorts as text in time order.</summary>
+    private static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}

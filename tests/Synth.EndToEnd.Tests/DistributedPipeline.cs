@@ -1,0 +1,174 @@
+using System.Globalization;
+using Synth.Contracts.Samples;
+using Synth.Store;
+using Synth.Store.Sqlite;
+using Synth.Testing;
+
+namespace Synth.EndToEnd.Tests;
+
+/// <summary>
+/// The four stage services as four OS processes, over a private broker host, into one SQLite file, exporting spans
+/// to an OTLP receiver. Each stage can be killed (SIGKILL) and started again.
+/// </summary>
+internal sealed class DistributedPipeline : IAsyncDisposable
+{
+    private static readonly (Stage Stage, string Project, string Assembly)[] Services =
+    [
+        (Stage.Generator, "services/Synth.Generator", "Synth.Generator.dll"),
+        (Stage.Filter, "services/Synth.Filter", "Synth.Filter.dll"),
+        (Stage.LabelRefiner, "services/Synth.LabelRefiner", "Synth.LabelRefiner.dll"),
+        (Stage.Evaluator, "services/Synth.Evaluator", "Synth.Evaluator.dll"),
+    ];
+
+    private readonly Dictionary<Stage, ChildProcess> _running = [];
+    private readonly List<ChildProcess> _exited = [];
+    private readonly Dictionary<string, string?> _environment;
+    private int _generation;
+
+    private DistributedPipeline(string directory, KafkaBrokerProcess broker, OtlpTraceReceiver traces, Dictionary<string, string?> environment, SqliteSampleStore store)
+    {
+        Directory = directory;
+        Broker = broker;
+        Traces = traces;
+        _environment = environment;
+        Store = store;
+    }
+
+    public string Directory { get; }
+
+    public KafkaBrokerProcess Broker { get; }
+
+    public OtlpTraceReceiver Traces { get; }
+
+    public ISampleStore Store { get; }
+
+    public static async Task<DistributedPipeline> StartAsync(string jobId, int target, int samplesPerRequest, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory($"synth-e2e-{jobId}-").FullName;
+        var specPath = TestJob.WriteSpec(directory, jobId, target, samplesPerRequest);
+        var broker = await KafkaBrokerProcess.StartAsync();
+        var traces = new OtlpTraceReceiver();
+        var storePath = Path.Combine(directory, "synth.db");
+        var environment = TestJob.ProcessorEnvironment();
+        environment["Kafka__BootstrapServers"] = broker.Bootstrap;
+        foreach (var (key, value) in KafkaBrokerProcess.FastTestSettings)
+        {
+            environment[$"Kafka__Settings__{key}"] = value;
+        }
+
+        environment["Store__Provider"] = "Sqlite";
+        environment["Store__SqlitePath"] = storePath;
+        environment["Generator__JobFile"] = specPath;
+        environment["Telemetry__OtlpEndpoint"] = traces.TracesEndpoint.ToString();
+        environment["Telemetry__OtlpProtocol"] = "http/protobuf";
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        var store = new SqliteSampleStore(storePath);
+        await store.InitializeAsync(CancellationToken.None);
+        var pipeline = new DistributedPipeline(directory, broker, traces, environment, store);
+        foreach (var service in Services)
+        {
+            pipeline.Start(service.Stage);
+        }
+
+        return pipeline;
+    }
+
+    public void Start(Stage stage)
+    {
+        var (_, project, assembly) = Services.Single(s => s.Stage == stage);
+        var environment = new Dictionary<string, string?>(_environment)
+        {
+            ["Synth__InstanceName"] = string.Create(CultureInfo.InvariantCulture, $"{stage.Name()}-{++_generation}"),
+            ["Health__FilePath"] = Path.Combine(Directory, $"{stage.Name()}.health.json"),
+        };
+        _running[stage] = ChildProcess.StartDotnet(stage.Name(), RepoPaths.Output(project, assembly), [], environment, Directory);
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to finish, commit or flush anything.</summary>
+    public void Kill(Stage stage)
+    {
+        var process = _running[stage];
+        process.Kill();
+        _running.Remove(stage);
+        _exited.Add(process);
+    }
+
+    /// <summary>Waits until every sample the job will produce has reached a final state, failing fast if a service died.</summary>
+    public async Task<JobCounts> WaitForFinalAsync(string jobId, int expectedFinal, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var counts = await Store.CountAsync(jobId, CancellationToken.None);
+            if (counts[SampleState.Evaluated] + counts[SampleState.Rejected] >= expectedFinal)
+            {
+                return counts;
+            }
+
+            if (_running.Values.FirstOrDefault(p => p.HasExited) is { } dead)
+            {
+                throw new InvalidOperationException($"{dead.Name} exited with {dead.ExitCode}.\n{dead.Tail()}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Only {Describe(counts)} after {timeout}.\n{Logs()}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task WaitForAsync(Func<JobCounts, bool> condition, string jobId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(await Store.CountAsync(jobId, CancellationToken.None)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Condition not reached after {timeout}.\n{Logs()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Stops every service gracefully (SIGTERM), so their last spans are exported.</summary>
+    public void StopAll()
+    {
+        foreach (var process in _running.Values)
+        {
+            Assert.True(process.Terminate(TimeSpan.FromSeconds(40)), $"{process.Name} did not stop on SIGTERM.\n{process.Tail()}");
+        }
+    }
+
+    public string Logs() => string.Join("\n", _running.Values.Concat(_exited).Select(p => p.Tail(40)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _running.Values.Concat(_exited))
+        {
+            process.Dispose();
+        }
+
+        await Traces.DisposeAsync();
+        await Broker.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static string Describe(JobCounts counts) =>
+        string.Join(", ", counts.Samples.Select(kv => $"{kv.Key}={kv.Value}")) + $", failures={counts.Failures}";
+}

@@ -1,0 +1,79 @@
+using Synth.Contracts.Samples;
+using Synth.Testing;
+using Xunit.Abstractions;
+
+namespace Synth.EndToEnd.Tests;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class DistributedPipelineTests(ITestOutputHelper output)
+{
+    private const int Target = 1000;
+    private const int SamplesPerRequest = 5;
+
+    [Fact]
+    public async Task Thousand_samples_pass_four_processes_exactly_once_each_in_one_trace()
+    {
+        const string jobId = "e2e-distributed";
+        await using var pipeline = await DistributedPipeline.StartAsync(jobId, Target, SamplesPerRequest);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await pipeline.WaitForFinalAsync(jobId, Target, TimeSpan.FromMinutes(4));
+        output.WriteLine($"1,000 samples through 4 processes in {clock.Elapsed.TotalSeconds:F1} s");
+        pipeline.StopAll();
+
+        var samples = await PipelineAssertions.EveryPlannedSampleFinishedExactlyOnceAsync(pipeline.Store, jobId, Target, SamplesPerRequest);
+
+        // Four separate processes decided on each evaluated sample.
+        var evaluated = samples.Where(s => s.State == SampleState.Evaluated).ToList();
+        Assert.All(evaluated, s => Assert.Equal(4, s.Decisions.Select(d => d.DecidedBy).Distinct().Count()));
+
+        // The exported spans: each sample's trace holds spans of all four services, linked producer → consumer.
+        var spansByTrace = pipeline.Traces.Spans.GroupBy(s => s.TraceId).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.All(evaluated, sample =>
+        {
+            Assert.True(spansByTrace.TryGetValue(sample.TraceId!, out var spans), $"No spans exported for the trace of {sample.Id}.");
+            var services = spans!.Select(s => s.ServiceName).ToHashSet();
+            Assert.Superset(new HashSet<string> { "synth-generator", "synth-filter", "synth-label-refiner", "synth-evaluator" }, services);
+            var producers = spans!.Where(s => s.Kind == ReceivedSpan.KindProducer).ToList();
+            var consumers = spans!.Where(s => s.Kind == ReceivedSpan.KindConsumer).ToList();
+            Assert.Equal(3, consumers.Count);
+            Assert.All(consumers, c => Assert.Contains(producers, p => p.SpanId == c.ParentSpanId));
+            Assert.All(consumers, c => Assert.Equal(sample.Id, c.Attributes["messaging.message.id"]));
+        });
+        Assert.Equal(evaluated.Count, evaluated.Select(s => s.TraceId).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(Stage.Filter)]
+    [InlineData(Stage.Generator)]
+    [InlineData(Stage.LabelRefiner)]
+    [InlineData(Stage.Evaluator)]
+    public async Task A_stage_killed_mid_stream_and_restarted_loses_and_duplicates_nothing(Stage victim)
+    {
+        var jobId = $"e2e-kill-{victim.Name()}";
+        await using var pipeline = await DistributedPipeline.StartAsync(jobId, Target, SamplesPerRequest, new Dictionary<string, string?>
+        {
+            // Slow enough that the kill lands mid-stream.
+            ["SYNTH_TEST_GENERATOR_DELAY_MS"] = "20",
+            ["SYNTH_TEST_FILTER_DELAY_MS"] = "5",
+        });
+
+        await pipeline.WaitForAsync(c => c[SampleState.Evaluated] >= 150, jobId, TimeSpan.FromMinutes(2));
+        pipeline.Kill(victim);
+        var atKill = await pipeline.Store.CountAsync(jobId, CancellationToken.None);
+        output.WriteLine($"killed {victim.Name()} at {DistributedPipeline.Describe(atKill)}");
+        Assert.True(atKill[SampleState.Evaluated] + atKill[SampleState.Rejected] < Target, "The kill came too late to be mid-stream.");
+
+        await Task.Delay(500);
+        pipeline.Start(victim);
+        await pipeline.WaitForFinalAsync(jobId, Target, TimeSpan.FromMinutes(4));
+        pipeline.StopAll();
+
+        await PipelineAssertions.EveryPlannedSampleFinishedExactlyOnceAsync(pipeline.Store, jobId, Target, SamplesPerRequest);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "end-to-end";
+}
