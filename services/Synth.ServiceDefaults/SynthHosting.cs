@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,11 +60,11 @@ public static class SynthHosting
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKafkaMessaging();
         services.AddSingleton<WorkerHealth>();
-        services.AddSingleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher, HealthFilePublisher>();
-        services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(o =>
+        services.AddSingleton<IHealthCheckPublisher, HealthFilePublisher>();
+        services.AddOptions<HealthCheckPublisherOptions>().Configure<IOptions<HealthOptions>>((publisher, health) =>
         {
-            o.Delay = TimeSpan.FromSeconds(1);
-            o.Period = TimeSpan.FromSeconds(builder.Configuration.GetValue($"{HealthOptions.SectionName}:IntervalSeconds", 5));
+            publisher.Delay = TimeSpan.FromSeconds(1);
+            publisher.Period = TimeSpan.FromSeconds(health.Value.IntervalSeconds);
         });
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store")
@@ -76,40 +77,21 @@ public static class SynthHosting
         {
             services.AddOptions<GeneratorOptions>().BindConfiguration(GeneratorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
             services.AddSingleton(sp => ProcessorLoader.CreateGenerator(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value));
-            services.AddSingleton(sp => new GeneratorWorker(
-                sp.GetRequiredService<ISampleGenerator>(),
-                sp.GetRequiredService<ISampleStore>(),
-                sp.GetRequiredService<IMessagePublisher>(),
-                sp.GetRequiredService<StageActivity>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<GeneratorWorker>>(),
-                sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GeneratorWorker>(sp, InstanceName(sp)));
             services.AddHostedService<GeneratorHostedService>();
         }
         else
         {
             services.AddSingleton(sp => ProcessorLoader.CreateProcessor(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value, stage));
-            services.AddSingleton(sp => new StageWorker(
-                sp.GetRequiredService<ISampleProcessor>(),
-                sp.GetRequiredService<ISampleStore>(),
-                sp.GetRequiredService<IMessagePublisher>(),
-                sp.GetRequiredService<JobCatalog>(),
-                sp.GetRequiredService<StageActivity>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<StageWorker>>(),
-                sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
-            services.AddHostedService(sp => new StageHostedService(
-                sp.GetRequiredService<StageWorker>(),
-                stage,
-                sp.GetRequiredService<KafkaConsumer>(),
-                sp.GetRequiredService<IOptions<ProcessorOptions>>(),
-                sp.GetRequiredService<WorkerHealth>(),
-                sp.GetRequiredService<IHostApplicationLifetime>(),
-                sp.GetRequiredService<ILogger<StageHostedService>>()));
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<StageWorker>(sp, InstanceName(sp)));
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StageHostedService>(sp, stage));
         }
 
         return builder;
     }
+
+    private static string InstanceName(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName;
 
     public static ISampleStore CreateStore(StoreOptions options) => options.Provider switch
     {

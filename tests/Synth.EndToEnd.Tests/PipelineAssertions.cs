@@ -1,5 +1,6 @@
 using Synth.Contracts.Samples;
 using Synth.Store;
+using Synth.Testing;
 
 namespace Synth.EndToEnd.Tests;
 

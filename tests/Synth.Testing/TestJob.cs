@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Synth.EndToEnd.Tests;
+namespace Synth.Testing;
 
 /// <summary>Job specs and the plug-in settings that make the real hosts run the test processors.</summary>
-internal static class TestJob
+public static class TestJob
 {
     public static string Spec(string id, int target, int samplesPerRequest) => string.Create(CultureInfo.InvariantCulture, $"""
         id: {id}
@@ -36,7 +36,7 @@ internal static class TestJob
     /// <summary>Environment that points a host at the test processors plug-in.</summary>
     public static Dictionary<string, string?> ProcessorEnvironment() => new()
     {
-        ["Processors__PluginAssembly"] = Synth.Testing.RepoPaths.Output("tests/Synth.TestProcessors", "Synth.TestProcessors.dll"),
+        ["Processors__PluginAssembly"] = RepoPaths.Output("tests/Synth.TestProcessors", "Synth.TestProcessors.dll"),
         ["Processors__Generator"] = "Synth.TestProcessors.ScriptedGenerator",
         ["Processors__Filter"] = "Synth.TestProcessors.MarkerFilter",
         ["Processors__LabelRefiner"] = "Synth.TestProcessors.MarkerLabelRefiner",

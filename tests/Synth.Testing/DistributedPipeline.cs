@@ -2,15 +2,14 @@ using System.Globalization;
 using Synth.Contracts.Samples;
 using Synth.Store;
 using Synth.Store.Sqlite;
-using Synth.Testing;
 
-namespace Synth.EndToEnd.Tests;
+namespace Synth.Testing;
 
 /// <summary>
 /// The four stage services as four OS processes, over a private broker host, into one SQLite file, exporting spans
 /// to an OTLP receiver. Each stage can be killed (SIGKILL) and started again.
 /// </summary>
-internal sealed class DistributedPipeline : IAsyncDisposable
+public sealed class DistributedPipeline : IAsyncDisposable
 {
     private static readonly (Stage Stage, string Project, string Assembly)[] Services =
     [
@@ -144,7 +143,10 @@ internal sealed class DistributedPipeline : IAsyncDisposable
     {
         foreach (var process in _running.Values)
         {
-            Assert.True(process.Terminate(TimeSpan.FromSeconds(40)), $"{process.Name} did not stop on SIGTERM.\n{process.Tail()}");
+            if (!process.Terminate(TimeSpan.FromSeconds(40)))
+            {
+                throw new TimeoutException($"{process.Name} did not stop on SIGTERM.\n{process.Tail()}");
+            }
         }
     }
 

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Synth.Contracts.Messaging;
+using Synth.Contracts.Samples;
+using Synth.Store;
+using Synth.Store.Sqlite;
+using Synth.Testing;
+
+// Usage: dotnet run -c Release --project benchmarks/Synth.Benchmarks.Pipeline -- [samples=2000] [rounds=3]
+// Each round measures, back to back on the same machine: the broker host's raw produce+consume rate for messages
+// of a sample's size, the four-process pipeline, and the one-machine pipeline. Ratios are taken within a round.
+var samples = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
+var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+const int SamplesPerRequest = 5;
+
+Console.WriteLine($"pipeline benchmark: {samples} samples per run, {rounds} rounds, {Environment.ProcessorCount} cores");
+Console.WriteLine("| round | raw broker msg/s | distributed samples/s | one-machine samples/s | distributed / raw | one-machine / raw |");
+Console.WriteLine("|---|---|---|---|---|---|");
+var results = new List<(double Raw, double Distributed, double Local)>();
+for (var round = 1; round <= rounds; round++)
+{
+    var raw = await RawBrokerRateAsync(samples);
+    var distributed = await DistributedRateAsync($"bench-distributed-{round}", samples);
+    var local = await OneMachineRateAsync($"bench-local-{round}", samples);
+    results.Add((raw, distributed, local));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {round} | {raw:F0} | {distributed:F0} | {local:F0} | {distributed / raw:F3} | {local / raw:F3} |"));
+}
+
+var median = (Func<(double Raw, double Distributed, double Local), double> pick) => results.Select(pick).Order().ElementAt(results.Count / 2);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"median ratios: distributed / raw = {median(r => r.Distributed / r.Raw):F3}, one-machine / raw = {median(r => r.Local / r.Raw):F3}"));
+return 0;
+
+// Raw rate: produce N messages the size of a sample (idempotent producer, acks=all, as the stages do) and consume
+// them all in one consumer group, through the same broker host and port forwarding; messages per second end to end.
+static async Task<double> RawBrokerRateAsync(int count)
+{
+    var directory = Directory.CreateTempSubdirectory("synth-bench-raw-").FullName;
+    var topicsFile = Path.Combine(directory, "topics.txt");
+    await File.WriteAllTextAsync(topicsFile, "bench.raw 12\n");
+    await using var broker = await KafkaBrokerProcess.StartAsync(topicsFile);
+    var payload = SampleJson.Serialize(ExampleSample());
+
+    var clock = Stopwatch.StartNew();
+    using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+    {
+        BootstrapServers = broker.Bootstrap,
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = 5,
+    }).Build())
+    {
+        var deliveries = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            deliveries.Add(producer.ProduceAsync("bench.raw", new Message<string, byte[]> { Key = $"sample-{i}", Value = payload }));
+        }
+
+        await Task.WhenAll(deliveries);
+    }
+
+    using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+    {
+        BootstrapServers = broker.Bootstrap,
+        GroupId = "bench",
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        FetchWaitMaxMs = 10,
+        SessionTimeoutMs = 3000,
+        HeartbeatIntervalMs = 500,
+    }).Build();
+    consumer.Subscribe("bench.raw");
+    var received = 0;
+    while (received < count)
+    {
+        if (consumer.Consume(TimeSpan.FromSeconds(30)) is null)
+        {
+            throw new TimeoutException($"Only {received} of {count} messages came back.");
+        }
+
+        received++;
+    }
+
+    var rate = count / clock.Elapsed.TotalSeconds;
+    consumer.Close();
+    Directory.Delete(directory, recursive: true);
+    return rate;
+}
+
+// Four processes: samples per second from the first sample's creation to the last final write (process start-up excluded).
+static async Task<double> DistributedRateAsync(string jobId, int count)
+{
+    await using var pipeline = await DistributedPipeline.StartAsync(jobId, count, SamplesPerRequest, new Dictionary<string, string?>
+    {
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Telemetry__OtlpEndpoint"] = null,
+    });
+    await pipeline.WaitForFinalAsync(jobId, count, TimeSpan.FromMinutes(10));
+    var rate = await RateAsync(pipeline.Store, jobId, count);
+    pipeline.StopAll();
+    return rate;
+}
+
+static async Task<double> OneMachineRateAsync(string jobId, int count)
+{
+    var directory = Directory.CreateTempSubdirectory("synth-bench-local-").FullName;
+    var spec = TestJob.WriteSpec(directory, jobId, count, SamplesPerRequest);
+    var database = Path.Combine(directory, "synth.db");
+    using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+        ["run", spec, "--store", database], TestJob.ProcessorEnvironment(), directory))
+    {
+        if (await run.WaitForExitAsync(TimeSpan.FromMinutes(10)) != 0)
+        {
+            throw new InvalidOperationException($"synth run failed.\n{run.Tail()}");
+        }
+    }
+
+    var store = new SqliteSampleStore(database);
+    var rate = await RateAsync(store, jobId, count);
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(directory, recursive: true);
+    return rate;
+}
+
+static async Task<double> RateAsync(ISampleStore store, string jobId, int count)
+{
+    DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
+    var seen = 0;
+    string? after = null;
+    do
+    {
+        var page = await store.QuerySamplesAsync(new SampleQuery { JobId = jobId, AfterId = after, Limit = 1000 }, CancellationToken.None);
+        foreach (var sample in page.Items)
+        {
+            first = sample.CreatedAt < first ? sample.CreatedAt : first;
+            last = sample.UpdatedAt > last ? sample.UpdatedAt : last;
+            seen++;
+        }
+
+        after = page.NextAfterId;
+    }
+    while (after is not null);
+
+    if (seen != count)
+    {
+        throw new InvalidOperationException($"Expected {count} samples, found {seen}.");
+    }
+
+    return count / (last - first).TotalSeconds;
+}
+
+static SampleDocument ExampleSample()
+{
+    return new SampleDocument
+    {
+        Id = SampleIds.For("bench", 0, 0),
+        JobId = "bench",
+        TaskType = TaskType.TextClassification,
+        Content = new SampleContent { Text = "Scripted review 0 about the battery.", Label = "positive" },
+        Provenance = new Provenance
+        {
+            RequestId = SampleIds.Request("bench", 0),
+            Strategy = "scripted",
+            TemplateId = "scripted-v1",
+            Conditions = new Dictionary<string, string> { ["topic"] = "battery" },
+            Model = "scripted-model",
+        },
+        Decisions =
+        [
+            new StageDecision { Stage = Stage.Generator, Outcome = SampleState.Generated, DecidedBy = "generator-1", TraceId = new string('a', 32), SpanId = new string('b', 16) },
+            new StageDecision { Stage = Stage.Filter, Outcome = SampleState.Accepted, DecidedBy = "filter-1", TraceId = new string('a', 32), SpanId = new string('c', 16), Scores = new() { ["length"] = 36 } },
+        ],
+    };
+}

@@ -1,0 +1,202 @@
+using Synth.Contracts.Samples;
+
+namespace Synth.Deployment.Tests;
+
+/// <summary>
+/// The checks can fail: each breaks the real docker-compose.yml or a Dockerfile in one way and expects the problem,
+/// by name. Without these, a check that never finds anything would look like a passing deployment.
+/// </summary>
+public sealed class CheckerTests
+{
+    private static readonly string ComposeText = File.ReadAllText(Repo.ComposePath);
+
+    private static ComposeFile Broken(string find, string replace)
+    {
+        Assert.Contains(find, ComposeText, StringComparison.Ordinal);
+        return ComposeFile.Parse(ComposeText.Replace(find, replace, StringComparison.Ordinal));
+    }
+
+    private static void Reports(IEnumerable<string> problems, params string[] fragments)
+    {
+        var list = problems.ToList();
+        foreach (var fragment in fragments)
+        {
+            Assert.True(list.Any(p => p.Contains(fragment, StringComparison.Ordinal)),
+                $"Expected a problem mentioning '{fragment}', got:\n  " + string.Join("\n  ", list));
+        }
+    }
+
+    [Fact]
+    public void A_misspelt_key_fails_with_its_name_and_a_suggestion()
+    {
+        var compose = Broken("  Kafka__BootstrapServers: kafka:9092", "  Kafka__BootstrapServer: kafka:9092");
+        Reports(DeploymentChecks.EnvironmentKeys(compose, new HashSet<string>()), "'Kafka__BootstrapServer'", "did you mean 'Kafka__BootstrapServers'");
+        Reports(DeploymentChecks.RequiredKeys(compose), "required key Kafka:BootstrapServers is not set");
+    }
+
+    [Fact]
+    public void A_key_of_another_stage_fails_naming_the_stage_that_reads_it()
+    {
+        var compose = Broken("      Processors__Filter: ${SYNTH_FILTER_PROCESSOR:-}", "      Processors__Filter: ${SYNTH_FILTER_PROCESSOR:-}\n      Generator__ShardCount: \"2\"");
+        Reports(DeploymentChecks.EnvironmentKeys(compose, new HashSet<string>()), "filter: environment variable 'Generator__ShardCount'", "only the generator service reads it");
+    }
+
+    [Fact]
+    public void Dictionary_keys_accept_any_sub_key_and_standard_prefixes_pass()
+    {
+        Assert.NotNull(ConfigurationCatalog.Find(Stage.Filter, "Kafka__Settings__session.timeout.ms"));
+        Assert.Null(ConfigurationCatalog.Find(Stage.Filter, "Kafka__Settings"));
+        Assert.NotNull(ConfigurationCatalog.Find(Stage.Filter, "store__mongouri"));
+        Assert.Null(ConfigurationCatalog.Find(Stage.Filter, "Generator__JobFile"));
+        Assert.NotNull(ConfigurationCatalog.Find(Stage.Generator, "Generator__JobFile"));
+        Assert.True(ConfigurationCatalog.IsStandard("Logging__LogLevel__Default"));
+        Assert.True(ConfigurationCatalog.IsStandard("OTEL_SERVICE_NAME"));
+    }
+
+    [Fact]
+    public void The_catalogue_comes_from_the_options_classes()
+    {
+        var keys = ConfigurationCatalog.KeysFor(Stage.Generator).Select(k => k.Key).ToHashSet();
+        foreach (var key in new[]
+        {
+            "Kafka:BootstrapServers", "Kafka:Settings:*", "Kafka:RetryInitialDelay", "Store:Provider", "Store:SqlitePath", "Store:MongoUri",
+            "Store:MongoDatabase", "Telemetry:OtlpEndpoint", "Telemetry:OtlpProtocol", "Health:FilePath", "Health:IntervalSeconds",
+            "Synth:InstanceName", "Processors:PluginAssembly", "Processors:Generator", "Processors:Filter", "Processors:LabelRefiner",
+            "Processors:Evaluator", "Processors:MaxInFlight", "Processors:MaxConcurrentRequests", "Generator:JobFile",
+            "Generator:ShardIndex", "Generator:ShardCount",
+        })
+        {
+            Assert.Contains(key, keys);
+        }
+
+        var required = ConfigurationCatalog.KeysFor(Stage.Generator).Where(k => k.IsRequired && !k.HasDefault).Select(k => k.Key).Order();
+        Assert.Equal(["Generator:JobFile", "Kafka:BootstrapServers"], required);
+    }
+
+    [Fact]
+    public void The_catalogue_covers_exactly_the_options_the_real_stage_host_binds()
+    {
+        foreach (var stage in Repo.Stages)
+        {
+            var bound = ConfigurationCatalog.BoundByHost(stage).Select(t => t.Name).Order();
+            Assert.Equal(ConfigurationCatalog.OptionsFor(stage).Select(t => t.Name).Order(), bound);
+        }
+    }
+
+    [Fact]
+    public void An_enum_value_that_is_not_a_name_fails()
+    {
+        var compose = Broken("  Store__Provider: Mongo", "  Store__Provider: Mongoo");
+        Reports(DeploymentChecks.Values(compose, Repo.Root), "Store__Provider='Mongoo' is not one of Sqlite, Mongo");
+    }
+
+    [Fact]
+    public void An_out_of_range_or_unparsable_value_fails_as_validation_at_start_would()
+    {
+        Reports(DeploymentChecks.Values(Broken("${SYNTH_MAX_IN_FLIGHT:-16}", "${SYNTH_MAX_IN_FLIGHT:-0}"), Repo.Root), "Processors:MaxInFlight");
+        Reports(DeploymentChecks.Values(Broken("  Telemetry__OtlpProtocol: grpc", "  Telemetry__OtlpProtocol: http"), Repo.Root), "Telemetry:OtlpProtocol must be 'grpc' or 'http/protobuf'");
+        Reports(DeploymentChecks.Values(Broken("${SYNTH_MAX_IN_FLIGHT:-16}", "${SYNTH_MAX_IN_FLIGHT:-}"), Repo.Root), "Processors__MaxInFlight resolves to an empty value");
+    }
+
+    [Fact]
+    public void A_missing_job_file_setting_fails_for_the_generator()
+    {
+        var compose = Broken("      Generator__JobFile: ${SYNTH_JOB:-/jobs/sentiment-classification.yaml}\n", "");
+        Reports(DeploymentChecks.RequiredKeys(compose), "generator: required key Generator:JobFile is not set");
+    }
+
+    [Fact]
+    public void A_job_outside_the_mounts_or_missing_fails()
+    {
+        Reports(DeploymentChecks.PluginsAndJob(Broken("${SYNTH_JOB:-/jobs/sentiment-classification.yaml}", "${SYNTH_JOB:-/jobs/nope.yaml}"), Repo.Root), "does not exist");
+        Reports(DeploymentChecks.PluginsAndJob(Broken("${SYNTH_JOB:-/jobs/sentiment-classification.yaml}", "${SYNTH_JOB:-/elsewhere/x.yaml}"), Repo.Root), "is not inside a bind-mounted folder");
+    }
+
+    [Fact]
+    public void An_unknown_host_or_localhost_fails()
+    {
+        Reports(DeploymentChecks.Hostnames(Broken("http://jaeger:4317", "http://jaegr:4317")), "names host 'jaegr'");
+        Reports(DeploymentChecks.Hostnames(Broken("  Kafka__BootstrapServers: kafka:9092", "  Kafka__BootstrapServers: localhost:29092")), "points at localhost");
+        Reports(DeploymentChecks.Hostnames(Broken("mongodb://mongo:27017/", "mongodb://mongodb:27017/")), "names host 'mongodb'");
+    }
+
+    [Fact]
+    public void Endpoints_that_do_not_match_the_listeners_fail()
+    {
+        Reports(DeploymentChecks.Endpoints(Broken("  Kafka__BootstrapServers: kafka:9092", "  Kafka__BootstrapServers: kafka:29092")), "'kafka:29092' is not one of kafka's advertised listeners");
+        Reports(DeploymentChecks.Endpoints(Broken("?replicaSet=rs0", "?replicaSet=rs1")), "does not name replica set 'rs0'");
+        Reports(DeploymentChecks.Endpoints(Broken("http://jaeger:4317", "http://jaeger:4318")), "OTLP over grpc is served on 4317");
+    }
+
+    [Fact]
+    public void A_health_probe_that_reads_another_file_fails()
+    {
+        Reports(DeploymentChecks.HealthChecks(Broken("  Health__FilePath: /tmp/health.json", "  Health__FilePath: /tmp/other.json"), Repo.Root),
+            "reads '/tmp/health.json', but the service writes its health to Health__FilePath '/tmp/other.json'");
+        Reports(DeploymentChecks.HealthChecks(Broken("find /tmp/health.json -mmin -1 | grep -q . && ", ""), Repo.Root), "does not check that the health file is fresh");
+    }
+
+    [Fact]
+    public void Service_shape_mistakes_fail()
+    {
+        Reports(DeploymentChecks.StageServices(Broken("  filter:\n    <<: *synth-service\n", "  filter:\n    <<: *synth-service\n    container_name: synth-filter\n"), Repo.Root), "filter: container_name is set");
+        Reports(DeploymentChecks.StageServices(Broken("dockerfile: services/Synth.Evaluator/Dockerfile", "dockerfile: services/Synth.Evaluator/Dockerfile.x"), Repo.Root), "does not exist");
+        Reports(DeploymentChecks.StageServices(Broken("      condition: service_completed_successfully", "      condition: service_started"), Repo.Root), "service_completed_successfully");
+        Reports(DeploymentChecks.Kafka(Broken("    restart: \"no\"", "    restart: unless-stopped"), Repo.Root), "kafka-init: restart 'unless-stopped'");
+        Reports(DeploymentChecks.Kafka(Broken("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: \"1\"", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: \"3\""), Repo.Root), "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR must be 1");
+        Reports(DeploymentChecks.Kafka(Broken("/opt/synth/kafka/create-topics.sh\"]", "/opt/synth/kafka/other.sh\"]"), Repo.Root), "does not run /opt/synth/kafka/create-topics.sh");
+    }
+
+    [Fact]
+    public void A_value_less_variable_that_is_not_an_api_key_fails()
+    {
+        var compose = Broken("      AZURE_OPENAI_API_KEY:\n", "      AZURE_OPENAI_API_KEY:\n      Store__MongoUri:\n");
+        Reports(DeploymentChecks.EnvironmentKeys(compose, DeploymentChecks.ApiKeyVariables(Repo.Root)), "'Store__MongoUri' has no value");
+    }
+
+    [Fact]
+    public void Dockerfile_drift_fails()
+    {
+        var text = File.ReadAllText(Repo.Full("services/Synth.Filter/Dockerfile"));
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+            text.Replace("COPY services/Synth.Jobs/Synth.Jobs.csproj services/Synth.Jobs/\n", "", StringComparison.Ordinal)),
+            "services/Synth.Jobs/Synth.Jobs.csproj is referenced by services/Synth.Filter/Synth.Filter.csproj");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+            text.Replace("\"Synth.Filter.dll\"", "\"Synth.Filters.dll\"", StringComparison.Ordinal)), "publishes 'Synth.Filter.dll'");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+            text.Replace("USER $APP_UID\n", "", StringComparison.Ordinal)), "runs as root");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+            text.Replace("ENV Health__FilePath=/tmp/health.json", "ENV Health__FilePath=/var/health.json", StringComparison.Ordinal)), "HEALTHCHECK reads [/tmp/health.json] but ENV Health__FilePath is '/var/health.json'");
+    }
+
+    [Fact]
+    public void Interpolation_follows_compose()
+    {
+        var compose = ComposeFile.Parse("services: {}", new Dictionary<string, string> { ["SET"] = "v", ["EMPTY"] = "" });
+        Assert.Equal("v", compose.Interpolate("${SET:-d}"));
+        Assert.Equal("d", compose.Interpolate("${EMPTY:-d}"));
+        Assert.Equal("", compose.Interpolate("${EMPTY-d}"));
+        Assert.Equal("d", compose.Interpolate("${UNSET-d}"));
+        Assert.Equal("x-v-y", compose.Interpolate("x-$SET-y"));
+        Assert.Equal("$SET", compose.Interpolate("$$SET"));
+        Assert.Equal("/a/d", compose.Interpolate("${UNSET:-/a/${ALSO_UNSET:-d}}"));
+        Assert.Equal("alt", compose.Interpolate("${SET:+alt}"));
+        Assert.Throws<FormatException>(() => compose.Interpolate("${UNSET:?must be set}"));
+    }
+
+    [Fact]
+    public void Merge_keys_are_resolved_and_explicit_keys_win()
+    {
+        var compose = ComposeFile.Parse("""
+            x-env: &env
+              A: "1"
+              B: "2"
+            services:
+              s:
+                environment:
+                  <<: *env
+                  B: "3"
+            """);
+        Assert.Equal(new Dictionary<string, string?> { ["A"] = "1", ["B"] = "3" }, compose.Service("s").Environment);
+    }
+}

@@ -1,0 +1,122 @@
+using Synth.Contracts.Samples;
+
+namespace Synth.Deployment.Tests;
+
+/// <summary>
+/// docker-compose.yml, checked by construction (the build machines have no Docker engine): every variable at its
+/// default, i.e. the file as a user runs it with no .env.
+/// </summary>
+public sealed class ComposeTests
+{
+    private static readonly ComposeFile Compose = ComposeFile.Load(Repo.ComposePath);
+
+    private static void NoProblems(IEnumerable<string> problems)
+    {
+        var list = problems.ToList();
+        Assert.True(list.Count == 0, "Problems:\n  " + string.Join("\n  ", list));
+    }
+
+    [Fact]
+    public void Every_stage_has_a_service_built_from_its_own_Dockerfile_with_the_repository_root_as_context() =>
+        NoProblems(DeploymentChecks.StageServices(Compose, Repo.Root));
+
+    [Fact]
+    public void Every_environment_variable_of_a_stage_is_a_configuration_key_it_reads() =>
+        NoProblems(DeploymentChecks.EnvironmentKeys(Compose, DeploymentChecks.ApiKeyVariables(Repo.Root)));
+
+    [Fact]
+    public void Every_required_key_without_a_default_is_set_and_processors_come_from_variables() =>
+        NoProblems(DeploymentChecks.RequiredKeys(Compose));
+
+    [Fact]
+    public void Every_stage_binds_and_validates_its_options_from_what_the_container_sees() =>
+        NoProblems(DeploymentChecks.Values(Compose, Repo.Root));
+
+    [Fact]
+    public void Every_host_named_in_a_value_is_a_service_of_the_file() =>
+        NoProblems(DeploymentChecks.Hostnames(Compose));
+
+    [Fact]
+    public void Kafka_MongoDB_and_OTLP_endpoints_match_what_those_services_listen_on() =>
+        NoProblems(DeploymentChecks.Endpoints(Compose));
+
+    [Fact]
+    public void The_health_probe_reads_the_file_the_service_writes_and_checks_it_is_fresh() =>
+        NoProblems(DeploymentChecks.HealthChecks(Compose, Repo.Root));
+
+    [Fact]
+    public void Kafka_runs_KRaft_on_one_node_and_kafka_init_creates_the_topics_file_s_topics() =>
+        NoProblems(DeploymentChecks.Kafka(Compose, Repo.Root));
+
+    [Fact]
+    public void MongoDB_is_a_replica_set_and_RabbitMQ_and_Jaeger_are_there() =>
+        NoProblems(DeploymentChecks.Infrastructure(Compose));
+
+    [Fact]
+    public void The_plug_in_folder_is_mounted_and_the_generator_s_default_job_loads_in_its_container() =>
+        NoProblems(DeploymentChecks.PluginsAndJob(Compose, Repo.Root));
+
+    [Fact]
+    public void Shared_settings_come_from_the_x_synth_env_extension_field()
+    {
+        Assert.True(Compose.Root.ContainsKey("x-synth-env"), "docker-compose.yml has no x-synth-env extension field.");
+        var shared = ComposeFile.AsMap(Compose.Root["x-synth-env"], "x-synth-env").Keys.Cast<string>().ToList();
+        foreach (var stage in Repo.Stages)
+        {
+            var env = Compose.Service(Repo.ServiceName(stage)).Environment;
+            Assert.All(shared, key => Assert.True(env.ContainsKey(key), $"{stage.Name()} lacks shared key {key}: merge x-synth-env with <<: *synth-env."));
+        }
+    }
+
+    [Fact]
+    public void Each_stage_names_its_own_processor_from_a_variable_and_the_plug_in_defaults_to_a_mounted_path()
+    {
+        foreach (var stage in Repo.Stages)
+        {
+            var service = Compose.Service(Repo.ServiceName(stage));
+            var raw = service.RawEnvironment[$"Processors__{stage}"];
+            Assert.Matches(@"^\$\{SYNTH_[A-Z_]+_PROCESSOR:-\}$", raw);
+            Assert.StartsWith("/plugins/", service.Environment["Processors__PluginAssembly"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_generator_reads_the_job_from_the_examples_folder_mounted_at_jobs()
+    {
+        var generator = Compose.Service(Repo.ServiceName(Stage.Generator));
+        Assert.Equal("${SYNTH_JOB:-/jobs/sentiment-classification.yaml}", generator.RawEnvironment["Generator__JobFile"]);
+        Assert.Contains(generator.Volumes, v => v.Source == "./examples" && v.Target == "/jobs" && v.ReadOnly);
+
+        // Another job chosen by SYNTH_JOB flows into the container's configuration.
+        var chosen = ComposeFile.Load(Repo.ComposePath, new Dictionary<string, string> { ["SYNTH_JOB"] = "/jobs/dialogue.yaml" });
+        Assert.Equal("/jobs/dialogue.yaml", chosen.Service("generator").Environment["Generator__JobFile"]);
+    }
+
+    [Fact]
+    public void Only_api_keys_named_by_a_job_spec_pass_through_and_only_to_the_generator()
+    {
+        var keys = DeploymentChecks.ApiKeyVariables(Repo.Root);
+        Assert.Contains("SYNTH_LLM_API_KEY", keys);
+        var generator = Compose.Service("generator").Environment;
+        Assert.All(keys, key => Assert.True(generator.ContainsKey(key) && generator[key] is null, $"generator should pass {key} through (no value)."));
+    }
+
+    [Fact]
+    public void The_deployment_guide_lists_every_configuration_key()
+    {
+        var guide = File.ReadAllText(Repo.Full("docs/deployment.md"));
+        var missing = ConfigurationCatalog.AllOptions.SelectMany(ConfigurationCatalog.KeysOf)
+            .Select(k => k.AnySubKey ? k.EnvironmentName.Replace("__*", "__<key>", StringComparison.Ordinal) : k.EnvironmentName)
+            .Where(name => !guide.Contains($"`{name}`", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(missing.Count == 0, "docs/deployment.md's reference lacks: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void The_cli_runs_only_on_demand()
+    {
+        var cli = Compose.Service("cli");
+        Assert.True(cli.HasProfiles, "cli must be in a profile, or 'docker compose up' would run it.");
+        Assert.Equal("services/Synth.Cli/Dockerfile", cli.Build!.Value.Dockerfile);
+    }
+}

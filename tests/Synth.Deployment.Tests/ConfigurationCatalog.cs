@@ -1,0 +1,112 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Synth.Contracts.Samples;
+using Synth.Messaging.Kafka;
+using Synth.Pipeline;
+using Synth.ServiceDefaults;
+
+namespace Synth.Deployment.Tests;
+
+/// <summary>A configuration key an options class binds, e.g. "Kafka:BootstrapServers" or "Kafka:Settings:*".</summary>
+public sealed record ConfigurationKey(string Section, Type OptionsType, PropertyInfo Property, bool AnySubKey)
+{
+    public string Key => $"{Section}:{Property.Name}{(AnySubKey ? ":*" : "")}";
+
+    public string EnvironmentName => Key.Replace(":", "__", StringComparison.Ordinal);
+
+    public bool IsRequired => Property.GetCustomAttribute<RequiredAttribute>() is not null;
+
+    /// <summary>The value a fresh options object has, i.e. what applies when nothing sets the key.</summary>
+    public object? DefaultValue => Property.GetValue(Activator.CreateInstance(OptionsType));
+
+    public bool HasDefault => DefaultValue switch
+    {
+        null => false,
+        string s => s.Length > 0,
+        _ => true,
+    };
+}
+
+/// <summary>
+/// The configuration keys of the Synth services, by reflection over the options classes they bind (section name from
+/// each class's SectionName constant), so a key compose sets can be checked against what the code reads.
+/// </summary>
+public static class ConfigurationCatalog
+{
+    /// <summary>Options every stage service binds (SynthHosting.AddSynthDefaults and AddSynthStage).</summary>
+    public static IReadOnlyList<Type> CommonOptions { get; } =
+    [
+        typeof(InstanceOptions),
+        typeof(TelemetryOptions),
+        typeof(StoreOptions),
+        typeof(ProcessorOptions),
+        typeof(HealthOptions),
+        typeof(KafkaOptions),
+    ];
+
+    /// <summary>Environment variable prefixes read by the platform rather than by Synth's options.</summary>
+    public static IReadOnlyList<string> StandardPrefixes { get; } = ["Logging__", "DOTNET_", "OTEL_"];
+
+    /// <summary>The options classes a stage's service binds: the common ones, plus GeneratorOptions for the generator.</summary>
+    public static IReadOnlyList<Type> OptionsFor(Stage stage) =>
+        stage == Stage.Generator ? [.. CommonOptions, typeof(GeneratorOptions)] : CommonOptions;
+
+    /// <summary>
+    /// The options classes the real stage host registers with BindConfiguration (an IOptionsChangeTokenSource each)
+    /// and that carry a SectionName: what <see cref="OptionsFor"/> must cover.
+    /// </summary>
+    public static IReadOnlySet<Type> BoundByHost(Stage stage)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.AddSynthStage(stage);
+        return builder.Services
+            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>))
+            .Select(d => d.ServiceType.GetGenericArguments()[0])
+            .Where(t => t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is not null)
+            .ToHashSet();
+    }
+
+    public static IReadOnlyList<Type> AllOptions { get; } = [.. CommonOptions, typeof(GeneratorOptions)];
+
+    public static string SectionOf(Type optionsType) =>
+        optionsType.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string
+        ?? throw new InvalidOperationException($"{optionsType.Name} has no SectionName constant.");
+
+    public static IReadOnlyList<ConfigurationKey> KeysOf(Type optionsType) =>
+        optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .Select(p => new ConfigurationKey(SectionOf(optionsType), optionsType, p, IsMap(p.PropertyType)))
+            .ToList();
+
+    public static IReadOnlyList<ConfigurationKey> KeysFor(Stage stage) => OptionsFor(stage).SelectMany(KeysOf).ToList();
+
+    /// <summary>
+    /// The key an environment variable sets for a stage's service, or null when no options class of that service reads
+    /// it. Names are case-insensitive, as configuration keys are; "__" separates sections.
+    /// </summary>
+    public static ConfigurationKey? Find(Stage stage, string environmentName) => Find(KeysFor(stage), environmentName);
+
+    public static ConfigurationKey? Find(IEnumerable<ConfigurationKey> keys, string environmentName)
+    {
+        var parts = environmentName.Split("__");
+        if (parts.Length < 2 || parts.Any(p => p.Length == 0))
+        {
+            return null;
+        }
+
+        return keys.FirstOrDefault(k =>
+            string.Equals(k.Section, parts[0], StringComparison.OrdinalIgnoreCase)
+            && string.Equals(k.Property.Name, parts[1], StringComparison.OrdinalIgnoreCase)
+            && (k.AnySubKey ? parts.Length >= 3 : parts.Length == 2));
+    }
+
+    public static bool IsStandard(string environmentName) =>
+        StandardPrefixes.Any(p => environmentName.StartsWith(p, StringComparison.Ordinal));
+
+    private static bool IsMap(Type type) =>
+        type.IsGenericType && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
+        || (typeof(IDictionary).IsAssignableFrom(type) && type != typeof(string));
+}

@@ -1,0 +1,48 @@
+namespace Synth.Deployment.Tests;
+
+public sealed class DockerfileTests
+{
+    public static TheoryData<string, bool> Projects() => new()
+    {
+        { "services/Synth.Generator", true },
+        { "services/Synth.Filter", true },
+        { "services/Synth.LabelRefiner", true },
+        { "services/Synth.Evaluator", true },
+        { "services/Synth.Cli", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Dockerfile_restores_the_project_closure_publishes_and_runs_the_project_s_assembly_as_non_root(string projectFolder, bool isStage)
+    {
+        var problems = DeploymentChecks.DockerfileProblems(Repo.Root, projectFolder, isStage).ToList();
+        Assert.True(problems.Count == 0, "Problems:\n  " + string.Join("\n  ", problems));
+    }
+
+    [Fact]
+    public void The_cli_entry_point_is_the_synth_assembly()
+    {
+        Assert.Equal("synth", Repo.AssemblyName(Repo.Full("services/Synth.Cli/Synth.Cli.csproj")));
+        var dockerfile = Dockerfile.Load(Repo.Full("services/Synth.Cli/Dockerfile"));
+        var entrypoint = dockerfile.InStage(dockerfile.FinalStage).Last(i => i.Keyword == "ENTRYPOINT");
+        Assert.Equal(["dotnet", "/app/synth.dll"], Dockerfile.ExecForm(entrypoint.Arguments));
+    }
+
+    [Fact]
+    public void Dockerignore_keeps_build_output_out_of_the_context_at_every_depth()
+    {
+        var problems = DeploymentChecks.DockerIgnore(Repo.Root).ToList();
+        Assert.True(problems.Count == 0, "Problems:\n  " + string.Join("\n  ", problems));
+    }
+
+    [Fact]
+    public void The_runtime_image_installs_libsasl2_for_librdkafka()
+    {
+        // The NuGet linux-x64 librdkafka.so links libsasl2.so.3; without it Confluent.Kafka falls back to its centos8 build.
+        foreach (var folder in new[] { "services/Synth.Generator", "services/Synth.Filter", "services/Synth.LabelRefiner", "services/Synth.Evaluator", "services/Synth.Cli" })
+        {
+            var dockerfile = Dockerfile.Load(Repo.Full($"{folder}/Dockerfile"));
+            Assert.Contains(dockerfile.InStage(dockerfile.FinalStage), i => i.Keyword == "RUN" && i.Arguments.Contains("libsasl2-2", StringComparison.Ordinal));
+        }
+    }
+}
