@@ -50,7 +50,7 @@ public static class ProcessorLoader
 
         var type = FindType(typeName, options.PluginAssembly)
             ?? throw new InvalidOperationException(
-                $"{SettingName(stage)}: type '{typeName}' was not found{(options.PluginAssembly is null ? "" : $" in '{options.PluginAssembly}'")}.");
+                $"{SettingName(stage)}: type '{typeName}' was not found{(string.IsNullOrWhiteSpace(options.PluginAssembly) ? "" : $" in '{options.PluginAssembly}'")}.");
         if (!typeof(T).IsAssignableFrom(type))
         {
             throw new InvalidOperationException($"{SettingName(stage)}: type '{type.FullName}' does not implement {typeof(T).Name}.");
@@ -61,7 +61,8 @@ public static class ProcessorLoader
 
     private static Type? FindType(string typeName, string? pluginAssembly)
     {
-        if (pluginAssembly is not null)
+        // An empty environment variable binds as "", which means "no plug-in", not "the current folder".
+        if (!string.IsNullOrWhiteSpace(pluginAssembly))
         {
             var path = Path.GetFullPath(pluginAssembly);
             if (!File.Exists(path))
