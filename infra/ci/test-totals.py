@@ -27,7 +27,8 @@ for path in glob.glob(os.path.join(results_dir, "*.trx")):
         continue
     p = int(counters.get("passed", 0))
     f = int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
-    s = int(counters.get("notExecuted", 0))
+    # xunit's skipped tests are counted in "total" but not in "executed".
+    s = int(counters.get("total", 0)) - int(counters.get("executed", 0)) + int(counters.get("notExecuted", 0))
     passed, failed, skipped = passed + p, failed + f, skipped + s
     for unit in root.findall("t:TestDefinitions/t:UnitTest/t:TestMethod", ns):
         storage = os.path.splitext(os.path.basename(unit.get("codeBase", "")))[0]

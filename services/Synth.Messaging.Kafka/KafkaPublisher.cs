@@ -18,6 +18,7 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
 
     private readonly IProducer<string, byte[]> _producer;
     private readonly ILogger<KafkaPublisher> _logger;
+    private int _disposed;
 
     public KafkaPublisher(IOptions<KafkaOptions> options, ILogger<KafkaPublisher> logger)
     {
@@ -65,6 +66,12 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
 
     public void Dispose()
     {
+        // The container may own this instance twice (as itself and as IMessagePublisher), so disposal is idempotent.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         var unsent = _producer.Flush(FlushTimeout);
         if (unsent > 0)
         {

@@ -153,7 +153,7 @@ public sealed partial class GeneratorWorker(
                         PromptTokens = Share(result.Usage.PromptTokens, drafts.Count, i),
                         CompletionTokens = Share(result.Usage.CompletionTokens, drafts.Count, i),
                     },
-                    CostUsd = decimal.Round(result.CostUsd / drafts.Count, 10),
+                    CostUsd = ShareOfCost(result.CostUsd, drafts.Count, i),
                 },
                 TraceId = root.TraceId.ToHexString(),
                 CreatedAt = now,
@@ -180,6 +180,10 @@ public sealed partial class GeneratorWorker(
     }
 
     private static long Share(long total, int parts, int index) => (total / parts) + (index < total % parts ? 1 : 0);
+
+    /// <summary>Cumulative rounding, so the shares add up to the request's cost exactly.</summary>
+    private static decimal ShareOfCost(decimal total, int parts, int index) =>
+        decimal.Round(total * (index + 1) / parts, 10) - decimal.Round(total * index / parts, 10);
 
     /// <summary>Starts and ends the sample's root span; its context is the parent of everything the sample goes through.</summary>
     private static ActivityContext StartRoot(string sampleId, string jobId, ActivityContext requestContext)

@@ -29,6 +29,11 @@ public sealed partial class LocalPipeline(
     public async Task<JobCounts> RunAsync(PipelineJob job, string specText, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger<LocalPipeline>();
+        // Every stage must have its processor before anything starts, so a misconfiguration leaves nothing running.
+        var stageProcessors = ConsumingStages.ToDictionary(
+            stage => stage,
+            stage => processors.SingleOrDefault(p => p.Stage == stage)
+                ?? throw new InvalidOperationException($"No processor for stage {stage.Name()} ({ProcessorLoader.SettingName(stage)})."));
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, time, cancellationToken).ConfigureAwait(false);
 
@@ -42,9 +47,7 @@ public sealed partial class LocalPipeline(
         var consumers = new List<Task>();
         foreach (var stage in ConsumingStages)
         {
-            var processor = processors.SingleOrDefault(p => p.Stage == stage)
-                ?? throw new InvalidOperationException($"No processor for stage {stage.Name()} ({ProcessorLoader.SettingName(stage)}).");
-            var worker = new StageWorker(processor, store, bus, catalog, new StageActivity(stage), time,
+            var worker = new StageWorker(stageProcessors[stage], store, bus, catalog, new StageActivity(stage), time,
                 loggerFactory.CreateLogger<StageWorker>(), instanceName);
             var settings = new ConsumeSettings { Topic = Topics.InputOf(stage)!, GroupId = stage.Name(), MaxInFlight = options.MaxInFlight };
             bus.Subscribe(settings.Topic);

@@ -18,6 +18,14 @@ public sealed class DistributedPipelineTests(ITestOutputHelper output)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await pipeline.WaitForFinalAsync(jobId, Target, TimeSpan.FromMinutes(4));
         output.WriteLine($"1,000 samples through 4 processes in {clock.Elapsed.TotalSeconds:F1} s");
+
+        // Each running service reports itself healthy in its health file.
+        foreach (var stage in Enum.GetValues<Stage>())
+        {
+            var health = await File.ReadAllTextAsync(Path.Combine(pipeline.Directory, $"{stage.Name()}.health.json"));
+            Assert.StartsWith("{\"status\":\"Healthy\"", health, StringComparison.Ordinal);
+        }
+
         pipeline.StopAll();
 
         var samples = await PipelineAssertions.EveryPlannedSampleFinishedExactlyOnceAsync(pipeline.Store, jobId, Target, SamplesPerRequest);

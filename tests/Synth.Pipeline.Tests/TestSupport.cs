@@ -356,6 +356,17 @@ public static class TestJobs
         return RecordingPublisher.Received(outbound, partition, offset);
     }
 
+    /// <summary>
+    /// The message as the generator emits a stored sample (in the sample's own trace, traceparent set by the
+    /// transport), as a consumer receives it.
+    /// </summary>
+    public static async Task<InboundMessage> EmittedAsync(SampleDocument sample, int partition = 0, long offset = 0)
+    {
+        var publisher = new RecordingPublisher();
+        await SampleMessages.PublishInSampleTraceAsync(publisher, sample, "/synth/test", FixedTime.Start, CancellationToken.None);
+        return RecordingPublisher.Received(Assert.Single(publisher.Messages), partition, offset);
+    }
+
     public static InboundMessage RawMessage(string topic, string body, string? key, int partition, long offset) =>
         new(topic, partition, offset, key, Encoding.UTF8.GetBytes(body), [MessageHeader.Utf8(EnvelopeHeaders.Id, "raw-1")]);
 }

@@ -15,6 +15,8 @@ public static class SampleJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectRequiredConstructorParameters = true,
+            // A null where the contract says non-null (e.g. "id": null) is a malformed document, not a null id.
+            RespectNullableAnnotations = true,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
