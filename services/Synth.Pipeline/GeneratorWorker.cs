@@ -107,11 +107,9 @@ public sealed partial class GeneratorWorker(
                 return;
             }
 
-            foreach (var sample in samples)
-            {
-                await PublishAsync(sample, cancellationToken).ConfigureAwait(false);
-                activity.Processed(SampleState.Generated);
-            }
+            // A request's samples have different keys, so they may be published side by side.
+            await Task.WhenAll(samples.Select(sample => PublishAsync(sample, cancellationToken))).ConfigureAwait(false);
+            activity.Processed(SampleState.Generated, samples.Count);
         }
         finally
         {

@@ -27,7 +27,7 @@ public sealed class StageActivity(Stage stage)
 
     internal void Finished() => Interlocked.Decrement(ref _inFlight);
 
-    internal void Processed(SampleState outcome) => _outcomes.AddOrUpdate(outcome, 1, static (_, count) => count + 1);
+    internal void Processed(SampleState outcome, long count = 1) => _outcomes.AddOrUpdate(outcome, count, (_, total) => total + count);
 
     internal void Failed() => Interlocked.Increment(ref _failed);
 
