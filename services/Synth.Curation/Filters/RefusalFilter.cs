@@ -1,0 +1,94 @@
+using Synth.Curation.Text;
+
+namespace Synth.Curation.Filters;
+
+/// <summary>
+/// Refusals ("as an AI language model", "I can't help with") and prompt leaks (the sample echoes instruction text,
+/// such as the task's role or purpose). Phrases match whole words in the normal form, so punctuation, case and
+/// curly apostrophes do not matter. An instruction counts as echoed by the share of its word n-grams (n =
+/// <see cref="RefusalOptions.EchoNgram"/>, or the whole instruction when shorter) found in the sample.
+/// Score: 0 on a refusal phrase, else 1 − the largest echoed share; fails below 1 − <see cref="RefusalOptions.MaxEchoShare"/>.
+/// </summary>
+public sealed class RefusalFilter : ISampleFilter
+{
+    private readonly (string Raw, string Padded)[] phrases;
+    private readonly (string Raw, int N, string[] Ngrams)[] instructions;
+    private readonly RefusalOptions options;
+
+    public RefusalFilter(RefusalOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EchoNgram, 1);
+        this.options = options;
+        phrases = [.. options.Phrases
+            .Select(phrase => (Raw: phrase, Normal: TextNormalizer.Normalize(phrase)))
+            .Where(phrase => phrase.Normal.Length > 0)
+            .Select(phrase => (phrase.Raw, $" {phrase.Normal} "))];
+        instructions = [.. options.Instructions
+            .Select(instruction => (Raw: instruction, Words: TextNormalizer.WordsOf(instruction)))
+            .Where(instruction => instruction.Words.Length > 0)
+            .Select(instruction => (instruction.Raw, N: Math.Min(options.EchoNgram, instruction.Words.Length), instruction.Words))
+            .Select(instruction => (instruction.Raw, instruction.N, Ngrams(instruction.Words, instruction.N)))];
+    }
+
+    /// <summary>Common refusal and self-reference openings of chat models.</summary>
+    public static IReadOnlyList<string> DefaultPhrases { get; } =
+    [
+        "as an AI language model", "as a language model", "as an AI assistant", "I'm an AI", "I am an AI",
+        "I can't help with", "I cannot help with", "I can't assist with", "I cannot assist with",
+        "I'm sorry, but I can't", "I'm sorry, but I cannot", "I am unable to", "I'm unable to",
+        "I cannot fulfill", "I can't fulfill", "I won't be able to",
+    ];
+
+    public string Name => "refusal";
+
+    public FilterResult Evaluate(FilterSample sample)
+    {
+        var padded = $" {sample.NormalizedText} ";
+        foreach (var (raw, phrase) in phrases)
+        {
+            if (padded.Contains(phrase, StringComparison.Ordinal))
+            {
+                return new FilterResult(Name, 0, Threshold, $"refusal phrase \"{raw}\"");
+            }
+        }
+
+        var (worstShare, worstInstruction) = (0.0, (string?)null);
+        if (instructions.Length > 0)
+        {
+            var words = TextNormalizer.Words(sample.NormalizedText);
+            foreach (var (raw, n, ngrams) in instructions)
+            {
+                if (words.Length < n)
+                {
+                    continue;
+                }
+
+                var sampleNgrams = new HashSet<string>(Ngrams(words, n), StringComparer.Ordinal);
+                var share = (double)ngrams.Count(sampleNgrams.Contains) / ngrams.Length;
+                if (share > worstShare)
+                {
+                    (worstShare, worstInstruction) = (share, raw);
+                }
+            }
+        }
+
+        var score = 1 - worstShare;
+        var reason = worstInstruction is null
+            ? "no refusal phrase or echoed instruction"
+            : $"echoes {worstShare * 100:0}% of the instruction \"{Shorten(worstInstruction)}\"";
+        return new FilterResult(Name, score, Threshold, reason);
+    }
+
+    private double Threshold => 1 - options.MaxEchoShare;
+
+    private static string[] Ngrams(string[] words, int n) =>
+        [.. Enumerable.Range(0, words.Length - n + 1).Select(i => string.Join(' ', words, i, n))];
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}
+
+/// <param name="Phrases">Refusal phrases; <see cref="RefusalFilter.DefaultPhrases"/> is a starting list.</param>
+/// <param name="Instructions">Instruction texts the sample must not echo: the task's role, purpose, data description.</param>
+/// <param name="EchoNgram">Word n-gram size for echo detection; short enough to survive small rewordings.</param>
+/// <param name="MaxEchoShare">Largest tolerated share of an instruction's n-grams found in the sample.</param>
+public sealed record RefusalOptions(IReadOnlyList<string> Phrases, IReadOnlyList<string> Instructions, int EchoNgram = 4, double MaxEchoShare = 0.5);

@@ -1,0 +1,68 @@
+using Synth.Contracts.Samples;
+
+namespace Synth.Curation.Labels;
+
+/// <summary>A sample's confidence in its current label (vote agreement, the student's probability, …).</summary>
+public sealed record ReviewCandidate(string SampleId, double Confidence);
+
+/// <param name="Priority">1 − confidence: the review queue serves the highest first.</param>
+public sealed record ReviewTask(string SampleId, double Priority);
+
+/// <summary>How much human review a set may get: at most a fraction of it and/or a count; the smaller wins.</summary>
+public sealed record ReviewBudget(double? MaxFraction = null, int? MaxCount = null);
+
+/// <summary>Selective annotation: the least confident samples go to people, up to the budget.</summary>
+public static class ReviewSelector
+{
+    /// <summary>
+    /// Least confident first (ties by ordinal sample id); ⌊fraction · n⌋ and the count cap how many. Samples at or
+    /// above <paramref name="maxConfidence"/> are confident enough never to need review.
+    /// </summary>
+    public static IReadOnlyList<ReviewTask> Select(IReadOnlyCollection<ReviewCandidate> candidates, ReviewBudget budget, double maxConfidence = 1)
+    {
+        var limit = Math.Min(
+            budget.MaxFraction is { } fraction ? (int)Math.Floor(Math.Clamp(fraction, 0, 1) * candidates.Count) : int.MaxValue,
+            budget.MaxCount is { } count ? Math.Max(count, 0) : int.MaxValue);
+        return [.. candidates
+            .Where(candidate => candidate.Confidence < maxConfidence)
+            .OrderBy(candidate => candidate.Confidence)
+            .ThenBy(candidate => candidate.SampleId, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(candidate => new ReviewTask(candidate.SampleId, 1 - candidate.Confidence))];
+    }
+}
+
+/// <summary>The review record on a sample: queued, then answered by a person whose label wins.</summary>
+public static class HumanReview
+{
+    public static void Request(SampleDocument sample, ReviewTask task, DateTimeOffset at) =>
+        sample.Review = new ReviewRecord { Status = ReviewStatus.Pending, Priority = task.Priority, RequestedAt = at };
+
+    /// <summary>
+    /// Records the reviewer's label and makes it the sample's label. A confirmation (same label) is recorded too, so
+    /// the history shows a person checked it.
+    /// </summary>
+    public static LabelChange Submit(SampleDocument sample, string label, string reviewer, DateTimeOffset at, string? reason = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
+        var review = sample.Review ??= new ReviewRecord { RequestedAt = at };
+        review.Status = ReviewStatus.Labelled;
+        review.Reviewer = reviewer;
+        review.Label = label;
+        review.CompletedAt = at;
+
+        var change = new LabelChange
+        {
+            From = sample.Content.Label,
+            To = label,
+            Method = LabelMethods.HumanReview,
+            By = reviewer,
+            Confidence = 1,
+            Reason = reason ?? (label == sample.Content.Label ? "reviewer confirmed the label" : "reviewer corrected the label"),
+            At = at,
+        };
+        LabelMethods.Apply(sample, change);
+        return change;
+    }
+}

@@ -1,0 +1,256 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Transforms.Text;
+using Synth.Contracts.Samples;
+
+namespace Synth.Curation.Labels;
+
+/// <summary>A labelled sample the student learns from and labels.</summary>
+/// <param name="HumanLabelled">A reviewer's label: trained on, never changed.</param>
+public sealed record StudentSample(string SampleId, string Text, string Label, bool HumanLabelled = false)
+{
+    /// <summary>Precomputed embedding, used when <see cref="StudentOptions.Features"/> asks for it.</summary>
+    public ReadOnlyMemory<float> Embedding { get; init; }
+}
+
+public enum StudentFeatures
+{
+    /// <summary>Word and character n-grams of the text (<see cref="StudentOptions.WordNgramLength"/>, <see cref="StudentOptions.CharNgramLength"/>).</summary>
+    Text = 1,
+    Embedding = 2,
+    TextAndEmbedding = 3,
+}
+
+public enum StudentTrainer
+{
+    /// <summary>The default: on the UCI sentences as accurate as SDCA and several times faster single-threaded.</summary>
+    LbfgsMaximumEntropy = 1,
+    SdcaMaximumEntropy = 2,
+}
+
+public enum DisagreementPolicy
+{
+    /// <summary>Apply the student's label; the change is recorded with its confidence.</summary>
+    Relabel = 1,
+    /// <summary>Leave the label; propose the change for review.</summary>
+    Flag = 2,
+}
+
+/// <param name="Folds">K; each model trains on K − 1 folds and labels the one it never saw.</param>
+/// <param name="MinConfidence">Student probability at or above which a disagreement is acted on.</param>
+/// <param name="WordNgramLength">Word n-grams of length 1 to this; 0 turns word features off.</param>
+/// <param name="CharNgramLength">Character n-grams of exactly this length; 0 turns them off.</param>
+/// <param name="L2Regularization">The trainer's L2 weight; null keeps the trainer's default.</param>
+public sealed record StudentOptions(
+    int Folds = 5,
+    int Seed = 0,
+    double MinConfidence = 0.9,
+    DisagreementPolicy Policy = DisagreementPolicy.Relabel,
+    StudentFeatures Features = StudentFeatures.Text,
+    StudentTrainer Trainer = StudentTrainer.LbfgsMaximumEntropy,
+    int WordNgramLength = 2,
+    int CharNgramLength = 3,
+    float? L2Regularization = null);
+
+/// <param name="Probability">The student's probability of <paramref name="PredictedLabel"/>.</param>
+/// <param name="CurrentLabelProbability">The student's probability of the current label: a confidence for weighting and review.</param>
+public sealed record StudentPrediction(string SampleId, int Fold, string CurrentLabel, string PredictedLabel, double Probability, double CurrentLabelProbability);
+
+public enum RevisionAction
+{
+    Keep = 0,
+    Relabel = 1,
+    Flag = 2,
+}
+
+/// <param name="Change">For <see cref="RevisionAction.Relabel"/> the change to apply, for <see cref="RevisionAction.Flag"/> the one proposed.</param>
+public sealed record LabelRevision(StudentPrediction Prediction, RevisionAction Action, LabelChange? Change);
+
+/// <summary>
+/// Label enhancement by a student model with data-split training and cross-partition labelling: samples are split
+/// into K folds by <see cref="FoldAssignment"/>; for each fold a classifier (Microsoft.ML maximum-entropy) is trained
+/// on the other folds and predicts the held-out one, so no model labels data it was trained on. A confident
+/// disagreement (probability ≥ <see cref="StudentOptions.MinConfidence"/>, label differs) is relabelled or flagged.
+/// Deterministic for the same samples and options (seeded context, single-threaded trainers).
+/// </summary>
+public sealed class StudentRefiner
+{
+    private const string ScoreColumn = "Score";
+    private readonly StudentOptions options;
+    private readonly string[] labels;
+
+    /// <param name="labels">The job's label set, in its order.</param>
+    public StudentRefiner(IReadOnlyList<string> labels, StudentOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Folds, 2);
+        if (labels.Count < 2 || labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
+        {
+            throw new ArgumentException("The student needs at least two distinct labels.", nameof(labels));
+        }
+
+        this.labels = [.. labels];
+        this.options = options;
+    }
+
+    /// <param name="at">Time stamped on the label changes.</param>
+    public IReadOnlyList<LabelRevision> Refine(IReadOnlyList<StudentSample> samples, DateTimeOffset at)
+    {
+        var embeddingLength = EmbeddingLength(samples);
+        var mlContext = new MLContext(options.Seed);
+        var schema = Schema(embeddingLength);
+        var pipeline = Pipeline(mlContext, embeddingLength);
+        var folds = samples.Select(sample => FoldAssignment.Fold(sample.SampleId, options.Folds, options.Seed)).ToArray();
+        var known = new HashSet<string>(labels, StringComparer.Ordinal);
+
+        var revisions = new List<LabelRevision>(samples.Count);
+        for (var fold = 0; fold < options.Folds; fold++)
+        {
+            var heldOut = samples.Where((_, index) => folds[index] == fold).ToList();
+            var training = samples.Where((sample, index) => folds[index] != fold && known.Contains(sample.Label)).ToList();
+            if (heldOut.Count == 0)
+            {
+                continue;
+            }
+
+            if (training.Select(sample => sample.Label).Distinct(StringComparer.Ordinal).Count() < 2)
+            {
+                throw new InvalidOperationException($"Fold {fold + 1} of {options.Folds} has fewer than two labels to train on; the set is too small for {options.Folds} folds.");
+            }
+
+            var model = pipeline.Fit(mlContext.Data.LoadFromEnumerable(training.Select(sample => Row.From(sample, embeddingLength)), schema));
+            var scored = model.Transform(mlContext.Data.LoadFromEnumerable(heldOut.Select(sample => Row.From(sample, embeddingLength)), schema));
+            // The cursor reuses one buffer per row: copy each row's probabilities out before moving on.
+            var scores = scored.GetColumn<VBuffer<float>>(ScoreColumn).Select(buffer => buffer.DenseValues().ToArray()).ToList();
+            for (var i = 0; i < heldOut.Count; i++)
+            {
+                revisions.Add(Revise(heldOut[i], fold, scores[i], at));
+            }
+        }
+
+        var order = samples.Select((sample, index) => (sample.SampleId, index)).ToDictionary(pair => pair.SampleId, pair => pair.index, StringComparer.Ordinal);
+        return [.. revisions.OrderBy(revision => order[revision.Prediction.SampleId])];
+    }
+
+    private LabelRevision Revise(StudentSample sample, int fold, float[] probabilities, DateTimeOffset at)
+    {
+        var best = 0;
+        for (var k = 1; k < probabilities.Length; k++)
+        {
+            // Strictly greater: an exact tie goes to the label listed first.
+            best = probabilities[k] > probabilities[best] ? k : best;
+        }
+
+        var current = Array.IndexOf(labels, sample.Label);
+        var prediction = new StudentPrediction(sample.SampleId, fold, sample.Label, labels[best], probabilities[best], current < 0 ? 0 : probabilities[current]);
+        if (sample.HumanLabelled || prediction.PredictedLabel == sample.Label || prediction.Probability < options.MinConfidence)
+        {
+            return new LabelRevision(prediction, RevisionAction.Keep, null);
+        }
+
+        var change = new LabelChange
+        {
+            From = sample.Label,
+            To = prediction.PredictedLabel,
+            Method = LabelMethods.StudentModel,
+            By = $"{options.Trainer} on {options.Features}, fold {fold + 1} of {options.Folds}",
+            Confidence = prediction.Probability,
+            Reason = $"held-out student predicts '{prediction.PredictedLabel}' with probability {prediction.Probability:0.###} ≥ {options.MinConfidence:0.###}; '{sample.Label}' has {prediction.CurrentLabelProbability:0.###}",
+            At = at,
+        };
+        return new LabelRevision(prediction, options.Policy == DisagreementPolicy.Relabel ? RevisionAction.Relabel : RevisionAction.Flag, change);
+    }
+
+    private int EmbeddingLength(IReadOnlyList<StudentSample> samples)
+    {
+        if (options.Features == StudentFeatures.Text)
+        {
+            return 0;
+        }
+
+        var lengths = samples.Select(sample => sample.Embedding.Length).Distinct().ToList();
+        return lengths is [> 0 and var length]
+            ? length
+            : throw new ArgumentException($"Features {options.Features} need every sample to have an embedding of one length; found lengths {string.Join(", ", lengths)}.", nameof(samples));
+    }
+
+    private SchemaDefinition Schema(int embeddingLength)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        var embedding = schema[nameof(Row.Embedding)];
+        if (embeddingLength > 0)
+        {
+            embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, embeddingLength);
+        }
+        else
+        {
+            schema.Remove(embedding);
+        }
+
+        return schema;
+    }
+
+    private IEstimator<ITransformer> Pipeline(MLContext mlContext, int embeddingLength)
+    {
+        var keyData = mlContext.Data.LoadFromEnumerable(labels.Select(label => new LabelRow { Label = label }));
+        IEstimator<ITransformer> pipeline = mlContext.Transforms.Conversion.MapValueToKey("LabelKey", nameof(Row.Label), keyData: keyData);
+        var featureColumns = new List<string>();
+        if (options.Features != StudentFeatures.Embedding)
+        {
+            var text = new TextFeaturizingEstimator.Options
+            {
+                WordFeatureExtractor = options.WordNgramLength > 0 ? new WordBagEstimator.Options { NgramLength = options.WordNgramLength, UseAllLengths = true } : null,
+                CharFeatureExtractor = options.CharNgramLength > 0 ? new WordBagEstimator.Options { NgramLength = options.CharNgramLength, UseAllLengths = false } : null,
+                Norm = TextFeaturizingEstimator.NormFunction.L2,
+            };
+            pipeline = pipeline.Append(mlContext.Transforms.Text.FeaturizeText("TextFeatures", text, nameof(Row.Text)));
+            featureColumns.Add("TextFeatures");
+        }
+
+        if (embeddingLength > 0)
+        {
+            featureColumns.Add(nameof(Row.Embedding));
+        }
+
+        pipeline = pipeline.Append(mlContext.Transforms.Concatenate("Features", [.. featureColumns]));
+        return pipeline.Append(Trainer(mlContext));
+    }
+
+    private IEstimator<ITransformer> Trainer(MLContext mlContext)
+    {
+        switch (options.Trainer)
+        {
+            case StudentTrainer.SdcaMaximumEntropy:
+                var sdca = new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = "LabelKey", FeatureColumnName = "Features", NumberOfThreads = 1 };
+                sdca.L2Regularization = options.L2Regularization ?? sdca.L2Regularization;
+                return mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy(sdca);
+            case StudentTrainer.LbfgsMaximumEntropy:
+                // A tolerance of 1e-4 (default 1e-7) stops once the probabilities are settled to well below the
+                // confidence steps a policy uses, at a fraction of the iterations.
+                var lbfgs = new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = "LabelKey", FeatureColumnName = "Features", NumberOfThreads = 1, OptimizationTolerance = 1e-4f };
+                lbfgs.L2Regularization = options.L2Regularization ?? lbfgs.L2Regularization;
+                return mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy(lbfgs);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Trainer, "Unknown trainer.");
+        }
+    }
+
+    private sealed class Row
+    {
+        public string Text { get; set; } = "";
+        public string Label { get; set; } = "";
+        public float[] Embedding { get; set; } = [];
+
+        public static Row From(StudentSample sample, int embeddingLength) => new()
+        {
+            Text = sample.Text,
+            Label = sample.Label,
+            Embedding = embeddingLength > 0 ? sample.Embedding.ToArray() : [],
+        };
+    }
+
+    private sealed class LabelRow
+    {
+        public string Label { get; set; } = "";
+    }
+}

@@ -1,0 +1,161 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
+using Azure.AI.OpenAI;
+using LLama;
+using LLama.Abstractions;
+using LLama.Common;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using Synth.Contracts.Jobs;
+
+namespace Synth.Llm;
+
+/// <summary>Builds the <see cref="IChatClient"/> a job's <see cref="GenerationSpec"/> names.</summary>
+/// <param name="readEnvironment">Reads an environment variable; replaceable so tests need not touch the process environment.</param>
+public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<string, string?>? readEnvironment = null)
+{
+    // Local OpenAI-compatible servers (Ollama, llama.cpp, LM Studio) ignore the key, but the SDK insists on one.
+    private const string NoKeyPlaceholder = "no-key";
+
+    private readonly LlmAccessOptions _options = options ?? new LlmAccessOptions();
+    private readonly Func<string, string?> _readEnvironment = readEnvironment ?? Environment.GetEnvironmentVariable;
+
+    /// <exception cref="LlmConfigurationException">The spec lacks a field its provider needs, or names an unset variable.</exception>
+    public LlmConnection Create(GenerationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Provider switch
+        {
+            LlmProvider.OpenAICompatible => CreateOpenAICompatible(spec),
+            LlmProvider.AzureOpenAI => CreateAzureOpenAI(spec),
+            LlmProvider.LLamaSharp => CreateLLamaSharp(spec),
+            _ => throw new LlmConfigurationException($"Unknown LLM provider '{spec.Provider}'."),
+        };
+    }
+
+    private LlmConnection CreateOpenAICompatible(GenerationSpec spec)
+    {
+        var model = Required(spec.Model, "generation.model", spec.Provider);
+        var endpoint = Endpoint(spec);
+        var key = spec.ApiKeyEnv is null ? null : ReadKey(spec.ApiKeyEnv);
+        var clientOptions = new OpenAIClientOptions { Endpoint = endpoint };
+        LeaveRetriesToTheExecutor(clientOptions);
+        var client = new OpenAIClient(new ApiKeyCredential(key ?? NoKeyPlaceholder), clientOptions)
+            .GetChatClient(model)
+            .AsIChatClient();
+        return new LlmConnection(client, spec.Provider, model, _options.JsonSchemaOpenAICompatible, key);
+    }
+
+    private LlmConnection CreateAzureOpenAI(GenerationSpec spec)
+    {
+        var deployment = Required(spec.Deployment, "generation.deployment", spec.Provider);
+        var endpoint = Endpoint(spec);
+        var key = ReadKey(Required(spec.ApiKeyEnv, "generation.apiKeyEnv", spec.Provider));
+        var clientOptions = new AzureOpenAIClientOptions();
+        LeaveRetriesToTheExecutor(clientOptions);
+        var client = new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), clientOptions)
+            .GetChatClient(deployment)
+            .AsIChatClient();
+        return new LlmConnection(client, spec.Provider, deployment, _options.JsonSchemaAzureOpenAI, key);
+    }
+
+    private LlmConnection CreateLLamaSharp(GenerationSpec spec)
+    {
+        var path = Required(spec.ModelPath, "generation.modelPath", spec.Provider);
+        if (!File.Exists(path))
+            throw new LlmConfigurationException($"GGUF model file '{path}' (generation.modelPath) does not exist.");
+
+        var parameters = new ModelParams(path) { ContextSize = _options.LLamaContextSize, GpuLayerCount = 0 };
+        if (_options.LLamaThreads is { } threads)
+            parameters.Threads = threads;
+        var weights = LLamaWeights.LoadFromFile(parameters);
+        try
+        {
+            // Stateless: every request gets a fresh context, so unrelated requests never share history.
+            var client = new LLamaSharpChatClient(new StatelessExecutor(weights, parameters).AsChatClient(), weights);
+            return new LlmConnection(client, spec.Provider, spec.Model ?? Path.GetFileNameWithoutExtension(path), _options.JsonSchemaLLamaSharp, apiKey: null);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    // The SDK would otherwise retry 429/5xx itself (hiding attempts and ignoring our limits) and cut requests
+    // at its own 100 s network timeout instead of the spec's.
+    private static void LeaveRetriesToTheExecutor(ClientPipelineOptions clientOptions)
+    {
+        clientOptions.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
+        clientOptions.NetworkTimeout = Timeout.InfiniteTimeSpan;
+    }
+
+    private static Uri Endpoint(GenerationSpec spec)
+    {
+        var baseUrl = Required(spec.BaseUrl, "generation.baseUrl", spec.Provider);
+        // The URL is not echoed: a user may have put a credential in it.
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new LlmConfigurationException($"generation.baseUrl of provider {spec.Provider} is not an absolute http(s) URL.");
+        return uri;
+    }
+
+    private string ReadKey(string variable)
+    {
+        var key = _readEnvironment(variable);
+        if (string.IsNullOrEmpty(key))
+            throw new LlmConfigurationException($"Environment variable '{variable}' (generation.apiKeyEnv) is not set.");
+        return key;
+    }
+
+    private static string Required(string? value, string field, LlmProvider provider) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new LlmConfigurationException($"{field} is required for provider {provider}.")
+            : value;
+
+    /// <summary>
+    /// Runs one generation at a time (LLamaSharp's executor reuses one batch buffer, and concurrent CPU inference
+    /// on the same cores gains nothing) and disposes the loaded weights with the client.
+    /// </summary>
+    private sealed class LLamaSharpChatClient(IChatClient inner, IDisposable weights) : DelegatingChatClient(inner)
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+                    yield return update;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                weights.Dispose();
+                _gate.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.AI;
+
+namespace Synth.Embeddings.Tests;
+
+public sealed class MiniLmEmbeddingGeneratorTests : IClassFixture<MiniLmEmbeddingGeneratorTests.Model>
+{
+    private readonly MiniLmEmbeddingGenerator _generator;
+
+    public MiniLmEmbeddingGeneratorTests(Model model) => _generator = model.Generator;
+
+    [Fact]
+    public async Task Embeddings_have_the_models_dimensions_and_unit_length()
+    {
+        var embeddings = await _generator.GenerateAsync(["The battery lasts all day.", "Shipping took three weeks."]);
+
+        Assert.Equal(2, embeddings.Count);
+        Assert.All(embeddings, e =>
+        {
+            Assert.Equal(MiniLmEmbeddingGenerator.Dimensions, e.Vector.Length);
+            Assert.Equal(1.0, TensorPrimitives.Norm(e.Vector.Span), 3);
+            Assert.Equal(MiniLmEmbeddingGenerator.ModelId, e.ModelId);
+        });
+    }
+
+    [Fact]
+    public async Task Paraphrases_are_closer_than_unrelated_sentences()
+    {
+        var embeddings = await _generator.GenerateAsync(
+        [
+            "The battery lasts all day on a single charge.",
+            "On one charge the battery keeps going for the whole day.",
+            "The soup recipe needs two onions and a bay leaf.",
+        ]);
+
+        var paraphrase = TensorPrimitives.CosineSimilarity(embeddings[0].Vector.Span, embeddings[1].Vector.Span);
+        var unrelated = TensorPrimitives.CosineSimilarity(embeddings[0].Vector.Span, embeddings[2].Vector.Span);
+
+        Assert.True(paraphrase > 0.7, $"paraphrase cosine {paraphrase}");
+        Assert.True(unrelated < 0.3, $"unrelated cosine {unrelated}");
+    }
+
+    [Fact]
+    public async Task A_sentence_embeds_the_same_alone_and_in_a_batch()
+    {
+        const string sentence = "The screen is bright enough to read outdoors.";
+        var alone = await _generator.GenerateAsync([sentence]);
+        var batch = await _generator.GenerateAsync(["Something else entirely, and longer than the first one.", sentence]);
+
+        Assert.Equal(1.0, TensorPrimitives.CosineSimilarity(alone[0].Vector.Span, batch[1].Vector.Span), 4);
+    }
+
+    [Fact]
+    public async Task No_input_gives_no_embeddings()
+    {
+        Assert.Empty(await _generator.GenerateAsync([]));
+    }
+
+    [Fact]
+    public void Metadata_names_the_model()
+    {
+        var metadata = _generator.GetService<EmbeddingGeneratorMetadata>();
+
+        Assert.NotNull(metadata);
+        Assert.Equal(MiniLmEmbeddingGenerator.ModelId, metadata.DefaultModelId);
+        Assert.Equal(MiniLmEmbeddingGenerator.Dimensions, metadata.DefaultModelDimensions);
+    }
+
+    public sealed class Model : IDisposable
+    {
+        public MiniLmEmbeddingGenerator Generator { get; } = new();
+
+        public void Dispose() => Generator.Dispose();
+    }
+}
