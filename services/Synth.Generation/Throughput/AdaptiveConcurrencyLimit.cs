@@ -1,0 +1,159 @@
+namespace Synth.Generation.Throughput;
+
+public sealed record AimdOptions
+{
+    public int MinLimit { get; init; } = 1;
+    /// <summary>The ceiling: the spec's <c>generation.concurrency</c>.</summary>
+    public int MaxLimit { get; init; } = 4;
+    /// <summary>Where the limit starts; the ceiling when null.</summary>
+    public int? InitialLimit { get; init; }
+    /// <summary>How much the limit grows per limit's worth of healthy completions (roughly once per round trip).</summary>
+    public double IncreaseStep { get; init; } = 1;
+    /// <summary>What the limit is multiplied by on overload.</summary>
+    public double DecreaseFactor { get; init; } = 0.5;
+    /// <summary>Recent latency above this multiple of the baseline counts as overload.</summary>
+    public double LatencyTolerance { get; init; } = 2.0;
+    /// <summary>Weight of each success in the recent latency (an exponential moving average).</summary>
+    public double RecentSmoothing { get; init; } = 0.25;
+    /// <summary>Weight of each success in the baseline: small, so the baseline follows only lasting change.</summary>
+    public double BaselineSmoothing { get; init; } = 0.01;
+}
+
+/// <summary>
+/// An adaptive limit on requests in flight (AIMD): multiplicative decrease on 429s, timeouts, or recent latency rising
+/// above the baseline, additive increase while healthy, within [min, max]. Both latencies are moving averages, the
+/// recent one fast and the baseline slow, so one slow answer is not overload and a server that is lastingly slower
+/// becomes the new baseline. LLM latency grows with answer length: callers whose answers vary in length should pass a
+/// length-normalised latency (e.g. per completion token). After a decrease, further overload signals are ignored until
+/// a limit's worth of requests has completed, since requests sent before the decrease report the same overload and
+/// would otherwise collapse the limit. Thread-safe.
+/// </summary>
+public sealed class AdaptiveConcurrencyLimit
+{
+    private readonly AimdOptions _options;
+    private readonly Lock _gate = new();
+    private double _limit;
+    private int _completionsSinceDecrease;
+    private bool _recovering;
+    private double _recentMs = double.NaN;
+    private double _baselineMs = double.NaN;
+
+    public AdaptiveConcurrencyLimit(AimdOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLimit, options.MinLimit);
+        if (options.DecreaseFactor is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "the decrease factor must be between 0 and 1");
+        }
+        _options = options;
+        _limit = Math.Clamp(options.InitialLimit ?? options.MaxLimit, options.MinLimit, options.MaxLimit);
+    }
+
+    /// <summary>Requests that may be in flight now.</summary>
+    public int Limit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (int)_limit;
+            }
+        }
+    }
+
+    public int InFlight { get; private set; }
+
+    /// <summary>The slow moving average of success latency; null before the first success.</summary>
+    public TimeSpan? BaselineLatency => double.IsNaN(_baselineMs) ? null : TimeSpan.FromMilliseconds(_baselineMs);
+
+    /// <summary>The fast moving average of success latency; null before the first success.</summary>
+    public TimeSpan? RecentLatency => double.IsNaN(_recentMs) ? null : TimeSpan.FromMilliseconds(_recentMs);
+
+    /// <summary>Takes a slot when fewer than <see cref="Limit"/> requests are in flight.</summary>
+    public bool TryAcquire()
+    {
+        lock (_gate)
+        {
+            if (InFlight >= (int)_limit)
+            {
+                return false;
+            }
+            InFlight++;
+            return true;
+        }
+    }
+
+    /// <summary>A healthy answer: grows the limit, unless its latency says the server is queueing.</summary>
+    public void OnSuccess(TimeSpan latency)
+    {
+        lock (_gate)
+        {
+            Complete();
+            var ms = latency.TotalMilliseconds;
+            if (double.IsNaN(_baselineMs))
+            {
+                _recentMs = _baselineMs = ms;
+            }
+            else
+            {
+                _recentMs += _options.RecentSmoothing * (ms - _recentMs);
+                _baselineMs += _options.BaselineSmoothing * (ms - _baselineMs);
+            }
+            if (_recentMs > _baselineMs * _options.LatencyTolerance)
+            {
+                Decrease();
+                return;
+            }
+            if (!_recovering)
+            {
+                _limit = Math.Min(_options.MaxLimit, _limit + _options.IncreaseStep / Math.Max(1, (int)_limit));
+            }
+        }
+    }
+
+    /// <summary>429 Too Many Requests.</summary>
+    public void OnThrottled()
+    {
+        lock (_gate)
+        {
+            Complete();
+            Decrease();
+        }
+    }
+
+    public void OnTimeout() => OnThrottled();
+
+    /// <summary>Any other failure (a 500, a malformed answer) says nothing about load: the slot is freed, the limit kept.</summary>
+    public void OnOtherFailure()
+    {
+        lock (_gate)
+        {
+            Complete();
+        }
+    }
+
+    private void Complete()
+    {
+        if (InFlight > 0)
+        {
+            InFlight--;
+        }
+        if (_recovering && ++_completionsSinceDecrease >= Math.Max(1, (int)_limit))
+        {
+            _recovering = false;
+        }
+    }
+
+    private void Decrease()
+    {
+        if (_recovering)
+        {
+            return;
+        }
+        _limit = Math.Max(_options.MinLimit, Math.Floor(_limit * _options.DecreaseFactor));
+        _recovering = true;
+        _completionsSinceDecrease = 0;
+    }
+}
