@@ -1,3 +1,5 @@
+using Confluent.Kafka;
+using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Testing;
 using Xunit.Abstractions;
@@ -49,6 +51,69 @@ public sealed class DistributedPipelineTests(ITestOutputHelper output)
         });
         Assert.Equal(evaluated.Count, evaluated.Select(s => s.TraceId).Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_poison_sample_is_stored_as_a_failure_and_dead_lettered_while_the_rest_flows_on()
+    {
+        const string jobId = "e2e-poison";
+        const int target = 100;
+        await using var pipeline = await DistributedPipeline.StartAsync(jobId, target, SamplesPerRequest, new Dictionary<string, string?>
+        {
+            ["SYNTH_TEST_POISON_EVERY"] = "25",
+        });
+
+        // Ordinals 24, 49, 74, 99 are poison; of the other every-10th (rejects) 49 and 99 are taken: 8 rejected.
+        var poisonIds = new[] { 24, 49, 74, 99 }.Select(i => SampleIds.For(jobId, i / SamplesPerRequest, i % SamplesPerRequest)).ToHashSet();
+        var counts = await pipeline.WaitForFinalAsync(jobId, target - poisonIds.Count, TimeSpan.FromMinutes(3));
+        await pipeline.WaitForAsync(c => c.Failures == poisonIds.Count, jobId, TimeSpan.FromMinutes(1));
+        Assert.Equal(8, counts[SampleState.Rejected]);
+
+        var failures = (await pipeline.Store.QueryFailuresAsync(jobId, null, 100, CancellationToken.None)).Items;
+        Assert.Equal(poisonIds, failures.Select(f => f.SampleId!).ToHashSet());
+        foreach (var failure in failures)
+        {
+            var sample = await pipeline.Store.GetSampleAsync(failure.SampleId!, CancellationToken.None);
+            Assert.Equal(SampleState.Generated, sample!.State);
+            Assert.Equal(Stage.Filter, failure.Stage);
+            Assert.Equal(Topics.Generated, failure.OriginTopic);
+            Assert.NotNull(failure.OriginOffset);
+            Assert.Equal(sample.TraceId, failure.TraceId);
+            Assert.Contains("poison by design", failure.Error, StringComparison.Ordinal);
+        }
+
+        // The dead-letter topic holds each poison message with where it came from.
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = pipeline.Broker.Bootstrap,
+            GroupId = "e2e-dlt-reader",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Subscribe(Topics.DeadLetter(Topics.Generated));
+        var deadLetters = new Dictionary<string, Headers>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (deadLetters.Count < poisonIds.Count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { Message: { } message })
+            {
+                deadLetters[message.Key] = message.Headers;
+            }
+        }
+
+        consumer.Close();
+        Assert.Equal(poisonIds, deadLetters.Keys.ToHashSet());
+        Assert.All(deadLetters.Values, headers =>
+        {
+            Assert.Equal("filter", Header(headers, EnvelopeHeaders.DeadLetterStage));
+            Assert.Equal(Topics.Generated, Header(headers, EnvelopeHeaders.DeadLetterOriginTopic));
+            Assert.NotNull(Header(headers, EnvelopeHeaders.DeadLetterOriginOffset));
+            Assert.Contains("poison by design", Header(headers, EnvelopeHeaders.DeadLetterError), StringComparison.Ordinal);
+        });
+        pipeline.StopAll();
+    }
+
+    private static string? Header(Headers headers, string name) =>
+        headers.TryGetLastBytes(name, out var value) ? System.Text.Encoding.UTF8.GetString(value) : null;
 
     [Theory]
     [InlineData(Stage.Filter)]

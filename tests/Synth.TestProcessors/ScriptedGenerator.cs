@@ -6,7 +6,8 @@ namespace Synth.TestProcessors;
 
 /// <summary>
 /// Generates deterministic classification samples without a model: sample k of request r says so in its text.
-/// Every 10th sample is marked for rejection, every 7th for relabelling, so all routes of the pipeline are used.
+/// Every 10th sample is marked for rejection, every 7th for relabelling, so all routes of the pipeline are used;
+/// with SYNTH_TEST_POISON_EVERY=n every n-th is poison (the filter throws on it).
 /// </summary>
 public sealed class ScriptedGenerator : ISampleGenerator
 {
@@ -34,7 +35,11 @@ public sealed class ScriptedGenerator : ISampleGenerator
         {
             var ordinal = (request.RequestIndex * request.Job.Spec.Generation.SamplesPerRequest) + i;
             var topic = Topics[ordinal % Topics.Length];
-            var marker = ordinal % 10 == 9 ? " [reject]" : ordinal % 7 == 6 ? " [relabel]" : "";
+            var poisonEvery = TestKnobs.PoisonEvery;
+            var marker = poisonEvery > 0 && ordinal % poisonEvery == poisonEvery - 1 ? " [poison]"
+                : ordinal % 10 == 9 ? " [reject]"
+                : ordinal % 7 == 6 ? " [relabel]"
+                : "";
             drafts.Add(new SampleDraft
             {
                 Content = new SampleContent
