@@ -39,6 +39,7 @@ public sealed partial class GeneratorWorker(
     public async Task RunAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        await generator.PrepareAsync(job, cancellationToken).ConfigureAwait(false);
         await RepublishUnfilteredAsync(job, shard, cancellationToken).ConfigureAwait(false);
 
         var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
@@ -95,6 +96,7 @@ public sealed partial class GeneratorWorker(
                 CostUsd = result.CostUsd,
                 Error = result.Error,
                 RawResponse = result.RawResponse,
+                ItemFailures = [.. result.ItemFailures],
                 TraceId = span?.TraceId.ToHexString(),
                 At = now,
             };

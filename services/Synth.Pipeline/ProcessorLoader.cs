@@ -61,6 +61,12 @@ public static class ProcessorLoader
 
     private static Type? FindType(string typeName, string? pluginAssembly)
     {
+        // "Namespace.Type, Assembly" names a built-in (or any deployed) type; the runtime loads its assembly.
+        if (typeName.Contains(',', StringComparison.Ordinal))
+        {
+            return Type.GetType(typeName, throwOnError: false);
+        }
+
         // An empty environment variable binds as "", which means "no plug-in", not "the current folder".
         if (!string.IsNullOrWhiteSpace(pluginAssembly))
         {

@@ -24,6 +24,12 @@ public sealed record StageVerdict(SampleState Outcome, IReadOnlyDictionary<strin
 /// <summary>The generation algorithm: turns one planned request into sample drafts (or a failure with its reason).</summary>
 public interface ISampleGenerator
 {
+    /// <summary>
+    /// Checks that this generator can run the job and sets up what it needs, before any request is planned: a job
+    /// it cannot run must fail here, not as a stored failure of every request (which would never be retried).
+    /// </summary>
+    ValueTask PrepareAsync(PipelineJob job, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     ValueTask<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
 }
 
@@ -54,6 +60,8 @@ public sealed record GenerationResult
     /// <summary>Set when the request failed; the request is then stored as a counted failure.</summary>
     public string? Error { get; init; }
     public string? RawResponse { get; init; }
+    /// <summary>Items of the answer that could not become samples (the request may still have succeeded with the rest).</summary>
+    public IReadOnlyList<RequestItemFailure> ItemFailures { get; init; } = [];
 
     public bool Succeeded => Error is null;
 

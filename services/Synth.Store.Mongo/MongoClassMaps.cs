@@ -149,8 +149,15 @@ public static class MongoClassMaps
             map.MapMember(x => x.CostUsd).SetElementName("costUsd").SetSerializer(Money);
             map.MapMember(x => x.Error).SetElementName("error").SetIgnoreIfNull(true);
             map.MapMember(x => x.RawResponse).SetElementName("rawResponse").SetIgnoreIfNull(true);
+            map.MapMember(x => x.ItemFailures).SetElementName("itemFailures").SetDefaultValue(() => new List<RequestItemFailure>());
             map.MapMember(x => x.TraceId).SetElementName("traceId").SetIgnoreIfNull(true);
             map.MapMember(x => x.At).SetElementName("at").SetSerializer(Timestamp);
+        });
+        Map<RequestItemFailure>(map =>
+        {
+            map.MapMember(x => x.ItemIndex).SetElementName("itemIndex").SetIgnoreIfNull(true);
+            map.MapMember(x => x.Reason).SetElementName("reason").SetIsRequired(true);
+            map.MapMember(x => x.Raw).SetElementName("raw").SetIsRequired(true);
         });
         Map<FailureDocument>(map =>
         {

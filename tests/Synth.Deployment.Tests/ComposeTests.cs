@@ -74,9 +74,20 @@ public sealed class ComposeTests
         foreach (var stage in Repo.Stages)
         {
             var service = Compose.Service(Repo.ServiceName(stage));
-            var raw = service.RawEnvironment[$"Processors__{stage}"];
-            Assert.Matches(@"^\$\{SYNTH_[A-Z_]+_PROCESSOR:-\}$", raw);
+            var raw = service.RawEnvironment[$"Processors__{stage}"] ?? "";
+            var match = System.Text.RegularExpressions.Regex.Match(raw, @"^\$\{SYNTH_[A-Z_]+_PROCESSOR:-(?<default>[^}]*)\}$");
+            Assert.True(match.Success, $"{stage}: '{raw}' is not a SYNTH_*_PROCESSOR variable");
             Assert.StartsWith("/plugins/", service.Environment["Processors__PluginAssembly"], StringComparison.Ordinal);
+
+            // A default names a built-in as "Namespace.Type, Assembly": that assembly must be a project the image builds.
+            var builtIn = match.Groups["default"].Value;
+            if (builtIn.Length > 0)
+            {
+                var assembly = builtIn.Split(", ")[1];
+                var serviceProject = File.ReadAllText(Repo.Full($"{Repo.ProjectFolder(stage)}/Synth.{stage}.csproj"));
+                Assert.Contains($"{assembly}.csproj", serviceProject, StringComparison.Ordinal);
+                Assert.StartsWith(assembly + ".", builtIn, StringComparison.Ordinal);
+            }
         }
     }
 

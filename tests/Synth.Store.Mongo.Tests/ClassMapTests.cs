@@ -15,7 +15,7 @@ public sealed class ClassMapTests
     [
         typeof(SampleDocument), typeof(SampleContent), typeof(DialogueTurn), typeof(Provenance), typeof(TokenUsage),
         typeof(StageDecision), typeof(LabelChange), typeof(ReviewRecord), typeof(JobDocument), typeof(RequestRecord),
-        typeof(FailureDocument),
+        typeof(RequestItemFailure), typeof(FailureDocument),
     ];
 
     /// <summary>A property added to a contract without a mapping would silently not be stored.</summary>
@@ -199,6 +199,8 @@ public sealed class ClassMapTests
         document = Bson.Serialize(failed);
         Assert.Equal("Failed", document["status"].AsString);
         Assert.Equal("Sure! Here are your samples:", document["rawResponse"].AsString);
+        Assert.Equal("missing field 'text'", document["itemFailures"][0]["reason"].AsString);
+        Assert.False(document["itemFailures"][1].AsBsonDocument.Contains("itemIndex"));
         AssertSame(failed, Bson.Deserialize<RequestRecord>(document));
     }
 

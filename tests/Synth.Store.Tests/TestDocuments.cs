@@ -141,6 +141,10 @@ public static class TestDocuments
         CostUsd = 0.0042m,
         Error = status == RequestStatus.Failed ? "answer was not JSON" : null,
         RawResponse = status == RequestStatus.Failed ? "Sure! Here are your samples:" : null,
+        ItemFailures = status == RequestStatus.Failed
+            ? [new RequestItemFailure { ItemIndex = 1, Reason = "missing field 'text'", Raw = "{\"label\":\"positive\"}" },
+               new RequestItemFailure { Reason = "answer was not JSON", Raw = "Sure! Here are your samples:" }]
+            : [],
         TraceId = new string('3', 32),
         At = Updated,
     };

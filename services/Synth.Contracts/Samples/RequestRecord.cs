@@ -29,6 +29,17 @@ public sealed class RequestRecord
     public string? Error { get; set; }
     /// <summary>The model's raw answer when it could not be turned into samples.</summary>
     public string? RawResponse { get; set; }
+    /// <summary>Items of a (possibly succeeded) answer that could not become samples, each with its reason and raw text.</summary>
+    public List<RequestItemFailure> ItemFailures { get; set; } = [];
     public string? TraceId { get; set; }
     public DateTimeOffset At { get; set; }
+}
+
+/// <summary>One item of a model's answer that could not be turned into a sample: counted and kept, never dropped.</summary>
+public sealed class RequestItemFailure
+{
+    /// <summary>Position of the item in the answer; null when the answer as a whole could not be read.</summary>
+    public int? ItemIndex { get; init; }
+    public required string Reason { get; init; }
+    public required string Raw { get; init; }
 }

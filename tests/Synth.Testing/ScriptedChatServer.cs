@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Synth.Llm.Tests;
+namespace Synth.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol (also under Azure OpenAI's
