@@ -127,20 +127,12 @@ static async Task<double> RateAsync(ISampleStore store, string jobId, int count)
 {
     DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
     var seen = 0;
-    string? after = null;
-    do
+    await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, Limit = 1000 }, CancellationToken.None))
     {
-        var page = await store.QuerySamplesAsync(new SampleQuery { JobId = jobId, AfterId = after, Limit = 1000 }, CancellationToken.None);
-        foreach (var sample in page.Items)
-        {
-            first = sample.CreatedAt < first ? sample.CreatedAt : first;
-            last = sample.UpdatedAt > last ? sample.UpdatedAt : last;
-            seen++;
-        }
-
-        after = page.NextAfterId;
+        first = sample.CreatedAt < first ? sample.CreatedAt : first;
+        last = sample.UpdatedAt > last ? sample.UpdatedAt : last;
+        seen++;
     }
-    while (after is not null);
 
     if (seen != count)
     {

@@ -207,23 +207,9 @@ public sealed partial class GeneratorWorker(
 
     private async Task RepublishUnfilteredAsync(PipelineJob job, GeneratorShard shard, CancellationToken cancellationToken)
     {
-        string? after = null;
-        var republished = 0;
-        do
-        {
-            var page = await store.QuerySamplesAsync(
-                new SampleQuery { JobId = job.JobId, States = [SampleState.Generated], AfterId = after, Limit = 500 },
-                cancellationToken).ConfigureAwait(false);
-            foreach (var sample in page.Items.Where(s => shard.Owns(s.Provenance.RequestIndex)))
-            {
-                await PublishAsync(sample, cancellationToken).ConfigureAwait(false);
-                republished++;
-            }
-
-            after = page.NextAfterId;
-        }
-        while (after is not null);
-
+        var republished = await SampleMessages.RepublishAsync(
+            store, publisher, new SampleQuery { JobId = job.JobId, States = [SampleState.Generated], Limit = 500 },
+            sample => shard.Owns(sample.Provenance.RequestIndex), _source, time, cancellationToken).ConfigureAwait(false);
         if (republished > 0)
         {
             LogRepublished(logger, job.JobId, republished.ToString(CultureInfo.InvariantCulture));

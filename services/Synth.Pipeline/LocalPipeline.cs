@@ -60,7 +60,10 @@ public sealed partial class LocalPipeline(
         var reporting = ReportAsync();
         try
         {
-            await RepublishAsync(bus, job.JobId, [SampleState.Accepted, SampleState.Refined], cancellationToken).ConfigureAwait(false);
+            // The channels died with the last run; samples that had not finished a later stage go in again.
+            await SampleMessages.RepublishAsync(
+                store, bus, new SampleQuery { JobId = job.JobId, States = [SampleState.Accepted, SampleState.Refined], Limit = 500 },
+                _ => true, $"/synth/resume/{instanceName}", time, cancellationToken).ConfigureAwait(false);
             var generatorWorker = new GeneratorWorker(generator, store, bus, new StageActivity(Stage.Generator), time,
                 loggerFactory.CreateLogger<GeneratorWorker>(), instanceName);
             await generatorWorker.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
@@ -97,27 +100,6 @@ public sealed partial class LocalPipeline(
                 var counts = await store.CountAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
                 progress.Report(new PipelineProgress(planned, counts, generationDone));
             }
-        }
-    }
-
-    private async Task RepublishAsync(InProcessBus bus, string jobId, IReadOnlyList<SampleState> states, CancellationToken cancellationToken)
-    {
-        var source = $"/synth/resume/{instanceName}";
-        foreach (var state in states)
-        {
-            string? after = null;
-            do
-            {
-                var page = await store.QuerySamplesAsync(new SampleQuery { JobId = jobId, States = [state], AfterId = after, Limit = 500 }, cancellationToken)
-                    .ConfigureAwait(false);
-                foreach (var sample in page.Items)
-                {
-                    await SampleMessages.PublishInSampleTraceAsync(bus, sample, source, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                }
-
-                after = page.NextAfterId;
-            }
-            while (after is not null);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Messaging;
+using Synth.Store;
 
 namespace Synth.Pipeline;
 
@@ -48,6 +49,30 @@ public static class SampleMessages
         using var emit = PipelineTracing.Source.StartActivity("synth.sample emit", ActivityKind.Internal, RootContextOf(sample));
         emit?.SetTag("synth.sample.id", sample.Id);
         await publisher.PublishAsync(outbound, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes again every stored sample the query matches and <paramref name="include"/> accepts.</summary>
+    /// <returns>How many were published.</returns>
+    public static async Task<int> RepublishAsync(
+        ISampleStore store,
+        IMessagePublisher publisher,
+        SampleQuery query,
+        Func<SampleDocument, bool> include,
+        string source,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var published = 0;
+        await foreach (var sample in store.ReadSamplesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            if (include(sample))
+            {
+                await PublishInSampleTraceAsync(publisher, sample, source, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                published++;
+            }
+        }
+
+        return published;
     }
 
     private static ActivityContext RootContextOf(SampleDocument sample)

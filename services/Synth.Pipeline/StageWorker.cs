@@ -26,6 +26,7 @@ public sealed partial class StageWorker(
     string instanceName) : IMessageHandler
 {
     private readonly Stage _stage = processor.Stage;
+    private readonly IReadOnlyList<SampleState> _outputs = processor.Stage.OutputStates();
     private readonly string _source = $"/synth/{processor.Stage.Name()}/{instanceName}";
 
     public async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
@@ -59,7 +60,7 @@ public sealed partial class StageWorker(
         current?.SetTag("synth.job.id", incoming.JobId);
 
         var stored = await store.GetSampleAsync(incoming.Id, cancellationToken).ConfigureAwait(false);
-        var outputOrdinal = _stage.OutputStates()[0].Ordinal();
+        var outputOrdinal = _outputs[0].Ordinal();
         if (stored is not null && stored.State.Ordinal() > outputOrdinal)
         {
             LogAlreadyPast(logger, incoming.Id, _stage, stored.State);
@@ -83,15 +84,16 @@ public sealed partial class StageWorker(
         }
 
         var job = await jobs.GetAsync(incoming.JobId, cancellationToken).ConfigureAwait(false);
-        var working = SampleJson.Clone(incoming);
+        // The sample was deserialized for this message alone, so the processor may change it in place.
+        var working = incoming;
         StageVerdict verdict;
         try
         {
             verdict = await processor.ProcessAsync(working, job, cancellationToken).ConfigureAwait(false);
-            if (!_stage.OutputStates().Contains(verdict.Outcome))
+            if (!_outputs.Contains(verdict.Outcome))
             {
                 throw new InvalidOperationException(
-                    $"Processor {processor.GetType().Name} returned {verdict.Outcome}; stage {_stage.Name()} may only return {string.Join(" or ", _stage.OutputStates())}.");
+                    $"Processor {processor.GetType().Name} returned {verdict.Outcome}; stage {_stage.Name()} may only return {string.Join(" or ", _outputs)}.");
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

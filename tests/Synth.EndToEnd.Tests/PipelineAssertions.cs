@@ -6,19 +6,8 @@ namespace Synth.EndToEnd.Tests;
 
 internal static class PipelineAssertions
 {
-    public static async Task<List<SampleDocument>> AllSamplesAsync(ISampleStore store, string jobId)
-    {
-        var samples = new List<SampleDocument>();
-        string? after = null;
-        do
-        {
-            var page = await store.QuerySamplesAsync(new SampleQuery { JobId = jobId, AfterId = after, Limit = 500 }, CancellationToken.None);
-            samples.AddRange(page.Items);
-            after = page.NextAfterId;
-        }
-        while (after is not null);
-        return samples;
-    }
+    public static async Task<List<SampleDocument>> AllSamplesAsync(ISampleStore store, string jobId) =>
+        await store.ReadSamplesAsync(new SampleQuery { JobId = jobId, Limit = 500 }, CancellationToken.None).ToListAsync();
 
     /// <summary>
     /// Every planned sample is stored once, in a final state, with exactly one decision per stage it passed, every

@@ -81,20 +81,8 @@ public sealed class TempStore : IAsyncDisposable
         return await command.ExecuteScalarAsync() is string json ? SampleJson.FromJson<FailureDocument>(json) : null;
     }
 
-    public async Task<List<SampleDocument>> AllSamplesAsync(string jobId)
-    {
-        var all = new List<SampleDocument>();
-        string? after = null;
-        do
-        {
-            var page = await Store.QuerySamplesAsync(new SampleQuery { JobId = jobId, AfterId = after, Limit = 500 }, CancellationToken.None);
-            all.AddRange(page.Items);
-            after = page.NextAfterId;
-        }
-        while (after is not null);
-
-        return all;
-    }
+    public async Task<List<SampleDocument>> AllSamplesAsync(string jobId) =>
+        await Store.ReadSamplesAsync(new SampleQuery { JobId = jobId, Limit = 500 }, CancellationToken.None).ToListAsync();
 
     public ValueTask DisposeAsync()
     {
@@ -342,7 +330,7 @@ public static class TestJobs
     /// <summary>Moves a sample on as a stage would (appends its decision).</summary>
     public static SampleDocument Advanced(SampleDocument sample, Stage stage, SampleState outcome)
     {
-        var copy = SampleJson.Clone(sample);
+        var copy = SampleJson.Deserialize(SampleJson.Serialize(sample));
         copy.Decisions.Add(new StageDecision { Stage = stage, Outcome = outcome, DecidedBy = "earlier", At = FixedTime.Start });
         copy.State = outcome;
         return copy;

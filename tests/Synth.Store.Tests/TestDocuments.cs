@@ -41,7 +41,7 @@ public static class TestDocuments
     /// <summary>A copy of <paramref name="sample"/> moved to <paramref name="state"/>.</summary>
     public static SampleDocument WithState(SampleDocument sample, SampleState state)
     {
-        var copy = SampleJson.Clone(sample);
+        var copy = SampleJson.Deserialize(SampleJson.Serialize(sample));
         copy.State = state;
         return copy;
     }

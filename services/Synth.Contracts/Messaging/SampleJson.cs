@@ -34,7 +34,4 @@ public static class SampleJson
 
     public static T FromJson<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"JSON null where a {typeof(T).Name} was expected.");
-
-    /// <summary>A deep copy, so a stage never mutates the document another component still holds.</summary>
-    public static SampleDocument Clone(SampleDocument sample) => Deserialize(Serialize(sample));
 }
