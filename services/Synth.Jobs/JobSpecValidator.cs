@@ -8,7 +8,7 @@ namespace Synth.Jobs;
 /// The rules a bound spec must meet, checked all at once so a user fixes every problem in one pass. Also resolves
 /// relative file paths against the spec's folder and fills in a dataset's format from its extension.
 /// </summary>
-internal sealed class JobSpecValidator
+internal sealed partial class JobSpecValidator
 {
     /// <summary>The sample fields a dataset's field mapping may name (see SampleContent).</summary>
     internal static readonly string[] SampleFields =
@@ -53,6 +53,9 @@ internal sealed class JobSpecValidator
         validator.CheckTemplates();
         validator.CheckGeneration();
         validator.CheckBudget();
+        validator.CheckFilter();
+        validator.CheckLabelRefinement();
+        validator.CheckEvaluation();
         foreach (var path in bound.LiteralKeyPaths.Where(p => p != "generation.apiKeyEnv"))
         {
             validator.Add(path, "looks like a literal API key (value not shown); keep keys in an environment variable and name it in generation.apiKeyEnv");

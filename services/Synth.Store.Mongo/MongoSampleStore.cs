@@ -10,7 +10,7 @@ namespace Synth.Store.Mongo;
 /// are upserted monotonically (a stored copy at a later stage is kept). Safe for concurrent use by many threads,
 /// processes and hosts.
 /// </summary>
-public sealed class MongoSampleStore : ISampleStore, IDisposable
+public sealed partial class MongoSampleStore : ISampleStore, IDisposable
 {
     private const int TransactionsUnknown = 0;
     private const int TransactionsSupported = 1;

@@ -13,7 +13,7 @@ namespace Synth.Store.Sqlite;
 /// so one instance is safe for many threads, and several processes can share the file: readers never block,
 /// writers queue on the file's write lock for up to <see cref="SqliteStoreOptions.BusyTimeout"/>.
 /// </summary>
-public sealed class SqliteSampleStore : ISampleStore
+public sealed partial class SqliteSampleStore : ISampleStore
 {
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;

@@ -20,6 +20,10 @@ public sealed class JobSpec
     public Dictionary<TaskType, TemplateSpec> Templates { get; set; } = [];
     public GenerationSpec Generation { get; set; } = new();
     public BudgetSpec Budget { get; set; } = new();
+    /// <summary>The filter and label-refiner stages' settings (docs/curation.md).</summary>
+    public CurationSpec Curation { get; set; } = new();
+    /// <summary>The evaluator's settings: metrics, judge, indirect evaluation, report and export (docs/evaluation.md).</summary>
+    public EvaluationSpec Evaluation { get; set; } = new();
 }
 
 /// <summary>The task specification e_task: what the data is for and what one sample looks like.</summary>
