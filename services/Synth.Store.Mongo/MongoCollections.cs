@@ -7,4 +7,5 @@ public static class MongoCollections
     public const string Samples = "samples";
     public const string Requests = "requests";
     public const string Failures = "failures";
+    public const string Budgets = "budgets";
 }

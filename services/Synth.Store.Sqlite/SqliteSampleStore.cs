@@ -57,6 +57,11 @@ public sealed partial class SqliteSampleStore : ISampleStore
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        await using (var command = Command(connection, transaction, BudgetSchema))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace Synth.Store.Tests;
 /// The one contract every <see cref="ISampleStore"/> passes. A concrete subclass per adapter supplies fresh store
 /// instances over one shared database; each test works in a job of its own, so tests never see each other's data.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private readonly List<ISampleStore> _stores = [];
 

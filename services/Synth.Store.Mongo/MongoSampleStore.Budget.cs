@@ -1,0 +1,157 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Synth.Contracts.Jobs;
+
+namespace Synth.Store.Mongo;
+
+// One document per job in "budgets": { _id: job, spent: totals, reserved: totals, calls: { <call id>: totals + instance } }.
+// Keeping the reservations inside the job's document lets one conditional update check every limit and reserve
+// atomically, which a separate reservations collection could not do without a transaction.
+public sealed partial class MongoSampleStore : IBudgetStore
+{
+    private IMongoCollection<BsonDocument> Budgets => _database.GetCollection<BsonDocument>(MongoCollections.Budgets);
+
+    public async Task<BudgetReservation> TryReserveAsync(
+        string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        await Budgets.UpdateOneAsync(
+            new BsonDocument("_id", jobId),
+            new BsonDocument("$setOnInsert", new BsonDocument { ["spent"] = Totals(default), ["reserved"] = Totals(default), ["calls"] = new BsonDocument() }),
+            new UpdateOptions { IsUpsert = true },
+            cancellationToken);
+
+        var reserve = await Budgets.UpdateOneAsync(MongoBudget.ReserveFilter(jobId, callId, worstCase, limits), MongoBudget.ReserveUpdate(callId, instance, worstCase), cancellationToken: cancellationToken);
+        var (spent, reserved, calls) = await ReadAsync(jobId, cancellationToken);
+        if (reserve.ModifiedCount == 1 || calls.Contains(callId))
+        {
+            return new BudgetReservation(true, spent, reserved);
+        }
+
+        return new BudgetReservation(false, spent, reserved, BudgetLimits.Exceeded(limits, spent + reserved + worstCase) ?? "requests");
+    }
+
+    public Task CommitAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken) =>
+        EndCallAsync(jobId, callId, actual, cancellationToken);
+
+    public Task ReleaseAsync(string jobId, string callId, CancellationToken cancellationToken) =>
+        EndCallAsync(jobId, callId, default, cancellationToken);
+
+    public async Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken)
+    {
+        var (_, _, calls) = await ReadAsync(jobId, cancellationToken);
+        foreach (var call in calls.Elements.Where(c => c.Value.AsBsonDocument.GetValue("instance", "").AsString == instance))
+        {
+            await EndCallAsync(jobId, call.Name, default, cancellationToken);
+        }
+    }
+
+    public async Task<(BudgetTotals Spent, BudgetTotals Reserved)> GetBudgetAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var (spent, reserved, _) = await ReadAsync(jobId, cancellationToken);
+        return (spent, reserved);
+    }
+
+    private async Task EndCallAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken)
+    {
+        var (_, _, calls) = await ReadAsync(jobId, cancellationToken);
+        if (!calls.TryGetValue(callId, out var call))
+        {
+            return;
+        }
+
+        // Conditional on the reservation still being there: a second commit of the same call changes nothing.
+        await Budgets.UpdateOneAsync(
+            MongoBudget.CallFilter(jobId, callId),
+            MongoBudget.EndUpdate(callId, MongoBudget.Read(call.AsBsonDocument), actual),
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task<(BudgetTotals Spent, BudgetTotals Reserved, BsonDocument Calls)> ReadAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var document = await Budgets.Find(new BsonDocument("_id", jobId)).FirstOrDefaultAsync(cancellationToken);
+        return document is null
+            ? (default, default, new BsonDocument())
+            : (MongoBudget.Read(document["spent"].AsBsonDocument), MongoBudget.Read(document["reserved"].AsBsonDocument), document["calls"].AsBsonDocument);
+    }
+
+    private static BsonDocument Totals(BudgetTotals totals) => MongoBudget.Totals(totals);
+}
+
+/// <summary>The budget document's filters and updates, as pure functions so they are tested without a server.</summary>
+internal static class MongoBudget
+{
+    public static BsonDocument Totals(BudgetTotals totals) => new()
+    {
+        ["requests"] = totals.Requests,
+        ["tokens"] = totals.Tokens,
+        ["cost"] = new BsonDecimal128(totals.CostUsd),
+    };
+
+    public static BudgetTotals Read(BsonDocument totals) =>
+        new(totals["requests"].ToInt64(), totals["tokens"].ToInt64(), totals["cost"].ToDecimal());
+
+    public static BsonDocument CallFilter(string jobId, string callId) =>
+        new() { ["_id"] = jobId, [$"calls.{callId}"] = new BsonDocument("$exists", true) };
+
+    /// <summary>Matches only while spent + reserved + the worst case stays within every limit the spec sets.</summary>
+    public static BsonDocument ReserveFilter(string jobId, string callId, BudgetTotals worstCase, BudgetSpec limits)
+    {
+        var within = new BsonArray();
+        if (limits.MaxRequests is { } requests)
+        {
+            within.Add(AtMost("requests", worstCase.Requests, requests));
+        }
+
+        if (limits.MaxTokens is { } tokens)
+        {
+            within.Add(AtMost("tokens", worstCase.Tokens, tokens));
+        }
+
+        if (limits.MaxCostUsd is { } cost)
+        {
+            within.Add(AtMost("cost", new BsonDecimal128(worstCase.CostUsd), new BsonDecimal128(cost)));
+        }
+
+        var filter = new BsonDocument { ["_id"] = jobId, [$"calls.{callId}"] = new BsonDocument("$exists", false) };
+        if (within.Count > 0)
+        {
+            filter["$expr"] = new BsonDocument("$and", within);
+        }
+
+        return filter;
+    }
+
+    public static BsonDocument ReserveUpdate(string callId, string instance, BudgetTotals worstCase)
+    {
+        var call = Totals(worstCase);
+        call["instance"] = instance;
+        return new BsonDocument
+        {
+            ["$inc"] = new BsonDocument
+            {
+                ["reserved.requests"] = worstCase.Requests,
+                ["reserved.tokens"] = worstCase.Tokens,
+                ["reserved.cost"] = new BsonDecimal128(worstCase.CostUsd),
+            },
+            ["$set"] = new BsonDocument($"calls.{callId}", call),
+        };
+    }
+
+    public static BsonDocument EndUpdate(string callId, BudgetTotals reserved, BudgetTotals actual) => new()
+    {
+        ["$inc"] = new BsonDocument
+        {
+            ["reserved.requests"] = -reserved.Requests,
+            ["reserved.tokens"] = -reserved.Tokens,
+            ["reserved.cost"] = new BsonDecimal128(-reserved.CostUsd),
+            ["spent.requests"] = actual.Requests,
+            ["spent.tokens"] = actual.Tokens,
+            ["spent.cost"] = new BsonDecimal128(actual.CostUsd),
+        },
+        ["$unset"] = new BsonDocument($"calls.{callId}", ""),
+    };
+
+    private static BsonDocument AtMost(string field, BsonValue amount, BsonValue limit) =>
+        new("$lte", new BsonArray { new BsonDocument("$add", new BsonArray { $"$spent.{field}", $"$reserved.{field}", amount }), limit });
+}

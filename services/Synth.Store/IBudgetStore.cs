@@ -1,0 +1,58 @@
+using Synth.Contracts.Jobs;
+
+namespace Synth.Store;
+
+/// <summary>Requests, tokens and US dollars: what a job has spent, or has reserved for calls in flight.</summary>
+public readonly record struct BudgetTotals(long Requests, long Tokens, decimal CostUsd)
+{
+    public static BudgetTotals operator +(BudgetTotals a, BudgetTotals b) =>
+        new(a.Requests + b.Requests, a.Tokens + b.Tokens, a.CostUsd + b.CostUsd);
+}
+
+/// <param name="ExceededLimit">"requests", "tokens" or "cost" when refused.</param>
+public sealed record BudgetReservation(bool Granted, BudgetTotals Spent, BudgetTotals Reserved, string? ExceededLimit = null);
+
+/// <summary>
+/// A job's budget held in the store, so every generator instance draws on the same limits. Before each model call a
+/// generator reserves the call's worst case (prompt tokens plus the most completion tokens it may be given, and their
+/// price); the reservation is granted only if spent + reserved + it stays within every limit, atomically across
+/// instances, so the job overruns a limit by nothing (the worst case is an upper bound). When the call ends, its
+/// reservation is replaced by what it really took.
+/// </summary>
+public interface IBudgetStore
+{
+    /// <summary>Reserves <paramref name="worstCase"/> for call <paramref name="callId"/> (idempotent per call id) unless a limit of <paramref name="limits"/> would be passed.</summary>
+    Task<BudgetReservation> TryReserveAsync(string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits, CancellationToken cancellationToken);
+
+    /// <summary>The call ended: its reservation is removed and <paramref name="actual"/> added to what the job spent. A second commit of one call adds nothing.</summary>
+    Task CommitAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken);
+
+    /// <summary>The call was never sent: its reservation is removed.</summary>
+    Task ReleaseAsync(string jobId, string callId, CancellationToken cancellationToken);
+
+    /// <summary>Removes the reservations an instance left when it stopped mid-call (called when it starts again).</summary>
+    Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken);
+
+    Task<(BudgetTotals Spent, BudgetTotals Reserved)> GetBudgetAsync(string jobId, CancellationToken cancellationToken);
+}
+
+/// <summary>The limit check shared by the store adapters.</summary>
+public static class BudgetLimits
+{
+    /// <returns>The name of the first limit that <paramref name="after"/> passes, or null.</returns>
+    public static string? Exceeded(BudgetSpec limits, BudgetTotals after)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (limits.MaxRequests is { } requests && after.Requests > requests)
+        {
+            return "requests";
+        }
+
+        if (limits.MaxTokens is { } tokens && after.Tokens > tokens)
+        {
+            return "tokens";
+        }
+
+        return limits.MaxCostUsd is { } cost && after.CostUsd > cost ? "cost" : null;
+    }
+}

@@ -1,0 +1,80 @@
+using Synth.Contracts.Jobs;
+using static Synth.Store.Tests.TestDocuments;
+
+namespace Synth.Store.Tests;
+
+// The budget half of the store contract: it runs for every adapter the contract suite runs for.
+public abstract partial class StoreContractTests
+{
+    private static readonly BudgetSpec Limits = new() { MaxRequests = 3, MaxTokens = 1_000, MaxCostUsd = 0.10m };
+
+    [StoreFact]
+    public async Task Budget_reservations_are_granted_within_every_limit_and_refused_past_one()
+    {
+        var budget = (IBudgetStore)await NewStoreAsync();
+        var job = NewJobId();
+
+        var first = await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 400, 0.04m), Limits, Ct);
+        var again = await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 400, 0.04m), Limits, Ct);
+        var tooManyTokens = await budget.TryReserveAsync(job, "c2", "a", new BudgetTotals(1, 700, 0.01m), Limits, Ct);
+        var tooCostly = await budget.TryReserveAsync(job, "c3", "a", new BudgetTotals(1, 100, 0.07m), Limits, Ct);
+        var fits = await budget.TryReserveAsync(job, "c4", "b", new BudgetTotals(1, 600, 0.06m), Limits, Ct);
+
+        Assert.True(first.Granted);
+        Assert.True(again.Granted); // idempotent per call id: not reserved twice
+        Assert.Equal(("tokens", false), (tooManyTokens.ExceededLimit, tooManyTokens.Granted));
+        Assert.Equal(("cost", false), (tooCostly.ExceededLimit, tooCostly.Granted));
+        Assert.True(fits.Granted);
+        Assert.Equal((default(BudgetTotals), new BudgetTotals(2, 1_000, 0.10m)), await budget.GetBudgetAsync(job, Ct));
+
+        var third = await budget.TryReserveAsync(job, "c5", "a", new BudgetTotals(1, 0, 0m), Limits, Ct);
+        var fourth = await budget.TryReserveAsync(job, "c6", "a", new BudgetTotals(1, 0, 0m), Limits, Ct);
+        Assert.True(third.Granted);
+        Assert.Equal("requests", fourth.ExceededLimit);
+    }
+
+    [StoreFact]
+    public async Task A_commit_replaces_the_reservation_with_what_was_spent_once_only()
+    {
+        var budget = (IBudgetStore)await NewStoreAsync();
+        var job = NewJobId();
+        await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 900, 0.09m), Limits, Ct);
+
+        await budget.CommitAsync(job, "c1", new BudgetTotals(1, 250, 0.025m), Ct);
+        await budget.CommitAsync(job, "c1", new BudgetTotals(1, 250, 0.025m), Ct);
+
+        Assert.Equal((new BudgetTotals(1, 250, 0.025m), default(BudgetTotals)), await budget.GetBudgetAsync(job, Ct));
+        // What the commit freed can be reserved again.
+        Assert.True((await budget.TryReserveAsync(job, "c2", "a", new BudgetTotals(1, 700, 0.07m), Limits, Ct)).Granted);
+    }
+
+    [StoreFact]
+    public async Task Released_and_abandoned_reservations_free_the_budget()
+    {
+        var budget = (IBudgetStore)await NewStoreAsync();
+        var job = NewJobId();
+        await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 100, 0.01m), Limits, Ct);
+        await budget.TryReserveAsync(job, "c2", "crashed", new BudgetTotals(1, 100, 0.01m), Limits, Ct);
+        await budget.TryReserveAsync(job, "c3", "crashed", new BudgetTotals(1, 100, 0.01m), Limits, Ct);
+
+        await budget.ReleaseAsync(job, "c1", Ct);
+        await budget.ReleaseInstanceAsync(job, "crashed", Ct);
+
+        Assert.Equal((default(BudgetTotals), default(BudgetTotals)), await budget.GetBudgetAsync(job, Ct));
+    }
+
+    [StoreFact]
+    public async Task Two_store_instances_reserving_at_once_never_pass_a_limit_together()
+    {
+        var a = (IBudgetStore)await NewStoreAsync();
+        var b = (IBudgetStore)await NewStoreAsync();
+        var job = NewJobId();
+        var limits = new BudgetSpec { MaxRequests = 10 };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            (i % 2 == 0 ? a : b).TryReserveAsync(job, $"c{i}", i % 2 == 0 ? "a" : "b", new BudgetTotals(1, 10, 0m), limits, Ct)));
+
+        Assert.Equal(10, results.Count(r => r.Granted));
+        Assert.Equal(10, (await a.GetBudgetAsync(job, Ct)).Reserved.Requests);
+    }
+}
