@@ -63,6 +63,11 @@ public static class RunCommand
             var counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
                 .ConfigureAwait(false);
             ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
+            if ((await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false))?.StateReason is { } stoppedBecause)
+            {
+                Console.WriteLine($"Generation stopped early: {stoppedBecause}. Raise the budget in the spec and rerun to continue.");
+            }
+
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Success;
         }

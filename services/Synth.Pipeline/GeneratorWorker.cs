@@ -36,23 +36,43 @@ public sealed partial class GeneratorWorker(
     public static long RequestCount(PipelineJob job) =>
         (job.Spec.Generation.Target + (long)job.Spec.Generation.SamplesPerRequest - 1) / job.Spec.Generation.SamplesPerRequest;
 
-    public async Task RunAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken)
+    /// <returns>Why generation stopped before every request was sent (the budget), or null when it was not cut short.</returns>
+    public async Task<string?> RunAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
         await generator.PrepareAsync(job, cancellationToken).ConfigureAwait(false);
         await RepublishUnfilteredAsync(job, shard, cancellationToken).ConfigureAwait(false);
 
         var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        string? budgetStop = null;
+        // Lazily enumerated: once the budget refuses a request, no later request is started; those in flight finish.
         var pending = Enumerable.Range(0, checked((int)RequestCount(job)))
             .Select(i => (long)i)
-            .Where(i => shard.Owns(i) && !recorded.Contains(i));
+            .Where(i => shard.Owns(i) && !recorded.Contains(i))
+            .TakeWhile(_ => Volatile.Read(ref budgetStop) is null);
         LogPlanned(logger, job.JobId, RequestCount(job), recorded.Count, shard.Index, shard.Count);
 
         await Parallel.ForEachAsync(
             pending,
             new ParallelOptions { MaxDegreeOfParallelism = maxConcurrentRequests, CancellationToken = cancellationToken },
-            async (index, ct) => await RunRequestAsync(job, index, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) =>
+            {
+                try
+                {
+                    await RunRequestAsync(job, index, ct).ConfigureAwait(false);
+                }
+                catch (BudgetExhaustedException stop)
+                {
+                    Interlocked.CompareExchange(ref budgetStop, stop.Message, null);
+                }
+            }).ConfigureAwait(false);
+        if (budgetStop is not null)
+        {
+            LogBudgetStop(logger, job.JobId, budgetStop);
+        }
+
         LogFinished(logger, job.JobId, shard.Index);
+        return budgetStop;
     }
 
     private async Task RunRequestAsync(PipelineJob job, long index, CancellationToken cancellationToken)
@@ -75,7 +95,7 @@ public sealed partial class GeneratorWorker(
             {
                 result = await generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not BudgetExhaustedException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 result = GenerationResult.Failed($"{ex.GetType().Name}: {ex.Message}");
             }
@@ -218,6 +238,9 @@ public sealed partial class GeneratorWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Requests} requests planned, {Recorded} already recorded; shard {Shard}/{Shards}")]
     private static partial void LogPlanned(ILogger logger, string jobId, long requests, int recorded, int shard, int shards);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: generation stopped early, {Reason}; requests not sent were not recorded")]
+    private static partial void LogBudgetStop(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation finished for shard {Shard}")]
     private static partial void LogFinished(ILogger logger, string jobId, int shard);

@@ -7,7 +7,7 @@ namespace Synth.Pipeline;
 public static class JobDocuments
 {
     /// <summary>Stores a job's spec and state, keeping its original creation time.</summary>
-    public static async Task SaveAsync(ISampleStore store, PipelineJob job, string specText, JobState state, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task SaveAsync(ISampleStore store, PipelineJob job, string specText, JobState state, TimeProvider time, CancellationToken cancellationToken, string? reason = null)
     {
         var existing = await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -18,6 +18,7 @@ public static class JobDocuments
             SpecText = specText,
             SpecHash = JobSpecLoader.Hash(specText),
             State = state,
+            StateReason = reason,
             CreatedAt = existing?.CreatedAt ?? now,
             UpdatedAt = now,
         }, cancellationToken).ConfigureAwait(false);

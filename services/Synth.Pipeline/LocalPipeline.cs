@@ -55,6 +55,7 @@ public sealed partial class LocalPipeline(
         }
 
         var generationDone = false;
+        string? budgetStop = null;
         var planned = GeneratorWorker.RequestCount(job);
         using var progressTimer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         var reporting = ReportAsync();
@@ -66,7 +67,7 @@ public sealed partial class LocalPipeline(
                 _ => true, $"/synth/resume/{instanceName}", time, cancellationToken).ConfigureAwait(false);
             var generatorWorker = new GeneratorWorker(generator, store, bus, new StageActivity(Stage.Generator), time,
                 loggerFactory.CreateLogger<GeneratorWorker>(), instanceName);
-            await generatorWorker.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            budgetStop = await generatorWorker.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
             generationDone = true;
             await JobDocuments.SaveAsync(store, job, specText, JobState.Draining, time, cancellationToken).ConfigureAwait(false);
 
@@ -83,7 +84,7 @@ public sealed partial class LocalPipeline(
             await reporting.ConfigureAwait(false);
         }
 
-        await JobDocuments.SaveAsync(store, job, specText, JobState.Completed, time, cancellationToken).ConfigureAwait(false);
+        await JobDocuments.SaveAsync(store, job, specText, JobState.Completed, time, cancellationToken, budgetStop).ConfigureAwait(false);
         var counts = await store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         progress?.Report(new PipelineProgress(planned, counts, GenerationDone: true));
         return counts;

@@ -12,7 +12,8 @@ public sealed partial class MongoSampleStore : IBudgetStore
     private IMongoCollection<BsonDocument> Budgets => _database.GetCollection<BsonDocument>(MongoCollections.Budgets);
 
     public async Task<BudgetReservation> TryReserveAsync(
-        string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits, CancellationToken cancellationToken)
+        string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits,
+        DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
         await Budgets.UpdateOneAsync(
@@ -21,7 +22,16 @@ public sealed partial class MongoSampleStore : IBudgetStore
             new UpdateOptions { IsUpsert = true },
             cancellationToken);
 
-        var reserve = await Budgets.UpdateOneAsync(MongoBudget.ReserveFilter(jobId, callId, worstCase, limits), MongoBudget.ReserveUpdate(callId, instance, worstCase), cancellationToken: cancellationToken);
+        var (_, _, before) = await ReadAsync(jobId, cancellationToken);
+        foreach (var call in before.Elements.Where(c => c.Value.AsBsonDocument.GetValue("expiresAt", long.MaxValue).ToInt64() < now.ToUnixTimeMilliseconds()))
+        {
+            await EndCallAsync(jobId, call.Name, default, cancellationToken);
+        }
+
+        var reserve = await Budgets.UpdateOneAsync(
+            MongoBudget.ReserveFilter(jobId, callId, worstCase, limits),
+            MongoBudget.ReserveUpdate(callId, instance, worstCase, expiresAt),
+            cancellationToken: cancellationToken);
         var (spent, reserved, calls) = await ReadAsync(jobId, cancellationToken);
         if (reserve.ModifiedCount == 1 || calls.Contains(callId))
         {
@@ -122,10 +132,11 @@ internal static class MongoBudget
         return filter;
     }
 
-    public static BsonDocument ReserveUpdate(string callId, string instance, BudgetTotals worstCase)
+    public static BsonDocument ReserveUpdate(string callId, string instance, BudgetTotals worstCase, DateTimeOffset expiresAt)
     {
         var call = Totals(worstCase);
         call["instance"] = instance;
+        call["expiresAt"] = expiresAt.ToUnixTimeMilliseconds();
         return new BsonDocument
         {
             ["$inc"] = new BsonDocument

@@ -20,16 +20,25 @@ public sealed partial class SqliteSampleStore : IBudgetStore
             requests  INTEGER NOT NULL,
             tokens    INTEGER NOT NULL,
             cost      TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
             PRIMARY KEY (job_id, call_id)
         );
         """;
 
     public async Task<BudgetReservation> TryReserveAsync(
-        string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits, CancellationToken cancellationToken)
+        string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits,
+        DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         // The write lock is taken before reading, so no other instance can reserve between the check and the insert.
         await using var transaction = BeginWrite(connection);
+        await using (var expired = Command(connection, transaction, "DELETE FROM budget_reservations WHERE job_id = $job AND expires_at < $now"))
+        {
+            expired.Parameters.AddWithValue("$job", jobId);
+            expired.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await expired.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var (spent, reserved) = await ReadBudgetAsync(connection, transaction, jobId, cancellationToken);
         await using (var existing = Command(connection, transaction, "SELECT 1 FROM budget_reservations WHERE job_id = $job AND call_id = $call"))
         {
@@ -47,10 +56,11 @@ public sealed partial class SqliteSampleStore : IBudgetStore
         }
 
         await using (var insert = Command(connection, transaction, """
-            INSERT INTO budget_reservations (job_id, call_id, instance, requests, tokens, cost)
-            VALUES ($job, $call, $instance, $requests, $tokens, $cost)
+            INSERT INTO budget_reservations (job_id, call_id, instance, requests, tokens, cost, expires_at)
+            VALUES ($job, $call, $instance, $requests, $tokens, $cost, $expires_at)
             """))
         {
+            insert.Parameters.AddWithValue("$expires_at", expiresAt.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$job", jobId);
             insert.Parameters.AddWithValue("$call", callId);
             insert.Parameters.AddWithValue("$instance", instance);

@@ -21,8 +21,14 @@ public sealed record BudgetReservation(bool Granted, BudgetTotals Spent, BudgetT
 /// </summary>
 public interface IBudgetStore
 {
-    /// <summary>Reserves <paramref name="worstCase"/> for call <paramref name="callId"/> (idempotent per call id) unless a limit of <paramref name="limits"/> would be passed.</summary>
-    Task<BudgetReservation> TryReserveAsync(string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reserves <paramref name="worstCase"/> for call <paramref name="callId"/> (idempotent per call id) unless a limit of
+    /// <paramref name="limits"/> would be passed. Reservations whose <paramref name="expiresAt"/> is before
+    /// <paramref name="now"/> are dropped first: they belong to an instance that died mid-call.
+    /// </summary>
+    Task<BudgetReservation> TryReserveAsync(
+        string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits,
+        DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>The call ended: its reservation is removed and <paramref name="actual"/> added to what the job spent. A second commit of one call adds nothing.</summary>
     Task CommitAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken);
