@@ -5,149 +5,237 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
-using Synth.Generation;
-using Synth.Generation.Accounting;
+using Synth.Datasets;
+using Synth.Embeddings;
 using Synth.Generation.Conditions;
+using Synth.Generation.Demonstrations;
 using Synth.Generation.Parsing;
 using Synth.Generation.Prompts;
+using Synth.Generation.Strategies;
 using Synth.Llm;
 using Synth.Pipeline;
+using Synth.Store;
 
 namespace Synth.Generation.Processor;
 
 /// <summary>
-/// The built-in generator: single-step conditioned generation (the survey's D_gen ← M_p(T, D_sup) with
-/// p = E(e_task, e_condition)). Per request it plans the conditions, renders the prompt, asks the model for n samples
-/// (with the task's JSON schema where the provider supports it), and turns the answer into drafts; every item that
-/// cannot become a sample is returned as an item failure with its raw text, and a request with no usable item fails
-/// with its reason. Demonstrations and the multi-step strategies are not wired yet: such a job is refused at
-/// <see cref="PrepareAsync"/>, before anything is sent or recorded.
+/// The built-in generator: D_gen ← M_p(T, D_sup) with p = E(e_task, e_condition, e_demo). Per request it plans the
+/// conditions, picks the demonstrations, and runs the job's strategy: single-step (one call for n samples, with the
+/// task's JSON schema where the provider supports it), annotation (one call per unlabelled input), or a sample built
+/// in steps (dialogue turns, chain-of-thought, outline then sections), each step one call conditioned on the earlier
+/// answers. Every call goes through the job's <see cref="CallGate"/> (budget, rate limits, adaptive concurrency).
+/// Every item that cannot become a sample is returned as an item failure with its raw text; a request with no usable
+/// item fails with its reason; a request whose first call the budget refuses throws
+/// <see cref="BudgetExhaustedException"/>, so it is not recorded and generation stops.
 /// </summary>
 /// <param name="clients">Builds the model clients; the default reads API keys from the environment variables the spec names.</param>
-public sealed class LlmSampleGenerator(ILoggerFactory loggerFactory, TimeProvider time, ChatClientFactory? clients = null) : ISampleGenerator, IDisposable
+/// <param name="budgetStore">Holds each job's budget across instances; without it the budget is held in this process.</param>
+/// <param name="embeddings">Embeds demonstrations and queries; the local MiniLM model when not given.</param>
+public sealed class LlmSampleGenerator(
+    ILoggerFactory loggerFactory,
+    TimeProvider time,
+    ChatClientFactory? clients = null,
+    IBudgetStore? budgetStore = null,
+    InstanceIdentity? instance = null,
+    IEmbeddingGenerator<string, Embedding<float>>? embeddings = null) : ISampleGenerator, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<JobGeneration>> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<JobGeneration>>> _jobs = new(StringComparer.Ordinal);
     private readonly ChatClientFactory _clients = clients ?? new ChatClientFactory();
+    private readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>> _embeddings = new(() => embeddings ?? new MiniLmEmbeddingGenerator());
+    private readonly string _instance = instance?.Name ?? $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    public ValueTask PrepareAsync(PipelineJob job, CancellationToken cancellationToken)
+    public async ValueTask PrepareAsync(PipelineJob job, CancellationToken cancellationToken)
     {
-        _ = For(job);
-        return ValueTask.CompletedTask;
+        var generation = await ForAsync(job).ConfigureAwait(false);
+        await generation.Budget.ReleaseAbandonedAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
-        var job = For(request.Job);
-        var spec = request.Job.Spec;
+        var job = await ForAsync(request.Job).ConfigureAwait(false);
         var conditions = job.Planner.Plan(request.RequestIndex);
-        var prompt = PromptRenderer.Render(
-            new PromptInputs { Task = spec.Task, Conditions = conditions, Knowledge = job.Knowledge, SampleCount = request.SampleCount },
-            job.TemplateOverride);
-        var llmRequest = new LlmRequest([new ChatMessage(ChatRole.User, prompt.Text)])
+        var run = new RequestRun(job, request, conditions);
+        switch (request.Job.Spec.Generation.Strategy)
         {
-            OutputSchema = JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(spec.Task, request.SampleCount)),
-        };
-
-        var answer = await job.Executor.ExecuteAsync(llmRequest, cancellationToken).ConfigureAwait(false);
-        var usage = new TokenUsage { PromptTokens = answer.PromptTokens ?? 0, CompletionTokens = answer.CompletionTokens ?? 0 };
-        var cost = CostCalculator.PriceOf(spec.Budget, job.Connection.Model) is { } price ? CostCalculator.Cost(price, usage) : 0m;
-        var accounted = new GenerationResult
-        {
-            Provider = job.Connection.Provider.ToString(),
-            Model = job.Connection.Model,
-            Usage = usage,
-            CostUsd = cost,
-            Attempts = answer.Attempts.Count,
-        };
-
-        switch (answer.Outcome)
-        {
-            case LlmOutcome.Failure:
-                return accounted with { Error = answer.FailureReason ?? "the model call failed" };
-            case LlmOutcome.Refusal:
-                return accounted with { Error = "the model refused", RawResponse = answer.Text };
+            case GenerationStrategy.Annotation:
+                await AnnotateAsync(run, cancellationToken).ConfigureAwait(false);
+                break;
+            case GenerationStrategy.Dialogue or GenerationStrategy.ChainOfThought or GenerationStrategy.OutlineSections:
+                await GenerateInStepsAsync(run, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await GenerateInOneStepAsync(run, cancellationToken).ConfigureAwait(false);
+                break;
         }
 
-        var parsed = OutputParser.Parse(answer.Text ?? "", spec.Task);
-        var kept = parsed.Drafts.Take(request.SampleCount).ToList();
-        List<RequestItemFailure> itemFailures =
-        [
-            .. parsed.Failures.Select(f => new RequestItemFailure { ItemIndex = f.ItemIndex, Reason = f.Reason, Raw = f.Raw }),
-            .. parsed.Drafts.Skip(request.SampleCount).Select(d => new RequestItemFailure
-            {
-                ItemIndex = d.ItemIndex,
-                Reason = string.Create(CultureInfo.InvariantCulture, $"beyond the {request.SampleCount} samples asked for"),
-                Raw = JsonSerializer.Serialize(d.Content, Contracts.Messaging.SampleJson.Options),
-            }),
-        ];
-        if (kept.Count == 0)
-        {
-            var reason = parsed.Failures.Count > 0 ? parsed.Failures[0].Reason : "the answer held no sample";
-            return accounted with { Error = $"no usable sample in the answer: {reason}", RawResponse = answer.Text, ItemFailures = itemFailures };
-        }
-
-        var parameters = new Dictionary<string, string>
-        {
-            ["temperature"] = spec.Generation.Temperature.ToString(CultureInfo.InvariantCulture),
-            ["topP"] = spec.Generation.TopP.ToString(CultureInfo.InvariantCulture),
-            ["maxOutputTokens"] = spec.Generation.MaxOutputTokens.ToString(CultureInfo.InvariantCulture),
-        };
-        if (parsed.Repairs.Count > 0)
-        {
-            parameters["repairs"] = string.Join(',', parsed.Repairs);
-        }
-
-        return accounted with
-        {
-            Drafts = [.. kept.Select(d => new SampleDraft
-            {
-                Content = d.Content,
-                Strategy = "single-step",
-                TemplateId = prompt.TemplateId,
-                PromptHash = prompt.PromptHash,
-                Conditions = conditions,
-                Parameters = parameters,
-            })],
-            ItemFailures = itemFailures,
-        };
+        return run.Result();
     }
 
     public void Dispose()
     {
-        foreach (var job in _jobs.Values.Where(j => j.IsValueCreated))
+        foreach (var job in _jobs.Values.Where(j => j.IsValueCreated && j.Value.IsCompletedSuccessfully))
         {
-            job.Value.Connection.Dispose();
+            job.Value.Result.Connection.Dispose();
+        }
+
+        if (_embeddings.IsValueCreated && embeddings is null)
+        {
+            _embeddings.Value.Dispose();
         }
     }
 
-    private JobGeneration For(PipelineJob job)
+    private async Task GenerateInOneStepAsync(RequestRun run, CancellationToken cancellationToken)
     {
-        var entry = _jobs.GetOrAdd(job.JobId, _ => new Lazy<JobGeneration>(() => Start(job)));
-        try
+        var spec = run.Job.Spec;
+        var demos = await run.Job.SelectDemosAsync(QueryText(spec, run.Conditions), run.Request.RequestIndex, cancellationToken).ConfigureAwait(false);
+        var prompt = PromptRenderer.Render(
+            new PromptInputs
+            {
+                Task = spec.Task,
+                Conditions = run.Conditions,
+                Demos = demos?.Demos ?? [],
+                Knowledge = run.Job.Knowledge,
+                SampleCount = run.Request.SampleCount,
+            },
+            run.Job.TemplateOverride);
+        var llmRequest = new LlmRequest([new ChatMessage(ChatRole.User, prompt.Text)])
         {
-            return entry.Value;
+            OutputSchema = JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(spec.Task, run.Request.SampleCount)),
+        };
+
+        var answer = await run.SendAsync(llmRequest, cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            return;
         }
-        catch
+
+        if (RequestRun.Problem(answer) is { } problem)
         {
-            // A job that could not start (e.g. its key variable was unset) is tried afresh next time.
-            _jobs.TryRemove(new KeyValuePair<string, Lazy<JobGeneration>>(job.JobId, entry));
-            throw;
+            run.Fail(problem, answer.Outcome == LlmOutcome.Refusal ? answer.Text : null);
+            return;
+        }
+
+        var parsed = OutputParser.Parse(answer.Text ?? "", spec.Task);
+        var parameters = run.Parameters(parsed.Repairs, demos);
+        foreach (var draft in parsed.Drafts.Take(run.Request.SampleCount))
+        {
+            run.AddDraft(draft.Content, "single-step", prompt.TemplateId, prompt.PromptHash, demos, parameters);
+        }
+
+        foreach (var failure in parsed.Failures)
+        {
+            run.AddItemFailure(failure.ItemIndex, failure.Reason, failure.Raw);
+        }
+
+        foreach (var extra in parsed.Drafts.Skip(run.Request.SampleCount))
+        {
+            run.AddItemFailure(
+                extra.ItemIndex,
+                string.Create(CultureInfo.InvariantCulture, $"beyond the {run.Request.SampleCount} samples asked for"),
+                JsonSerializer.Serialize(extra.Content, Contracts.Messaging.SampleJson.Options));
+        }
+
+        if (parsed.Drafts.Count == 0)
+        {
+            run.Fail($"no usable sample in the answer: {(parsed.Failures.Count > 0 ? parsed.Failures[0].Reason : "the answer held no sample")}", answer.Text);
         }
     }
 
-    private JobGeneration Start(PipelineJob job)
+    private async Task AnnotateAsync(RequestRun run, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
+        var first = run.Request.RequestIndex * spec.Generation.SamplesPerRequest;
+        for (var item = 0; item < run.Request.SampleCount; item++)
+        {
+            var input = run.Job.Inputs[(int)(first + item)];
+            var demos = await run.Job.SelectDemosAsync(DemonstrationPool.EmbeddingText(input.Content), run.Request.RequestIndex, cancellationToken).ConfigureAwait(false);
+            var planner = new AnnotationPlanner(
+                new PromptInputs { Task = spec.Task, Conditions = run.Conditions, Demos = demos?.Demos ?? [], Knowledge = run.Job.Knowledge, Input = input.Content },
+                run.Job.TemplateOverride);
+            var built = await run.BuildInStepsAsync(planner, item, cancellationToken).ConfigureAwait(false);
+            if (built is null)
+            {
+                if (run.Stopped)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var parameters = run.Parameters([], demos);
+            parameters["inputId"] = input.Id;
+            run.AddDraft(built.Value.Content, planner.Strategy, built.Value.TemplateId, built.Value.PromptHash, demos, parameters);
+        }
+
+        run.FailIfEmpty();
+    }
+
+    private async Task GenerateInStepsAsync(RequestRun run, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
+        var demos = await run.Job.SelectDemosAsync(QueryText(spec, run.Conditions), run.Request.RequestIndex, cancellationToken).ConfigureAwait(false);
+        var preamble = PromptRenderer.RenderPreamble(new PromptInputs
+        {
+            Task = spec.Task,
+            Conditions = run.Conditions,
+            Demos = demos?.Demos ?? [],
+            Knowledge = run.Job.Knowledge,
+        });
+        for (var item = 0; item < run.Request.SampleCount; item++)
+        {
+            // Every sample of the job draws its own dialogue length, so a rerun plans the same conversation.
+            var sampleIndex = (run.Request.RequestIndex * spec.Generation.SamplesPerRequest) + item;
+            StepPlanner planner = spec.Generation.Strategy switch
+            {
+                GenerationStrategy.Dialogue => new DialoguePlanner(preamble, DialoguePlanner.TurnCount(spec.Generation.Dialogue ?? new DialogueSpec(), spec.Generation.Seed, sampleIndex)),
+                GenerationStrategy.ChainOfThought => new ChainOfThoughtPlanner(preamble, spec.Task.Type),
+                _ => new OutlinePlanner(preamble, spec.Generation.Outline ?? new OutlineSpec()),
+            };
+            var built = await run.BuildInStepsAsync(planner, item, cancellationToken).ConfigureAwait(false);
+            if (built is null)
+            {
+                if (run.Stopped)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var parameters = run.Parameters([], demos);
+            parameters["steps"] = string.Join(',', built.Value.Steps);
+            run.AddDraft(built.Value.Content, planner.Strategy, built.Value.TemplateId, built.Value.PromptHash, demos, parameters);
+        }
+
+        run.FailIfEmpty();
+    }
+
+    /// <summary>What demonstrations are chosen to be near: the data description and this request's conditions.</summary>
+    private static string QueryText(JobSpec spec, IReadOnlyDictionary<string, string> conditions) =>
+        string.Join("\n", new[] { spec.Task.DataDescription }.Concat(conditions.Select(c => $"{c.Key}: {c.Value}")));
+
+    private Task<JobGeneration> ForAsync(PipelineJob job)
+    {
+        var entry = _jobs.GetOrAdd(job.JobId, _ => new Lazy<Task<JobGeneration>>(() => StartAsync(job)));
+        var started = entry.Value;
+        // A job that could not start (its key variable unset, its support set unreadable) is tried afresh next time.
+        _ = started.ContinueWith(
+            _ => _jobs.TryRemove(new KeyValuePair<string, Lazy<Task<JobGeneration>>>(job.JobId, entry)),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return started;
+    }
+
+    private async Task<JobGeneration> StartAsync(PipelineJob job)
     {
         var spec = job.Spec;
-        if (spec.Generation.Strategy != GenerationStrategy.SingleStep)
+        if (spec.Generation.Strategy == GenerationStrategy.DatasetDecomposition)
         {
             throw new NotSupportedException(
-                $"Job '{job.JobId}': generation.strategy '{spec.Generation.Strategy}' is not supported by the built-in generator yet; only single-step is.");
-        }
-
-        if (spec.Demonstrations.K > 0)
-        {
-            throw new NotSupportedException(
-                $"Job '{job.JobId}': demonstrations are not supported by the built-in generator yet; set demonstrations.k to 0.");
+                $"Job '{job.JobId}': generation.strategy 'dataset-decomposition' (growing the concept tree with the model) is not supported by the built-in generator yet; "
+                + "use single-step with a concept tree given in the spec (conditions.conceptTree.source: spec).");
         }
 
         TemplateSpec? template = null;
@@ -156,23 +244,49 @@ public sealed class LlmSampleGenerator(ILoggerFactory loggerFactory, TimeProvide
             template = new TemplateSpec
             {
                 Language = configured.Language,
-                Text = configured.Text ?? File.ReadAllText(configured.File!),
+                Text = configured.Text ?? await File.ReadAllTextAsync(configured.File!).ConfigureAwait(false),
             };
         }
 
         IReadOnlyList<string> knowledge = spec.Task.DomainKnowledgeFile is { } file
             ? [.. File.ReadLines(file).Select(line => line.Trim()).Where(line => line.Length > 0)]
             : [];
+        IReadOnlyList<DatasetRecord> inputs = [];
+        if (spec.Generation.Strategy == GenerationStrategy.Annotation)
+        {
+            var annotation = spec.Generation.Annotation!;
+            inputs = DatasetReader.Read(annotation.Inputs);
+            if (inputs.Count < spec.Generation.Target)
+            {
+                throw new InvalidOperationException(
+                    $"Job '{job.JobId}': generation.target is {spec.Generation.Target} but {annotation.Inputs.Path} has {inputs.Count} records to annotate; lower the target or add inputs.");
+            }
+        }
+
+        var demos = await DemonstrationPool.LoadAsync(spec.Demonstrations, () => _embeddings.Value, CancellationToken.None).ConfigureAwait(false);
         var connection = _clients.Create(spec.Generation);
         var executor = new LlmRequestExecutor(connection, spec.Generation, logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
         var planner = new ConditionPlanner(spec.Conditions, spec.Generation.Seed, spec.Generation.SamplesPerRequest);
-        return new JobGeneration(connection, executor, planner, template, knowledge);
+        // A call cannot outlive its timeout on every attempt plus the back-off between them; a reservation held
+        // longer than that belongs to an instance that died.
+        var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);
+        var budget = new PipelineJobBudget(job.JobId, spec.Budget, budgetStore, _instance, lease, time);
+        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, new CallGate(spec, budget, time));
     }
 
-    private sealed record JobGeneration(
+    internal sealed record JobGeneration(
+        JobSpec Spec,
         LlmConnection Connection,
         LlmRequestExecutor Executor,
         ConditionPlanner Planner,
         TemplateSpec? TemplateOverride,
-        IReadOnlyList<string> Knowledge);
+        IReadOnlyList<string> Knowledge,
+        DemonstrationPool? Demos,
+        IReadOnlyList<DatasetRecord> Inputs,
+        PipelineJobBudget Budget,
+        CallGate Gate)
+    {
+        public async Task<SelectedDemos?> SelectDemosAsync(string queryText, long requestIndex, CancellationToken cancellationToken) =>
+            Demos is null ? null : await Demos.SelectAsync(queryText, Spec.Generation.Seed, requestIndex, cancellationToken).ConfigureAwait(false);
+    }
 }

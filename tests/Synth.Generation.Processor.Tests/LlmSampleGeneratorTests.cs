@@ -108,7 +108,8 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
     {
         using var generator = Generator();
 
-        await Assert.ThrowsAsync<NotSupportedException>(() => generator.PrepareAsync(Job(1, strategy: "chain-of-thought", taskType: "reasoning"), default).AsTask());
+        var missing = await Assert.ThrowsAsync<Synth.Datasets.DatasetException>(() => generator.PrepareAsync(Job(1, supportSet: "absent-support.jsonl"), default).AsTask());
+        Assert.EndsWith("absent-support.jsonl: file not found", missing.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<LlmConfigurationException>(() => generator.PrepareAsync(Job(1, apiKeyEnv: "SYNTH_TEST_UNSET_KEY_VARIABLE"), default).AsTask());
         Assert.Empty(_server.Requests);
     }
@@ -159,7 +160,8 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
         int maxRetries = 2,
         string strategy = "single-step",
         string taskType = "text-classification",
-        string? apiKeyEnv = null)
+        string? apiKeyEnv = null,
+        string? supportSet = null)
     {
         var labels = taskType == "text-classification"
             ? "  labels:\n    - name: positive\n      description: satisfied\n    - name: negative\n      description: dissatisfied\n"
@@ -168,7 +170,7 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
         var yaml = (
             $"id: generator-test\nname: Generator test\ntask:\n  type: {taskType}\n  dataDescription: Short product reviews.\n{labels}"
             + "conditions:\n  dimensions:\n    - name: topic\n      values: [battery, screen]\n"
-            + "demonstrations:\n  k: 0\n"
+            + (supportSet is null ? "demonstrations:\n  k: 0\n" : $"demonstrations:\n  k: 2\n  selection: random\n  supportSet:\n    path: {supportSet}\n")
             + $"generation:\n  strategy: {strategy}\n  provider: openai-compatible\n  model: test-model\n  baseUrl: {_server.BaseUrl}\n{key}"
             + $"  samplesPerRequest: {samplesPerRequest}\n  target: {target}\n  maxRetries: {maxRetries}\n  timeoutSeconds: 10\n"
             + "budget:\n  prices:\n    test-model:\n      inputPerMillion: 2\n      outputPerMillion: 8\n");

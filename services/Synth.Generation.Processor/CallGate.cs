@@ -1,0 +1,272 @@
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+using Synth.Generation.Accounting;
+using Synth.Generation.Demonstrations;
+using Synth.Generation.Throughput;
+using Synth.Llm;
+using Synth.Store;
+
+namespace Synth.Generation.Processor;
+
+/// <summary>A model call's answer, or why the budget did not let it be sent.</summary>
+internal sealed record GatedCall(LlmResult? Result, string? BudgetLimit, string? BudgetReason)
+{
+    public bool Refused => Result is null;
+}
+
+/// <summary>
+/// The one way a job's model calls are sent. In order: the call's worst case (prompt tokens counted with the job's
+/// tokenizer, plus the most completion tokens it may get, and their price) is reserved against the job's budget in the
+/// store, so the budget holds across every generator instance; the requests-per-minute and tokens-per-minute buckets
+/// are waited on; a slot of the adaptive concurrency limit is taken (AIMD: halved on 429s and timeouts, grown while
+/// healthy). Afterwards the reservation becomes what the call really took and unused tokens go back to the bucket.
+/// Retries happen inside the executor and count as one call.
+/// </summary>
+internal sealed class CallGate
+{
+    private readonly PipelineJobBudget _budget;
+    private readonly RateLimiter _rate;
+    private readonly AdaptiveConcurrencyLimit _concurrency;
+    private readonly TokenCounter _tokens;
+    private readonly ModelPrice? _price;
+    private readonly int _maxOutputTokens;
+    private readonly TimeProvider _time;
+    private readonly Lock _slotGate = new();
+    private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CallGate(JobSpec spec, PipelineJobBudget budget, TimeProvider time)
+    {
+        _budget = budget;
+        _time = time;
+        _rate = new RateLimiter(spec.Generation.RequestsPerMinute, spec.Generation.TokensPerMinute, time);
+        _concurrency = new AdaptiveConcurrencyLimit(new AimdOptions { MaxLimit = spec.Generation.Concurrency });
+        _tokens = TokenCounter.For(spec.Demonstrations.Tokenizer);
+        _price = CostCalculator.PriceOf(spec.Budget, spec.Generation.Model ?? spec.Generation.Deployment);
+        _maxOutputTokens = spec.Generation.MaxOutputTokens;
+    }
+
+    /// <summary>The adaptive limit's current value (for tests and benchmarks).</summary>
+    public int ConcurrencyLimit => _concurrency.Limit;
+
+    public async Task<GatedCall> SendAsync(string callId, LlmRequest request, LlmRequestExecutor executor, CancellationToken cancellationToken)
+    {
+        var promptTokens = request.Messages.Sum(m => _tokens.Count(m.Text));
+        var worstCase = new BudgetTotals(1, promptTokens + _maxOutputTokens, _price is null ? 0 : CostCalculator.Cost(_price, promptTokens, _maxOutputTokens));
+        var reservation = await _budget.TryReserveAsync(callId, worstCase, cancellationToken).ConfigureAwait(false);
+        if (!reservation.Granted)
+        {
+            return new GatedCall(null, reservation.ExceededLimit, Describe(reservation, worstCase));
+        }
+
+        var committed = false;
+        try
+        {
+            var wait = _rate.Reserve((int)Math.Min(int.MaxValue, worstCase.Tokens));
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+            LlmResult result;
+            try
+            {
+                result = await executor.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _concurrency.OnOtherFailure();
+                SignalSlotFreed();
+                throw;
+            }
+
+            ReportLoad(result);
+            var used = Used(result, promptTokens, worstCase);
+            if (worstCase.Tokens > used.Tokens)
+            {
+                _rate.RefundTokens((int)Math.Min(int.MaxValue, worstCase.Tokens - used.Tokens));
+            }
+
+            await _budget.CommitAsync(callId, used, CancellationToken.None).ConfigureAwait(false);
+            committed = true;
+            return new GatedCall(result, null, null);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                // Not sent (cancelled while waiting) or failed without an answer's accounting: the worst case stays
+                // charged only when the call may have reached the model.
+                await _budget.ReleaseAsync(callId, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>What the call took: the usage the provider reported, else (an answer without usage) the worst case.</summary>
+    private BudgetTotals Used(LlmResult result, long promptTokens, BudgetTotals worstCase)
+    {
+        if (result.Outcome == LlmOutcome.Failure && result.PromptTokens is null)
+        {
+            // No answer came back; a provider does not bill a failed call.
+            return new BudgetTotals(1, 0, 0m);
+        }
+
+        if (result.PromptTokens is null && result.CompletionTokens is null)
+        {
+            return worstCase;
+        }
+
+        var prompt = result.PromptTokens ?? promptTokens;
+        var completion = result.CompletionTokens ?? _maxOutputTokens;
+        return new BudgetTotals(1, prompt + completion, _price is null ? 0 : CostCalculator.Cost(_price, prompt, completion));
+    }
+
+    private void ReportLoad(LlmResult result)
+    {
+        if (result.Throttled)
+        {
+            _concurrency.OnThrottled();
+        }
+        else if (result.Outcome == LlmOutcome.Failure && result.Attempts.Count > 0 && result.Attempts[^1].Error?.StartsWith("timeout", StringComparison.Ordinal) == true)
+        {
+            _concurrency.OnTimeout();
+        }
+        else if (result.Outcome == LlmOutcome.Failure)
+        {
+            _concurrency.OnOtherFailure();
+        }
+        else
+        {
+            _concurrency.OnSuccess(result.Latency);
+        }
+
+        SignalSlotFreed();
+    }
+
+    private async Task AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task freed;
+            lock (_slotGate)
+            {
+                if (_concurrency.TryAcquire())
+                {
+                    return;
+                }
+
+                freed = _slotFreed.Task;
+            }
+
+            await freed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void SignalSlotFreed()
+    {
+        TaskCompletionSource freed;
+        lock (_slotGate)
+        {
+            freed = _slotFreed;
+            _slotFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        freed.TrySetResult();
+    }
+
+    private static string Describe(BudgetReservation refused, BudgetTotals worstCase) => refused.ExceededLimit switch
+    {
+        "requests" => $"{refused.Spent.Requests} calls made and {refused.Reserved.Requests} in flight leave no room for another",
+        "tokens" => $"{refused.Spent.Tokens} tokens spent and {refused.Reserved.Tokens} reserved leave no room for a call that may take {worstCase.Tokens}",
+        _ => $"${refused.Spent.CostUsd} spent and ${refused.Reserved.CostUsd} reserved leave no room for a call that may cost ${worstCase.CostUsd}",
+    };
+}
+
+/// <summary>A job's budget as one generator instance draws on it: in the store when there is one, else in process.</summary>
+internal sealed class PipelineJobBudget(string jobId, BudgetSpec limits, IBudgetStore? store, string instance, TimeSpan callLease, TimeProvider time)
+{
+    private readonly BudgetLedger _local = new(limits);
+    private readonly Dictionary<string, BudgetAmount> _localReservations = new(StringComparer.Ordinal);
+
+    private bool Limited => limits.MaxRequests is not null || limits.MaxTokens is not null || limits.MaxCostUsd is not null;
+
+    /// <summary>Drops what this instance reserved before it last stopped (its calls died with it).</summary>
+    public Task ReleaseAbandonedAsync(CancellationToken cancellationToken) =>
+        store is not null && Limited ? store.ReleaseInstanceAsync(jobId, instance, cancellationToken) : Task.CompletedTask;
+
+    public async Task<BudgetReservation> TryReserveAsync(string callId, BudgetTotals worstCase, CancellationToken cancellationToken)
+    {
+        if (!Limited)
+        {
+            return new BudgetReservation(true, default, default);
+        }
+
+        if (store is not null)
+        {
+            var now = time.GetUtcNow();
+            return await store.TryReserveAsync(jobId, callId, instance, worstCase, limits, now, now + callLease, cancellationToken).ConfigureAwait(false);
+        }
+
+        var amount = new BudgetAmount(worstCase.Requests, worstCase.Tokens, worstCase.CostUsd);
+        var decision = _local.TryReserve(amount);
+        if (decision.Allowed)
+        {
+            lock (_localReservations)
+            {
+                _localReservations[callId] = amount;
+            }
+        }
+
+        return new BudgetReservation(decision.Allowed, Totals(_local.Spent), Totals(_local.Reserved), decision.ExceededLimit);
+    }
+
+    public Task CommitAsync(string callId, BudgetTotals used, CancellationToken cancellationToken)
+    {
+        if (!Limited)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (store is not null)
+        {
+            return store.CommitAsync(jobId, callId, used, cancellationToken);
+        }
+
+        if (TakeLocal(callId) is { } reserved)
+        {
+            _local.Commit(reserved, new BudgetAmount(used.Requests, used.Tokens, used.CostUsd));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(string callId, CancellationToken cancellationToken)
+    {
+        if (!Limited)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (store is not null)
+        {
+            return store.ReleaseAsync(jobId, callId, cancellationToken);
+        }
+
+        if (TakeLocal(callId) is { } reserved)
+        {
+            _local.Release(reserved);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private BudgetAmount? TakeLocal(string callId)
+    {
+        lock (_localReservations)
+        {
+            return _localReservations.Remove(callId, out var reserved) ? reserved : null;
+        }
+    }
+
+    private static BudgetTotals Totals(BudgetAmount amount) => new(amount.Requests, amount.Tokens, amount.CostUsd);
+}
