@@ -34,6 +34,18 @@ public sealed class ScriptedChatServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>
+    /// The most requests the server works on at once, like a provider's concurrency limit: a request over it is
+    /// answered at once with 429 and <c>Retry-After: 0</c>, and does not take a scripted reply. Unlimited when null.
+    /// </summary>
+    public int? MaxConcurrent { get; set; }
+
+    /// <summary>Requests answered 429 because of <see cref="MaxConcurrent"/>.</summary>
+    public int Rejected => _rejected;
+
+    private int _inFlight;
+    private int _rejected;
+
     public static async Task<ScriptedChatServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -66,9 +78,17 @@ public sealed class ScriptedChatServer : IAsyncDisposable
         var body = JsonNode.Parse(text)!.AsObject();
         _requests.Enqueue(new RecordedRequest(received, context.Request.Path + context.Request.QueryString, headers, body));
 
-        var reply = _script.TryDequeue(out var next) ? next : Default;
+        var inFlight = Interlocked.Increment(ref _inFlight);
         try
         {
+            if (inFlight > MaxConcurrent)
+            {
+                Interlocked.Increment(ref _rejected);
+                await OverCapacity.WriteAsync(context, body);
+                return;
+            }
+
+            var reply = _script.TryDequeue(out var next) ? next : Default;
             await Task.Delay(reply.Latency, context.RequestAborted);
             await reply.WriteAsync(context, body);
         }
@@ -76,7 +96,13 @@ public sealed class ScriptedChatServer : IAsyncDisposable
         {
             // The client gave up (its timeout): nothing left to answer.
         }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
+
+    private static readonly ScriptedReply OverCapacity = ScriptedReply.TooManyRequests("0");
 
     public async ValueTask DisposeAsync()
     {
@@ -99,6 +125,9 @@ public sealed class ScriptedReply
     public TimeSpan Latency { get; init; }
 
     internal Task WriteAsync(HttpContext context, JsonObject request) => _write(context, request);
+
+    /// <summary>The same reply, written after <paramref name="latency"/>.</summary>
+    public ScriptedReply WithLatency(TimeSpan latency) => new(_write) { Latency = latency };
 
     /// <summary>A normal completion with a usage block.</summary>
     public static ScriptedReply Answer(string content, string finishReason = "stop", int promptTokens = 11, int completionTokens = 7) =>
