@@ -57,8 +57,7 @@ public sealed class StrategyTests : IAsyncLifetime
         }
 
         Assert.Equal(inputs.Take(4).Select(i => i.Id).Order(), samples.Select(s => s.Provenance.Parameters["inputId"]).Order());
-        var prompt = Prompt(_server.Requests[0].Body);
-        Assert.Contains(inputs[0].Content.Text!, prompt, StringComparison.Ordinal);
+        Assert.All(inputs.Take(4), input => Assert.Single(_server.Requests, r => Prompt(r.Body).Contains(input.Content.Text!, StringComparison.Ordinal)));
     }
 
     [Fact]
