@@ -9,6 +9,8 @@ public sealed record Demonstration(string Id, SampleContent Content, float[] Emb
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
+        // A prompt is read by a model, not embedded in HTML: apostrophes and accents stay as written.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -26,6 +28,6 @@ public sealed record Demonstration(string Id, SampleContent Content, float[] Emb
         {
             node.Remove("turns");
         }
-        return node.ToJsonString();
+        return node.ToJsonString(JsonOptions);
     }
 }

@@ -36,6 +36,8 @@ public static partial class PromptRenderer
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
+        // A prompt is read by a model, not embedded in HTML: apostrophes and accents stay as written.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -113,7 +115,7 @@ public static partial class PromptRenderer
             ["n"] = inputs.SampleCount,
             ["input"] = inputs.Input is null ? null : InputJson(inputs.Input),
             ["missing_fields"] = new ScriptArray(inputs.Input is null ? [] : MissingFields(task.Type, inputs.Input)),
-            ["schema"] = OutputSchemas.ForSample(task).ToJsonString(),
+            ["schema"] = OutputSchemas.ForSample(task).ToJsonString(JsonOptions),
             ["has_role"] = !string.IsNullOrWhiteSpace(task.Role),
             ["has_purpose"] = !string.IsNullOrWhiteSpace(task.Purpose),
             ["has_labels"] = task.Labels.Count > 0,
@@ -131,7 +133,7 @@ public static partial class PromptRenderer
         {
             node.Remove("turns");
         }
-        return node.ToJsonString();
+        return node.ToJsonString(JsonOptions);
     }
 
     /// <summary>The task type's required fields the input does not already have: what annotation asks the model for.</summary>
