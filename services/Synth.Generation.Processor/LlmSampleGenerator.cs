@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
+using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Datasets;
 using Synth.Embeddings;
@@ -69,6 +70,22 @@ public sealed class LlmSampleGenerator(
         }
 
         return run.Result();
+    }
+
+    /// <summary>Least-covered planning of the job's later requests works from the evaluator's counts from now on.</summary>
+    public ValueTask OnFeedbackAsync(FeedbackMessage feedback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        if (_jobs.TryGetValue(feedback.JobId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+        {
+            var job = entry.Value.Result;
+            if (job.Planner.Policy == SamplingPolicy.LeastCovered && job.Feedback.Take(feedback))
+            {
+                job.Planner.Coverage.ReplaceAll(job.Feedback.CoverageSets());
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
@@ -271,7 +288,7 @@ public sealed class LlmSampleGenerator(
         // longer than that belongs to an instance that died.
         var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);
         var budget = new PipelineJobBudget(job.JobId, spec.Budget, budgetStore, _instance, lease, time);
-        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, new CallGate(spec, budget, time));
+        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, new CallGate(spec, budget, time), new FeedbackCoverage());
     }
 
     internal sealed record JobGeneration(
@@ -284,7 +301,8 @@ public sealed class LlmSampleGenerator(
         DemonstrationPool? Demos,
         IReadOnlyList<DatasetRecord> Inputs,
         PipelineJobBudget Budget,
-        CallGate Gate)
+        CallGate Gate,
+        FeedbackCoverage Feedback)
     {
         public async Task<SelectedDemos?> SelectDemosAsync(string queryText, long requestIndex, CancellationToken cancellationToken) =>
             Demos is null ? null : await Demos.SelectAsync(queryText, Spec.Generation.Seed, requestIndex, cancellationToken).ConfigureAwait(false);

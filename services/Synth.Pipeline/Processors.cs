@@ -1,4 +1,5 @@
 using Synth.Contracts.Jobs;
+using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 
 namespace Synth.Pipeline;
@@ -31,6 +32,9 @@ public interface ISampleGenerator
     ValueTask PrepareAsync(PipelineJob job, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     ValueTask<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The evaluator's latest coverage of a job (synth.feedback); a generator may steer later requests by it.</summary>
+    ValueTask OnFeedbackAsync(FeedbackMessage feedback, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <param name="SampleCount">How many samples this request should yield (the last request of a job may ask for fewer).</param>
