@@ -16,7 +16,7 @@ namespace Synth.Cli;
 /// <summary><c>synth run job.yaml</c>: the one-machine pipeline with a progress display.</summary>
 public static class RunCommand
 {
-    public static async Task<int> ExecuteAsync(FileInfo jobFile, string? storePath, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(FileInfo jobFile, string? storePath, bool retryFailed, CancellationToken cancellationToken)
     {
         if (SpecFile.TryLoad(jobFile, out var spec, out var specText) is { } failure)
         {
@@ -59,6 +59,14 @@ public static class RunCommand
                 services.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName);
 
             var job = new PipelineJob(JobIds.Derive(spec!), spec!);
+            if (retryFailed)
+            {
+                await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                var reopened = await services.GetRequiredService<IFailedRequestStore>()
+                    .ReopenFailedRequestsAsync(job.JobId, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"Retrying {reopened} failed request(s); their earlier failures stay on record.");
+            }
+
             var clock = Stopwatch.StartNew();
             var counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
                 .ConfigureAwait(false);

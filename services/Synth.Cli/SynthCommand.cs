@@ -12,13 +12,18 @@ public static class SynthCommand
         {
             Description = "SQLite database file of the run (default: Store:SqlitePath, .synth/synth.db). Rerunning with the same store resumes the job.",
         };
+        var retryFailedOption = new Option<bool>("--retry-failed")
+        {
+            Description = "Send the job's failed requests again (their failures stay on record). Without it a rerun only sends requests never recorded.",
+        };
         var run = new Command("run", "Run a job on this machine: every stage in one process, SQLite store, progress shown.")
         {
             jobArgument,
             storeOption,
+            retryFailedOption,
         };
         run.SetAction((parse, cancellationToken) =>
-            RunCommand.ExecuteAsync(parse.GetRequiredValue(jobArgument), parse.GetValue(storeOption), cancellationToken));
+            RunCommand.ExecuteAsync(parse.GetRequiredValue(jobArgument), parse.GetValue(storeOption), parse.GetValue(retryFailedOption), cancellationToken));
 
         var validateArgument = new Argument<FileInfo>("job") { Description = "The job spec (YAML) to check." };
         var validate = new Command("validate", "Check a job spec and report every error with its file, line and field.")

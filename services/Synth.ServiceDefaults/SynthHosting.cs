@@ -31,6 +31,7 @@ public static class SynthHosting
         services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISampleStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton(sp => (IBudgetStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => (IFailedRequestStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => new InstanceIdentity(sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
