@@ -82,6 +82,8 @@ public static class SynthHosting
             services.AddSingleton(sp => ProcessorLoader.CreateGenerator(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value));
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GeneratorWorker>(sp, InstanceName(sp)));
             services.AddHostedService<GeneratorHostedService>();
+            services.AddSingleton<FeedbackHandler>();
+            services.AddHostedService<FeedbackHostedService>();
         }
         else
         {
