@@ -16,19 +16,19 @@ namespace Synth.Curation.Processor.Filter;
 /// is loaded once, on the first job that wants it; when it cannot be loaded, relevance and semantic dedup are off
 /// (recorded on each decision) unless the job requires them, which fails its samples with the reason.
 /// </summary>
-/// <param name="embeddings">The embedding model; the local MiniLM when null.</param>
+/// <param name="loadEmbeddings">Loads the embedding model (the caller then owns it); the local MiniLM, owned here, when null.</param>
 /// <param name="clients">Builds the judge's model client; the default reads API keys from the environment variables the spec names.</param>
 public sealed partial class FilterProcessor(
     ISampleStore store,
     IDedupStore dedupStore,
     ILoggerFactory loggerFactory,
     TimeProvider time,
-    IEmbeddingGenerator<string, Embedding<float>>? embeddings = null,
+    Func<IEmbeddingGenerator<string, Embedding<float>>>? loadEmbeddings = null,
     ChatClientFactory? clients = null) : ISampleProcessor, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<JobFilter>>> jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<IDisposable> owned = [];
-    private readonly Lazy<(IEmbeddingGenerator<string, Embedding<float>>? Generator, string? Problem)> model = new(() => LoadModel(embeddings, loggerFactory));
+    private readonly Lazy<(IEmbeddingGenerator<string, Embedding<float>>? Generator, string? Problem)> model = new(() => LoadModel(loadEmbeddings, loggerFactory));
     private readonly ChatClientFactory clients = clients ?? new ChatClientFactory();
     private readonly ILogger logger = loggerFactory.CreateLogger<FilterProcessor>();
 
@@ -48,7 +48,7 @@ public sealed partial class FilterProcessor(
         }
 
         // Only the model this processor loaded itself; a given one belongs to the caller.
-        if (embeddings is null && model.IsValueCreated && model.Value.Generator is IDisposable loaded)
+        if (loadEmbeddings is null && model.IsValueCreated && model.Value.Generator is IDisposable loaded)
         {
             loaded.Dispose();
         }
@@ -85,21 +85,16 @@ public sealed partial class FilterProcessor(
         return filter;
     }
 
-    private static (IEmbeddingGenerator<string, Embedding<float>>?, string?) LoadModel(IEmbeddingGenerator<string, Embedding<float>>? given, ILoggerFactory loggerFactory)
+    private static (IEmbeddingGenerator<string, Embedding<float>>?, string?) LoadModel(Func<IEmbeddingGenerator<string, Embedding<float>>>? load, ILoggerFactory loggerFactory)
     {
-        if (given is not null)
-        {
-            return (given, null);
-        }
-
         try
         {
-            return (new MiniLmEmbeddingGenerator(), null);
+            return (load is null ? new MiniLmEmbeddingGenerator() : load(), null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogModelUnavailable(loggerFactory.CreateLogger<FilterProcessor>(), e.Message);
-            return (null, $"{MiniLmEmbeddingGenerator.ModelId} could not be loaded: {e.GetType().Name}: {e.Message}");
+            return (null, $"the embedding model could not be loaded: {e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Synth.Contracts.Samples;
 using Synth.Curation.Processor.Filter;
 using Synth.Jobs;
-using Synth.Llm;
 using Synth.Pipeline;
 using Synth.Store.Sqlite;
 
@@ -26,15 +25,15 @@ public sealed class FilterTestKit : IDisposable
         return store;
     }
 
-    public FilterProcessor Processor(SqliteSampleStore store, IEmbeddingGenerator<string, Embedding<float>>? embeddings = null, ChatClientFactory? clients = null)
+    public FilterProcessor Processor(SqliteSampleStore store, Func<IEmbeddingGenerator<string, Embedding<float>>>? loadEmbeddings = null)
     {
-        var processor = new FilterProcessor(store, store, NullLoggerFactory.Instance, TimeProvider.System, embeddings, clients);
+        var processor = new FilterProcessor(store, store, NullLoggerFactory.Instance, TimeProvider.System, loadEmbeddings);
         owned.Add(processor);
         return processor;
     }
 
     /// <param name="filter">The body of curation.filter, indented four spaces.</param>
-    public static PipelineJob Job(string id, string filter = "    relevance: { enabled: false }\n    dedup: { semantic: false }", string generation = "") =>
+    public static PipelineJob Job(string id, string filter = "    relevance: { enabled: false }\n    dedup: { semantic: false }", string baseUrl = "http://127.0.0.1:9/v1") =>
         new(id, JobSpecLoader.Parse($"""
             id: {id}
             name: filter test {id}
@@ -47,9 +46,9 @@ public sealed class FilterTestKit : IDisposable
                 - {"{"} name: positive, description: satisfied {"}"}
                 - {"{"} name: negative, description: dissatisfied {"}"}
             generation:
-              baseUrl: http://127.0.0.1:9/v1
+              baseUrl: {baseUrl}
               model: scripted-model
-            {generation}
+              maxRetries: 0
             curation:
               filter:
             {filter}
