@@ -54,7 +54,7 @@ public sealed class JobFilter
         this.notes = notes;
         if (spec.Mode == FilterMode.RankAndDrop)
         {
-            var names = chain.Filters.Select(f => f.Name).Append("judge");
+            var names = chain.Filters.Select(f => f.Name).Concat(judgeFilter is null ? [] : [judgeFilter.Name]);
             ranking = new RankAndDrop(spec.RankAndDrop.Weights.Count > 0
                 ? spec.RankAndDrop.Weights
                 : names.ToDictionary(name => name, _ => 1.0, StringComparer.Ordinal));

@@ -23,6 +23,7 @@ public sealed class StreamingReweighter
 
     public StreamingReweighter(WeightingOptions options, int window)
     {
+        // The same option rules as the batch re-weighter, checked by it.
         _ = new Reweighter(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         this.options = options;
