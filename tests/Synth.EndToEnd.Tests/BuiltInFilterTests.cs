@@ -20,7 +20,7 @@ public sealed class BuiltInFilterTests : IDisposable
         var spec = TestJob.WriteSpec(_directory, jobId, target: 40, samplesPerRequest: 4);
         var stricter = Path.Combine(_directory, "stricter.yaml");
         // Scripted texts are "Scripted review N about the topic." (6 words) plus a marker on some: 7 words.
-        await File.WriteAllTextAsync(stricter, TestJob.Spec(jobId, 40, 4) + "curation:\n  filter:\n    length: { minWords: 7 }\n    dedup: { semantic: false }\n");
+        await File.WriteAllTextAsync(stricter, TestJob.Spec(jobId, 40, 4) + "\ncuration:\n  filter:\n    length: { minWords: 7 }\n    dedup: { semantic: false }\n");
         var environment = TestJob.ProcessorEnvironment();
         environment.Remove("Processors__Filter");
         var store = Path.Combine(_directory, "synth.db");
