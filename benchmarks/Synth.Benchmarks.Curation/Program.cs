@@ -1,1 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Synth.Contracts.Samples;
+using Synth.Curation.Dedup;
+using Synth.Curation.Filters;
+using Synth.Curation.Processor.Filter;
+using Synth.Curation.Tests;
+using Synth.Curation.Text;
+using Synth.Embeddings;
+using Synth.Store.Sqlite;
+
+// Curation benchmarks on real text (benchmarks/README.md, "Curation"):
+//   1. near-duplicate detection: documents/s on one thread (= per core) for the in-memory index and the store-backed
+//      (SQLite) index the filter stage uses, and the LSH's recall against exact Jaccard over all pairs;
+//   2. semantic dedup + relevance: samples/s as a ratio of raw MiniLM embedding throughput measured in the same run.
+// Arguments: [edited copies, default 3000] [embedded samples, default 600] [rounds, default 3]
+var editedCopies = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
+var embedded = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
+var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+
+var corpus = Corpus(editedCopies);
+Console.WriteLine($"corpus: {corpus.Count} documents (3,000 UCI sentences + {editedCopies} edited copies), {rounds} rounds, median reported");
+Console.WriteLine();
+
+foreach (var options in new[]
+{
+    new DedupOptions(ShingleSize: 1, Bands: 20, Rows: 5, JaccardThreshold: 0.7, SemanticThreshold: null),
+    new DedupOptions(ShingleSize: 2, Bands: 20, Rows: 5, JaccardThreshold: 0.7, SemanticThreshold: null),
+})
+{
+    NearDuplicates(corpus, options, rounds);
+}
+
+await SemanticAndRelevanceAsync(corpus.Take(embedded).Select(d => d.Text).ToList(), rounds);
 return 0;
+
+static void NearDuplicates(List<Document> corpus, DedupOptions options, int rounds)
+{
+    Console.WriteLine($"## near-duplicates: {options.ShingleSize}-word shingles, {options.Bands} bands x {options.Rows} rows, Jaccard >= {options.JaccardThreshold}");
+    var fingerprinter = new DedupFingerprinter(options);
+    fingerprinter.Fingerprint(corpus[0].Text);
+
+    var inMemory = Median(rounds, () =>
+    {
+        var index = new InMemoryDedupIndex(options);
+        return Rate(corpus.Count, () =>
+        {
+            foreach (var document in corpus)
+            {
+                index.CheckAndAddAsync(new DedupEntry(document.Id, document.Text)).AsTask().GetAwaiter().GetResult();
+            }
+        });
+    });
+    var stored = Median(rounds, () =>
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "synth-bench-dedup-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var store = new SqliteSampleStore(Path.Combine(folder, "dedup.db"));
+            store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var index = new StoreDedupIndex(store, "job:bench", options, exact: true, near: true);
+            return Rate(corpus.Count, () =>
+            {
+                foreach (var document in corpus)
+                {
+                    index.CheckAsync(new DedupEntry(document.Id, document.Text)).AsTask().GetAwaiter().GetResult();
+                }
+            });
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    });
+
+    // Recall over every pair: is each pair at or above the threshold an LSH candidate (shares a band key)?
+    var fingerprints = corpus.Select(d => fingerprinter.Fingerprint(d.Text)).ToList();
+    var bandSets = fingerprints.Select(f => new HashSet<string>(f.BandKeys, StringComparer.Ordinal)).ToList();
+    long pairs = 0, above = 0, candidates = 0;
+    var expected = 0.0;
+    var gate = new Lock();
+    Parallel.For(0, fingerprints.Count, () => (Above: 0L, Found: 0L, Expected: 0.0), (i, _, local) =>
+    {
+        for (var j = i + 1; j < fingerprints.Count; j++)
+        {
+            var jaccard = Shingles.Jaccard(fingerprints[i].Shingles, fingerprints[j].Shingles);
+            if (jaccard >= options.JaccardThreshold)
+            {
+                local.Above++;
+                local.Expected += fingerprinter.Banding.CandidateProbability(jaccard);
+                local.Found += bandSets[i].Overlaps(fingerprints[j].BandKeys) ? 1 : 0;
+            }
+        }
+
+        return local;
+    }, local =>
+    {
+        lock (gate)
+        {
+            above += local.Above;
+            candidates += local.Found;
+            expected += local.Expected;
+        }
+    });
+    pairs = (long)fingerprints.Count * (fingerprints.Count - 1) / 2;
+
+    Console.WriteLine($"in-memory index (fingerprint + LSH + exact-Jaccard verification): {inMemory:0} documents/s on one thread");
+    Console.WriteLine($"store-backed index (SQLite file, one transaction per document):  {stored:0} documents/s on one thread");
+    Console.WriteLine($"pairs: {pairs:N0}; at or above the threshold by exact Jaccard: {above:N0}; LSH candidates among them: {candidates:N0}"
+        + $" (recall {(double)candidates / above:P2}; S-curve expectation {expected / above:P2})");
+    Console.WriteLine();
+}
+
+static async Task SemanticAndRelevanceAsync(List<string> texts, int rounds)
+{
+    Console.WriteLine($"## semantic dedup + relevance: {texts.Count} samples, one embedding call per sample as the filter stage makes them");
+    using var model = new MiniLmEmbeddingGenerator();
+    var task = (await model.GenerateAsync(["train a sentiment classifier on short product, movie and restaurant reviews"]))[0].Vector;
+    var condition = (await model.GenerateAsync(["customer reviews"]))[0].Vector;
+    await model.GenerateAsync(texts.Take(8));
+
+    // Raw and filtered work alternate in chunks of the same texts, so load from other processes on a shared machine
+    // falls on both sides of the ratio alike.
+    const int Chunk = 25;
+    var ratios = new List<double>();
+    var duplicates = 0;
+    for (var round = 0; round < rounds; round++)
+    {
+        var relevance = new RelevanceFilter(task, minRelevance: 0.15);
+        var index = new InMemoryDedupIndex(new DedupOptions(SemanticThreshold: 0.95));
+        var (rawSeconds, filteredSeconds) = (0.0, 0.0);
+        duplicates = 0;
+        for (var start = 0; start < texts.Count; start += Chunk)
+        {
+            var chunk = texts.Skip(start).Take(Chunk).ToList();
+            var clock = Stopwatch.StartNew();
+            foreach (var text in chunk)
+            {
+                await model.GenerateAsync([text]);
+            }
+
+            rawSeconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var id = $"s{start + i}";
+                var embedding = (await model.GenerateAsync([chunk[i]]))[0].Vector;
+                relevance.Evaluate(new FilterSample(id, TaskType.TextClassification, new SampleContent { Text = chunk[i], Label = "positive" })
+                {
+                    Embedding = embedding,
+                    ConditionEmbeddings = [condition],
+                });
+                duplicates += (await index.CheckAndAddAsync(new DedupEntry(id, chunk[i]) { Embedding = embedding })).IsDuplicate ? 1 : 0;
+            }
+
+            filteredSeconds += clock.Elapsed.TotalSeconds;
+        }
+
+        var (raw, filtered) = (texts.Count / rawSeconds, texts.Count / filteredSeconds);
+        ratios.Add(filtered / raw);
+        Console.WriteLine($"round {round + 1}: raw embedding {raw:0.0} samples/s; embedding + relevance + exact/near/semantic dedup {filtered:0.0} samples/s; ratio {filtered / raw:0.000}");
+    }
+
+    Console.WriteLine($"median ratio {ratios.Order().ElementAt(ratios.Count / 2):0.000}; duplicates found {duplicates}");
+}
+
+static double Rate(int count, Action work)
+{
+    var clock = Stopwatch.StartNew();
+    work();
+    return count / clock.Elapsed.TotalSeconds;
+}
+
+static double Median(int rounds, Func<double> measure)
+{
+    var values = Enumerable.Range(0, rounds).Select(_ => measure()).Order().ToList();
+    return values[values.Count / 2];
+}
+
+/// <summary>The UCI sentences, then edited copies of random ones (one to three words replaced, case and punctuation changed), seeded.</summary>
+static List<Document> Corpus(int editedCopies)
+{
+    var sentences = UciSentences.Load3000();
+    var documents = sentences.Select(sentence => new Document(sentence.Id, sentence.Text)).ToList();
+    var vocabulary = sentences.SelectMany(sentence => TextNormalizer.WordsOf(sentence.Text)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    var random = new Random(20261125);
+    var eligible = sentences.Where(sentence => TextNormalizer.WordsOf(sentence.Text).Length >= 8).ToList();
+    for (var copy = 0; copy < editedCopies; copy++)
+    {
+        var source = eligible[random.Next(eligible.Count)];
+        var words = TextNormalizer.WordsOf(source.Text);
+        for (var r = 1 + random.Next(3); r > 0; r--)
+        {
+            words[random.Next(words.Length)] = vocabulary[random.Next(vocabulary.Length)];
+        }
+
+        documents.Add(new Document($"edit-{copy}-{source.Id}", string.Join(' ', words).ToUpperInvariant() + "!!"));
+    }
+
+    return documents;
+}
+
+internal sealed record Document(string Id, string Text);

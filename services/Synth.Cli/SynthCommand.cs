@@ -36,6 +36,7 @@ public static class SynthCommand
         {
             run,
             validate,
+            ReplayCommand.Create(),
         };
     }
 }

@@ -33,6 +33,7 @@ public static class SynthHosting
         services.AddSingleton(sp => (IBudgetStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IFailedRequestStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => new InstanceIdentity(sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
+        services.AddSingleton(sp => (IDedupStore)sp.GetRequiredService<ISampleStore>());
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var instance = builder.Configuration.GetSection(InstanceOptions.SectionName).Get<InstanceOptions>() ?? new InstanceOptions();

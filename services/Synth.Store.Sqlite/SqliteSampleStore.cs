@@ -62,6 +62,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        await InitializeDedupAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

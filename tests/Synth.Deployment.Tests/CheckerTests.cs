@@ -37,7 +37,8 @@ public sealed class CheckerTests
     [Fact]
     public void A_key_of_another_stage_fails_naming_the_stage_that_reads_it()
     {
-        var compose = Broken("      Processors__Filter: ${SYNTH_FILTER_PROCESSOR:-}", "      Processors__Filter: ${SYNTH_FILTER_PROCESSOR:-}\n      Generator__ShardCount: \"2\"");
+        const string filterProcessor = "      Processors__Filter: ${SYNTH_FILTER_PROCESSOR:-Synth.Curation.Processor.Filter.FilterProcessor, Synth.Curation.Processor}";
+        var compose = Broken(filterProcessor, filterProcessor + "\n      Generator__ShardCount: \"2\"");
         Reports(DeploymentChecks.EnvironmentKeys(compose, new HashSet<string>()), "filter: environment variable 'Generator__ShardCount'", "only the generator service reads it");
     }
 

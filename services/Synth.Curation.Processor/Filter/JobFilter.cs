@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+using Synth.Curation.Dedup;
+using Synth.Curation.Filters;
+using Synth.Curation.Ranking;
+using Synth.Curation.Text;
+using Synth.Curation.Weighting;
+using Synth.Pipeline;
+using Synth.Store;
+
+namespace Synth.Curation.Processor.Filter;
+
+/// <summary>
+/// One job's filter: the chain, the judge, rank-and-drop, dedup and re-weighting, in that order (docs/curation.md).
+/// Every filter's score and threshold, the judge's criterion scores, the dedup similarity, the combined score and the
+/// raw weight go into the verdict's scores; a reject's reason names the first failing check.
+/// </summary>
+public sealed class JobFilter
+{
+    public const string CombinedScore = "combined";
+    public const string RankCutoff = "rank.cutoff";
+    public const string DedupSimilarity = "dedup.similarity";
+    public const string Novelty = "novelty";
+    public const string RawWeight = "weight.raw";
+    private const int HistoryPageSize = 500;
+    private static readonly SampleState[] Decided = [SampleState.Accepted, SampleState.Rejected, SampleState.Refined, SampleState.Evaluated];
+
+    private readonly FilterSpec spec;
+    private readonly FilterChain chain;
+    private readonly JudgeFilter? judgeFilter;
+    private readonly ISampleJudge? judge;
+    private readonly StoreDedupIndex? dedup;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? embeddings;
+    private readonly bool embedSamples;
+    private readonly RankAndDrop? ranking;
+    private readonly StreamingRankCutoff? cutoff;
+    private readonly StreamingReweighter reweighter;
+    private readonly IReadOnlyList<string> notes;
+    private readonly ConcurrentDictionary<string, Task<ReadOnlyMemory<float>>> conditionEmbeddings = new(StringComparer.Ordinal);
+
+    private JobFilter(FilterSpec spec, FilterChain chain, ISampleJudge? judge, StoreDedupIndex? dedup,
+        IEmbeddingGenerator<string, Embedding<float>>? embeddings, bool embedSamples, IReadOnlyList<string> notes)
+    {
+        this.spec = spec;
+        this.chain = chain;
+        this.judge = judge;
+        judgeFilter = judge is null ? null : new JudgeFilter(spec.Judge.MinScore, spec.Judge.Criteria);
+        this.dedup = dedup;
+        this.embeddings = embeddings;
+        this.embedSamples = embedSamples;
+        this.notes = notes;
+        if (spec.Mode == FilterMode.RankAndDrop)
+        {
+            var names = chain.Filters.Select(f => f.Name).Concat(judgeFilter is null ? [] : [judgeFilter.Name]);
+            ranking = new RankAndDrop(spec.RankAndDrop.Weights.Count > 0
+                ? spec.RankAndDrop.Weights
+                : names.ToDictionary(name => name, _ => 1.0, StringComparer.Ordinal));
+            cutoff = new StreamingRankCutoff(spec.RankAndDrop.KeepFraction, spec.RankAndDrop.Window, spec.RankAndDrop.WarmUp);
+        }
+
+        reweighter = new StreamingReweighter(
+            new WeightingOptions(JudgeConfidence: spec.Weighting.JudgeConfidence, LabelAgreement: 0, Novelty: spec.Weighting.Novelty, Floor: spec.Weighting.Floor),
+            spec.Weighting.Window);
+    }
+
+    /// <param name="embeddings">The local embedding model; null when it could not be loaded (<paramref name="embeddingProblem"/> says why).</param>
+    /// <param name="history">The store to seed rank and weight history from; null starts cold (replay into a new job).</param>
+    /// <exception cref="InvalidOperationException">The spec requires embeddings (relevance or semantic dedup set to true) and there are none.</exception>
+    public static async Task<JobFilter> CreateAsync(
+        PipelineJob job, IDedupStore dedupStore, IEmbeddingGenerator<string, Embedding<float>>? embeddings, string? embeddingProblem,
+        ISampleJudge? judge, ISampleStore? history, CancellationToken cancellationToken)
+    {
+        var spec = job.Spec.Curation.Filter;
+        var notes = new List<string>();
+        if (embeddings is null)
+        {
+            foreach (var (required, field) in new[] { (spec.Relevance.Enabled, "curation.filter.relevance.enabled"), (spec.Dedup.Semantic, "curation.filter.dedup.semantic") })
+            {
+                if (required == true)
+                {
+                    throw new InvalidOperationException($"Job '{job.JobId}': {field} is true but the embedding model is not available: {embeddingProblem}");
+                }
+            }
+        }
+
+        var relevance = spec.Relevance.Enabled != false && embeddings is not null;
+        var semantic = spec.Dedup.Semantic != false && embeddings is not null;
+        if (embeddings is null && (spec.Relevance.Enabled is null || spec.Dedup.Semantic is null))
+        {
+            notes.Add($"relevance and semantic dedup off: the embedding model is not available ({embeddingProblem})");
+        }
+
+        var taskEmbedding = ReadOnlyMemory<float>.Empty;
+        if (relevance)
+        {
+            taskEmbedding = await EmbedAsync(embeddings!, FilterChainBuilder.TaskDescription(job.Spec.Task), cancellationToken).ConfigureAwait(false);
+        }
+
+        var chain = FilterChainBuilder.Build(spec, job.Spec.Task, taskEmbedding);
+        StoreDedupIndex? dedup = null;
+        if (spec.Dedup.Exact || spec.Dedup.Near || semantic)
+        {
+            var options = new DedupOptions(spec.Dedup.ShingleSize, spec.Dedup.Bands, spec.Dedup.Rows, spec.Dedup.JaccardThreshold, semantic ? spec.Dedup.SemanticThreshold : null);
+            var scope = spec.Dedup.Scope == DedupScope.Dataset ? StoreDedupIndex.DatasetScope(spec.Dedup.Dataset!) : StoreDedupIndex.JobScope(job.JobId);
+            dedup = new StoreDedupIndex(dedupStore, scope, options, spec.Dedup.Exact, spec.Dedup.Near);
+        }
+
+        var filter = new JobFilter(spec, chain, spec.Judge.Enabled ? judge : null, dedup, embeddings, relevance || semantic, notes);
+        if (history is not null)
+        {
+            await filter.SeedAsync(history, job.JobId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return filter;
+    }
+
+    public FilterChain Chain => chain;
+
+    public async Task<StageVerdict> DecideAsync(SampleDocument sample, CancellationToken cancellationToken)
+    {
+        var text = ContentText.Of(sample.Content, sample.TaskType);
+        var embedding = ReadOnlyMemory<float>.Empty;
+        IReadOnlyList<ReadOnlyMemory<float>> conditions = [];
+        if (embedSamples && text.Length > 0)
+        {
+            embedding = await EmbedAsync(embeddings!, text, cancellationToken).ConfigureAwait(false);
+            conditions = await Task.WhenAll(sample.Provenance.Conditions.Values
+                .Where(value => !string.IsNullOrWhiteSpace(value))
+                .Order(StringComparer.Ordinal)
+                .Select(value => conditionEmbeddings.GetOrAdd(value, v => EmbedAsync(embeddings!, v, CancellationToken.None)))).ConfigureAwait(false);
+        }
+
+        var filterSample = new FilterSample(sample.Id, sample.TaskType, sample.Content) { Embedding = embedding, ConditionEmbeddings = conditions };
+        var results = chain.Evaluate(filterSample).Results.ToList();
+        var remarks = new List<string>(notes);
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        double? judgeConfidence = null;
+        if (judge is not null && judgeFilter is not null && results.All(r => r.Passed))
+        {
+            var outcome = await judge.AssessAsync(sample, sample.Content.Label is { } label ? $"{text}\nlabel: {label}" : text, cancellationToken).ConfigureAwait(false);
+            if (outcome.Assessment is { } assessment)
+            {
+                var judged = judgeFilter.Evaluate(new FilterSample(sample.Id, sample.TaskType, sample.Content) { Judge = assessment });
+                results.Add(judged);
+                judgeConfidence = judged.Score;
+                foreach (var (criterion, score) in assessment.Criteria)
+                {
+                    scores[StoredJudge.ScorePrefix + criterion] = score;
+                }
+            }
+            else
+            {
+                remarks.Add(outcome.SkipReason ?? "judge skipped");
+            }
+        }
+
+        var chainResult = new ChainResult(results);
+        foreach (var result in results)
+        {
+            scores[result.Filter] = result.Score;
+            scores[$"{result.Filter}.threshold"] = result.Threshold;
+        }
+
+        if (!chainResult.Passed)
+        {
+            return Reject(scores, chainResult.Reason!, remarks);
+        }
+
+        if (ranking is not null && cutoff is not null)
+        {
+            var combined = ranking.Combine(chainResult.Scores);
+            var cut = cutoff.Decide(combined);
+            scores[CombinedScore] = combined;
+            if (cut.Cutoff is { } bar)
+            {
+                scores[RankCutoff] = bar;
+            }
+
+            if (!cut.Kept)
+            {
+                return Reject(scores, Invariant($"rank-and-drop: combined score {combined:0.###} is below the cut-off {cut.Cutoff:0.###} (best {spec.RankAndDrop.KeepFraction:P0} of the last {spec.RankAndDrop.Window})"), remarks);
+            }
+        }
+
+        double? novelty = null;
+        if (dedup is not null)
+        {
+            var check = await dedup.CheckAsync(new DedupEntry(sample.Id, text) { Embedding = embedding }, cancellationToken).ConfigureAwait(false);
+            scores[DedupSimilarity] = check.HighestSimilarity;
+            if (check.Decision.IsDuplicate)
+            {
+                return Reject(scores, $"dedup: {check.Decision.Reason}", remarks);
+            }
+
+            novelty = 1 - check.HighestSimilarity;
+            scores[Novelty] = novelty.Value;
+        }
+
+        var weight = reweighter.Weigh(judgeConfidence, novelty);
+        sample.Weight = weight.Weight;
+        scores[RawWeight] = weight.Raw;
+        var kept = Invariant($"passed {results.Count} filter(s){(dedup is null ? "" : " and dedup")}; weight {weight.Weight:0.###}");
+        return new StageVerdict(SampleState.Accepted, scores, remarks.Count == 0 ? kept : $"{kept}; {string.Join("; ", remarks)}");
+    }
+
+    private static StageVerdict Reject(Dictionary<string, double> scores, string reason, List<string> remarks) =>
+        new(SampleState.Rejected, scores, remarks.Count == 0 ? reason : $"{reason}; {string.Join("; ", remarks)}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<ReadOnlyMemory<float>> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string text, CancellationToken cancellationToken)
+    {
+        var generated = await generator.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return generated[0].Vector;
+    }
+
+    /// <summary>Rank and weight history from the job's already-decided samples, so a restarted or added instance does not start cold.</summary>
+    private async Task SeedAsync(ISampleStore store, string jobId, CancellationToken cancellationToken)
+    {
+        var combined = new List<double>();
+        var raws = new List<double>();
+        string? after = null;
+        do
+        {
+            var page = await store.QuerySamplesAsync(new SampleQuery { JobId = jobId, States = Decided, AfterId = after, Limit = HistoryPageSize }, cancellationToken).ConfigureAwait(false);
+            foreach (var decision in page.Items.Select(s => s.Decisions.LastOrDefault(d => d.Stage == Stage.Filter)).OfType<StageDecision>())
+            {
+                if (decision.Scores.TryGetValue(CombinedScore, out var score))
+                {
+                    combined.Add(score);
+                }
+
+                if (decision.Scores.TryGetValue(RawWeight, out var raw))
+                {
+                    raws.Add(raw);
+                }
+            }
+
+            after = page.NextAfterId;
+        }
+        while (after is not null && ((cutoff is not null && combined.Count < spec.RankAndDrop.Window) || raws.Count < spec.Weighting.Window));
+
+        cutoff?.Seed(combined.TakeLast(spec.RankAndDrop.Window));
+        reweighter.Seed(raws.TakeLast(spec.Weighting.Window));
+    }
+}

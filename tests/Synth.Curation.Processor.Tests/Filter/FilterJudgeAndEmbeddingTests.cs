@@ -1,0 +1,80 @@
+using Synth.Contracts.Samples;
+using Synth.Curation.Processor.Filter;
+using Synth.Embeddings;
+using static Synth.Curation.Processor.Tests.Filter.FilterTestKit;
+
+namespace Synth.Curation.Processor.Tests.Filter;
+
+/// <summary>The judge against a scripted OpenAI-compatible server, and relevance and semantic dedup with the real local MiniLM.</summary>
+public sealed class FilterJudgeAndEmbeddingTests : IDisposable
+{
+    private readonly FilterTestKit kit = new();
+
+    public void Dispose() => kit.Dispose();
+
+    [Fact]
+    public async Task The_judge_scores_within_its_budget_and_afterwards_is_skipped_with_the_reason_recorded()
+    {
+        await using var server = await ScriptedChatServer.StartAsync();
+        server.Enqueue(
+            ScriptedReply.Answer("""{"faithfulness": 0.9, "consistency": 0.8, "grammar": 1.0}"""),
+            ScriptedReply.Answer("```json\n{\"faithfulness\": 0.2, \"consistency\": 0.3, \"grammar\": 0.4}\n```"));
+        var store = await kit.StoreAsync();
+        var processor = kit.Processor(store);
+        var job = Job("judged",
+            "    judge: { enabled: true, maxRequests: 2 }\n    relevance: { enabled: false }\n    dedup: { semantic: false }",
+            server.BaseUrl.ToString());
+
+        var good = await processor.ProcessAsync(Sample(job.JobId, 0, "The kettle boils fast and the handle stays cool."), job, default);
+        var poor = await processor.ProcessAsync(Sample(job.JobId, 1, "Kettle good it boil the water fast yes."), job, default);
+        var unjudged = await processor.ProcessAsync(Sample(job.JobId, 2, "The toaster browns both sides evenly."), job, default);
+
+        Assert.Equal(SampleState.Accepted, good.Outcome);
+        Assert.Equal(0.9, good.Scores!["judge.faithfulness"]);
+        Assert.Equal(0.9, good.Scores["judge"], 3);
+        Assert.Equal(0.6, good.Scores["judge.threshold"]);
+        Assert.Equal(SampleState.Rejected, poor.Outcome);
+        Assert.StartsWith("judge: judge scripted-model score 0.3", poor.Reason, StringComparison.Ordinal);
+        Assert.Equal(SampleState.Accepted, unjudged.Outcome);
+        Assert.Contains("judge skipped: the job's judge budget of 2 requests is spent", unjudged.Reason, StringComparison.Ordinal);
+        Assert.False(unjudged.Scores!.ContainsKey("judge"));
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Contains("The kettle boils fast", server.Requests[0].Body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Relevance_and_semantic_dedup_use_the_local_embedding_model_when_it_loads()
+    {
+        using var miniLm = new MiniLmEmbeddingGenerator();
+        var store = await kit.StoreAsync();
+        var processor = kit.Processor(store, () => miniLm);
+        var job = Job("semantic", "    relevance: { minRelevance: 0.2 }\n    dedup: { semanticThreshold: 0.8 }");
+        var topic = new Dictionary<string, string> { ["topic"] = "battery life" };
+
+        var original = await processor.ProcessAsync(Sample(job.JobId, 0, "The phone's battery easily lasts two full days of heavy use.", conditions: topic), job, default);
+        var paraphrase = await processor.ProcessAsync(Sample(job.JobId, 1, "With heavy use, this phone's battery still lasts a full two days.", conditions: topic), job, default);
+        var offTopic = await processor.ProcessAsync(Sample(job.JobId, 2, "Photosynthesis converts light energy into chemical energy in chloroplasts.", conditions: topic), job, default);
+
+        Assert.Equal(SampleState.Accepted, original.Outcome);
+        Assert.True(original.Scores!["relevance"] >= 0.2, $"relevance {original.Scores["relevance"]}");
+        Assert.StartsWith($"dedup: semantic duplicate of {SampleIds.For(job.JobId, 0, 0)} (cosine 0.", paraphrase.Reason, StringComparison.Ordinal);
+        Assert.Equal(SampleState.Rejected, offTopic.Outcome);
+        Assert.StartsWith("relevance: relevance 0.", offTopic.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_embedding_model_the_defaults_run_without_relevance_and_a_required_one_fails_by_name()
+    {
+        var store = await kit.StoreAsync();
+        var processor = kit.Processor(store, () => throw new FileNotFoundException("model.onnx is missing"));
+        var defaults = Job("no-model", "    mode: threshold");
+        var required = Job("needs-model", "    dedup: { semantic: true }");
+
+        var verdict = await processor.ProcessAsync(Sample(defaults.JobId, 0, "The blender is quiet."), defaults, default);
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => processor.ProcessAsync(Sample(required.JobId, 0, "The blender is quiet."), required, default).AsTask());
+
+        Assert.Equal(SampleState.Accepted, verdict.Outcome);
+        Assert.False(verdict.Scores!.ContainsKey("relevance"));
+        Assert.Contains("curation.filter.dedup.semantic is true but the embedding model is not available", failure.Message, StringComparison.Ordinal);
+    }
+}
