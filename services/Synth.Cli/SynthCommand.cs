@@ -31,6 +31,7 @@ public static class SynthCommand
         {
             run,
             validate,
+            RefineCommand.Create(),
         };
     }
 }

@@ -128,7 +128,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         else
         {
             decision.Candidates.Add(new ReviewCandidateLabel { Label = result.Label, Confidence = result.Agreement, Method = LabelMethods.LlmRelabel });
-            decision.Reasons.Add(Invariant($"llm relabel: majority '{result.Label}' ({tally}) below agreement {spec.MinAgreement:0.###}; '{current}' kept"));
+            decision.Reasons.Add(Invariant($"llm relabel: majority '{result.Label}' ({tally}{invalid}) below agreement {spec.MinAgreement:0.###}; '{current}' kept"));
         }
     }
 
