@@ -96,6 +96,8 @@ public sealed class StudentRefiner
     /// <param name="at">Time stamped on the label changes.</param>
     public IReadOnlyList<LabelRevision> Refine(IReadOnlyList<StudentSample> samples, DateTimeOffset at)
     {
+        // Checked over the whole set first: a missing embedding is the caller's error, not a fold being too small.
+        EmbeddingLength(samples);
         var folds = samples.Select(sample => FoldAssignment.Fold(sample.SampleId, options.Folds, options.Seed)).ToArray();
         var revisions = new List<LabelRevision>(samples.Count);
         for (var fold = 0; fold < options.Folds; fold++)
