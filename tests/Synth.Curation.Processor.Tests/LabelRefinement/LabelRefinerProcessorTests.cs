@@ -182,4 +182,57 @@ public sealed class LabelRefinerProcessorTests
         Assert.Equal(new ReviewProgress(1, 0, 0), await fixture.Store.GetReviewProgressAsync(job.JobId, RefinerFixture.Now, CancellationToken.None));
         Assert.Contains("budget reached (1 of 1 tasks", reasons[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_reviewer_s_label_is_never_changed_by_the_automated_methods()
+    {
+        await using var fixture = await RefinerFixture.CreateAsync();
+        using var processor = Processor(fixture);
+        var job = RefinerFixture.Job("human-job", "student: { minTrainingSamples: 20 }");
+        await StoreCleanSamplesAsync(fixture, job.JobId, 60);
+        var sample = RefinerFixture.Sample(job.JobId, 500, "great and wonderful product, love it", "negative");
+        HumanReview.Submit(sample, "negative", "alice", RefinerFixture.Now);
+
+        var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
+
+        Assert.Equal(("kept: a reviewer labelled this sample", "negative"), (verdict.Reason, sample.Content.Label));
+        Assert.Equal(LabelMethods.HumanReview, sample.LabelHistory[^1].Method);
+    }
+
+    [Fact]
+    public async Task The_flag_policy_keeps_the_label_and_queues_the_student_s_proposal()
+    {
+        await using var fixture = await RefinerFixture.CreateAsync();
+        using var processor = Processor(fixture);
+        var job = RefinerFixture.Job("flag-job", "student: { minTrainingSamples: 100, minConfidence: 0.6, policy: flag }\nreview: { maxFraction: 1 }");
+        await StoreCleanSamplesAsync(fixture, job.JobId, 200);
+        var sample = RefinerFixture.Sample(job.JobId, 500, "great and wonderful product, love it", "negative");
+
+        var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
+
+        Assert.Equal("negative", sample.Content.Label);
+        Assert.Single(sample.LabelHistory);
+        Assert.Equal(ReviewStatus.Pending, sample.Review!.Status);
+        Assert.Equal("the student flagged the label", sample.Review.Reason);
+        Assert.Equal([("negative", "current"), ("positive", LabelMethods.StudentModel)], sample.Review.Candidates.Select(c => (c.Label, c.Method)));
+        Assert.True(sample.Review.Candidates[1].Confidence >= 0.6);
+        Assert.Contains("flags 'negative', predicts 'positive'", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_student_can_use_minilm_embeddings_with_the_text()
+    {
+        await using var fixture = await RefinerFixture.CreateAsync();
+        using var processor = Processor(fixture);
+        var job = RefinerFixture.Job("embedding-job", "student: { features: text-and-embedding, minTrainingSamples: 60, minConfidence: 0.6 }");
+        await StoreCleanSamplesAsync(fixture, job.JobId, 80);
+        var sample = RefinerFixture.Sample(job.JobId, 500, "excellent and superb, I love it", "negative");
+
+        var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
+
+        Assert.Equal("positive", sample.Content.Label);
+        Assert.Equal(LabelMethods.StudentModel, sample.LabelHistory[^1].Method);
+        Assert.Contains("on TextAndEmbedding", sample.LabelHistory[^1].By, StringComparison.Ordinal);
+        Assert.Contains("trained on", verdict.Reason, StringComparison.Ordinal);
+    }
 }
