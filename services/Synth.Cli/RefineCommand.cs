@@ -65,7 +65,7 @@ public static class RefineCommand
             Console.WriteLine(report.NotRun is { } notRun
                 ? $"Job {job.JobId}: {report.Considered} samples; the student did not run: {notRun}."
                 : $"Job {job.JobId}: {report.Considered} samples; {report.Relabelled} relabelled, {report.Flagged} flagged, {report.Queued} queued for review"
-                  + (report.MovedOn > 0 ? $", {report.MovedOn} not written because a stage moved them on meanwhile (rerun to include them)." : "."));
+                  + (report.MovedOn > 0 ? $", {report.MovedOn} not written because a stage or reviewer changed them meanwhile (rerun to include them)." : "."));
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

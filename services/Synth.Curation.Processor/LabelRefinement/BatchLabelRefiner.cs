@@ -7,7 +7,7 @@ using Synth.Store;
 namespace Synth.Curation.Processor.LabelRefinement;
 
 /// <param name="Considered">Stored classification samples past the filter (accepted, refined, evaluated).</param>
-/// <param name="MovedOn">Changed samples not written because a stage moved them on meanwhile (rerun to include them).</param>
+/// <param name="MovedOn">Changed samples not written because a stage or reviewer wrote them meanwhile (rerun to include them).</param>
 /// <param name="NotRun">Why the student did not run, when it did not.</param>
 public sealed record BatchRefineReport(int Considered, int Relabelled, int Flagged, int Queued, int MovedOn, string? NotRun = null);
 
@@ -52,6 +52,7 @@ public sealed class BatchLabelRefiner(ISampleStore store, IReviewStore reviews, 
         var revisions = new StudentRefiner(StudentInputs.Labels(job.Spec), StudentInputs.Options(spec.Student)).Refine(students, now);
 
         var byId = samples.ToDictionary(sample => sample.Id, StringComparer.Ordinal);
+        var read = samples.ToDictionary(sample => sample.Id, sample => sample.UpdatedAt, StringComparer.Ordinal);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var candidates = new List<ReviewCandidate>();
         var proposals = new Dictionary<string, LabelChange>(StringComparer.Ordinal);
@@ -106,6 +107,14 @@ public sealed class BatchLabelRefiner(ISampleStore store, IReviewStore reviews, 
         foreach (var id in changed)
         {
             var sample = byId[id];
+            // A stage or a reviewer that wrote the sample since it was read wins; this pass's change waits for a rerun.
+            var current = await store.GetSampleAsync(id, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.UpdatedAt != read[id])
+            {
+                movedOn++;
+                continue;
+            }
+
             sample.UpdatedAt = now;
             movedOn += await store.SaveSampleAsync(sample, cancellationToken).ConfigureAwait(false) ? 0 : 1;
         }
