@@ -1,6 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Synth.Api;
+using Synth.Pipeline;
 using Synth.ServiceDefaults;
+using Synth.Store;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSynthDefaults("synth-api");
+var services = builder.Services;
+services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
+// Every endpoint needs a key unless it says otherwise (only /health does).
+services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
+services.AddHostedService<StoreInitializer>();
+services.AddProblemDetails();
+services.AddOpenApi();
+// The same enum spelling as the stored documents (docs/schemas.md).
+services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+
 var app = builder.Build();
-app.Run();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
+app.MapOpenApi();
+app.MapReviewApi();
+await app.RunAsync();
+
+/// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

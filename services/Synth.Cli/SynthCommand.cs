@@ -37,6 +37,7 @@ public static class SynthCommand
             run,
             validate,
             ReplayCommand.Create(),
+            RefineCommand.Create(),
         };
     }
 }

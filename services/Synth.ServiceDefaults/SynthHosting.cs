@@ -34,6 +34,7 @@ public static class SynthHosting
         services.AddSingleton(sp => (IFailedRequestStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => new InstanceIdentity(sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
         services.AddSingleton(sp => (IDedupStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>());
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var instance = builder.Configuration.GetSection(InstanceOptions.SectionName).Get<InstanceOptions>() ?? new InstanceOptions();

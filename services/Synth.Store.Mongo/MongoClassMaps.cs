@@ -122,6 +122,17 @@ public static class MongoClassMaps
             map.MapMember(x => x.Priority).SetElementName("priority");
             map.MapMember(x => x.RequestedAt).SetElementName("requestedAt").SetSerializer(Timestamp);
             map.MapMember(x => x.CompletedAt).SetElementName("completedAt").SetSerializer(OptionalTimestamp).SetIgnoreIfNull(true);
+            map.MapMember(x => x.Reason).SetElementName("reason").SetIgnoreIfNull(true);
+            map.MapMember(x => x.Candidates).SetElementName("candidates").SetDefaultValue(() => new List<ReviewCandidateLabel>());
+            map.MapMember(x => x.LeasedBy).SetElementName("leasedBy").SetIgnoreIfNull(true);
+            map.MapMember(x => x.LeaseToken).SetElementName("leaseToken").SetIgnoreIfNull(true);
+            map.MapMember(x => x.LeaseExpiresAt).SetElementName("leaseExpiresAt").SetSerializer(OptionalTimestamp).SetIgnoreIfNull(true);
+        });
+        Map<ReviewCandidateLabel>(map =>
+        {
+            map.MapMember(x => x.Label).SetElementName("label").SetIsRequired(true);
+            map.MapMember(x => x.Confidence).SetElementName("confidence");
+            map.MapMember(x => x.Method).SetElementName("method").SetIsRequired(true);
         });
         Map<JobDocument>(map =>
         {

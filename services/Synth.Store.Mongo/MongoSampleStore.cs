@@ -61,6 +61,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         await _requests.Indexes.CreateManyAsync(MongoIndexes.ForRequests(), cancellationToken);
         await _failures.Indexes.CreateManyAsync(MongoIndexes.ForFailures(), cancellationToken);
         await InitializeDedupAsync(cancellationToken);
+        await CreateReviewIndexesAsync(cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

@@ -63,6 +63,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await InitializeDedupAsync(connection, transaction, cancellationToken);
+        await CreateReviewIndexesAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

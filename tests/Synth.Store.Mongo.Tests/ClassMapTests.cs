@@ -15,7 +15,7 @@ public sealed class ClassMapTests
     [
         typeof(SampleDocument), typeof(SampleContent), typeof(DialogueTurn), typeof(Provenance), typeof(TokenUsage),
         typeof(StageDecision), typeof(LabelChange), typeof(ReviewRecord), typeof(JobDocument), typeof(RequestRecord),
-        typeof(RequestItemFailure), typeof(FailureDocument),
+        typeof(RequestItemFailure), typeof(FailureDocument), typeof(ReviewCandidateLabel),
     ];
 
     /// <summary>A property added to a contract without a mapping would silently not be stored.</summary>

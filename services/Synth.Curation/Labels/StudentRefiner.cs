@@ -96,40 +96,102 @@ public sealed class StudentRefiner
     /// <param name="at">Time stamped on the label changes.</param>
     public IReadOnlyList<LabelRevision> Refine(IReadOnlyList<StudentSample> samples, DateTimeOffset at)
     {
-        var embeddingLength = EmbeddingLength(samples);
-        var mlContext = new MLContext(options.Seed);
-        var schema = Schema(embeddingLength);
-        var pipeline = Pipeline(mlContext, embeddingLength);
+        // Checked over the whole set first: a missing embedding is the caller's error, not a fold being too small.
+        EmbeddingLength(samples);
         var folds = samples.Select(sample => FoldAssignment.Fold(sample.SampleId, options.Folds, options.Seed)).ToArray();
-        var known = new HashSet<string>(labels, StringComparer.Ordinal);
-
         var revisions = new List<LabelRevision>(samples.Count);
         for (var fold = 0; fold < options.Folds; fold++)
         {
             var heldOut = samples.Where((_, index) => folds[index] == fold).ToList();
-            var training = samples.Where((sample, index) => folds[index] != fold && known.Contains(sample.Label)).ToList();
             if (heldOut.Count == 0)
             {
                 continue;
             }
 
-            if (training.Select(sample => sample.Label).Distinct(StringComparer.Ordinal).Count() < 2)
-            {
-                throw new InvalidOperationException($"Fold {fold + 1} of {options.Folds} has fewer than two labels to train on; the set is too small for {options.Folds} folds.");
-            }
-
-            var model = pipeline.Fit(mlContext.Data.LoadFromEnumerable(training.Select(sample => Row.From(sample, embeddingLength)), schema));
-            var scored = model.Transform(mlContext.Data.LoadFromEnumerable(heldOut.Select(sample => Row.From(sample, embeddingLength)), schema));
-            // The cursor reuses one buffer per row: copy each row's probabilities out before moving on.
-            var scores = scored.GetColumn<VBuffer<float>>(ScoreColumn).Select(buffer => buffer.DenseValues().ToArray()).ToList();
-            for (var i = 0; i < heldOut.Count; i++)
-            {
-                revisions.Add(Revise(heldOut[i], fold, scores[i], at));
-            }
+            var model = Train(samples.Where((_, index) => folds[index] != fold).ToList(), fold);
+            revisions.AddRange(model.Predict(heldOut, at));
         }
 
         var order = samples.Select((sample, index) => (sample.SampleId, index)).ToDictionary(pair => pair.SampleId, pair => pair.index, StringComparer.Ordinal);
         return [.. revisions.OrderBy(revision => order[revision.Prediction.SampleId])];
+    }
+
+    /// <summary>
+    /// The fold's model, for the streaming refiner: trained on <paramref name="training"/> (samples whose label is not in
+    /// the set are skipped), which must hold no sample of <paramref name="fold"/>.
+    /// </summary>
+    public StudentModel Train(IReadOnlyList<StudentSample> training, int fold)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fold);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(fold, options.Folds);
+        if (training.FirstOrDefault(sample => FoldOf(sample.SampleId) == fold) is { } own)
+        {
+            throw new ArgumentException($"Sample '{own.SampleId}' belongs to fold {fold + 1}; its model must not train on it.", nameof(training));
+        }
+
+        var known = new HashSet<string>(labels, StringComparer.Ordinal);
+        var usable = training.Where(sample => known.Contains(sample.Label)).ToList();
+        if (usable.Select(sample => sample.Label).Distinct(StringComparer.Ordinal).Count() < 2)
+        {
+            throw new InvalidOperationException($"Fold {fold + 1} of {options.Folds} has fewer than two labels to train on; the set is too small for {options.Folds} folds.");
+        }
+
+        var embeddingLength = EmbeddingLength(usable);
+        var mlContext = new MLContext(options.Seed);
+        var schema = Schema(embeddingLength);
+        var transformer = Pipeline(mlContext, embeddingLength).Fit(mlContext.Data.LoadFromEnumerable(usable.Select(sample => Row.From(sample, embeddingLength)), schema));
+        return new StudentModel(this, mlContext, transformer, schema, embeddingLength, fold, usable.Count);
+    }
+
+    /// <summary>The sample's fold under these options.</summary>
+    public int FoldOf(string sampleId) => FoldAssignment.Fold(sampleId, options.Folds, options.Seed);
+
+    /// <summary>One fold's trained classifier; it labels only samples of its own fold.</summary>
+    public sealed class StudentModel
+    {
+        private readonly StudentRefiner owner;
+        private readonly MLContext mlContext;
+        private readonly ITransformer transformer;
+        private readonly SchemaDefinition schema;
+        private readonly int embeddingLength;
+
+        internal StudentModel(StudentRefiner owner, MLContext mlContext, ITransformer transformer, SchemaDefinition schema, int embeddingLength, int fold, int trainedOn)
+        {
+            this.owner = owner;
+            this.mlContext = mlContext;
+            this.transformer = transformer;
+            this.schema = schema;
+            this.embeddingLength = embeddingLength;
+            Fold = fold;
+            TrainedOn = trainedOn;
+        }
+
+        public int Fold { get; }
+
+        /// <summary>How many samples it was trained on.</summary>
+        public int TrainedOn { get; }
+
+        public IReadOnlyList<LabelRevision> Predict(IReadOnlyList<StudentSample> heldOut, DateTimeOffset at)
+        {
+            if (heldOut.FirstOrDefault(sample => owner.FoldOf(sample.SampleId) != Fold) is { } other)
+            {
+                throw new ArgumentException($"Sample '{other.SampleId}' is not in fold {Fold + 1}; this model may have trained on it.", nameof(heldOut));
+            }
+
+            if (heldOut.Count == 0)
+            {
+                return [];
+            }
+
+            // ML.NET models are not thread-safe for concurrent Transform calls on one instance.
+            lock (transformer)
+            {
+                var scored = transformer.Transform(mlContext.Data.LoadFromEnumerable(heldOut.Select(sample => Row.From(sample, embeddingLength)), schema));
+                // The cursor reuses one buffer per row: copy each row's probabilities out before moving on.
+                var scores = scored.GetColumn<VBuffer<float>>(ScoreColumn).Select(buffer => buffer.DenseValues().ToArray()).ToList();
+                return [.. heldOut.Select((sample, i) => owner.Revise(sample, Fold, scores[i], at))];
+            }
+        }
     }
 
     private LabelRevision Revise(StudentSample sample, int fold, float[] probabilities, DateTimeOffset at)

@@ -1,0 +1,69 @@
+using MongoDB.Driver;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store.Mongo;
+
+/// <summary>
+/// The review queue on the samples collection: leasing is one atomic findOneAndUpdate (so two reviewers never get one
+/// task); completing is read, check, change, then replace-if-unchanged, retried when a stage wrote the sample between.
+/// </summary>
+public sealed partial class MongoSampleStore : IReviewStore
+{
+    private const int MaxCompletionAttempts = 5;
+
+    public async Task<ReviewLease?> LeaseNextReviewAsync(string? jobId, string reviewer, DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseFor, TimeSpan.Zero);
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var expiresAt = now + leaseFor;
+        var sample = await _samples.FindOneAndUpdateAsync(
+            MongoReviewQueries.Leasable(jobId, now),
+            MongoReviewQueries.Lease(reviewer, token, expiresAt),
+            new FindOneAndUpdateOptions<SampleDocument> { Sort = MongoReviewQueries.QueueOrder, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return sample is null ? null : new ReviewLease(sample, token, expiresAt);
+    }
+
+    public async Task<ReviewCompletion> CompleteReviewAsync(string sampleId, string leaseToken, Action<SampleDocument> complete, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sampleId);
+        ArgumentNullException.ThrowIfNull(leaseToken);
+        ArgumentNullException.ThrowIfNull(complete);
+        for (var attempt = 1; ; attempt++)
+        {
+            var sample = await _samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
+            if (ReviewLeases.Refusal(sample, leaseToken) is { } refusal)
+            {
+                return new ReviewCompletion(refusal, sample);
+            }
+
+            var unchanged = MongoReviewQueries.UnchangedSince(sample!, leaseToken);
+            var state = sample!.State;
+            complete(sample);
+            sample.State = state;
+            var result = await _storedSamples.ReplaceOneAsync(unchanged, MongoDocuments.ToStoredSample(sample), cancellationToken: cancellationToken);
+            if (result.MatchedCount == 1)
+            {
+                return new ReviewCompletion(ReviewCompletionStatus.Completed, sample);
+            }
+
+            if (attempt == MaxCompletionAttempts)
+            {
+                throw new InvalidOperationException($"Sample '{sampleId}' kept changing while its review was completed ({attempt} attempts); try again.");
+            }
+        }
+    }
+
+    public async Task<ReviewProgress> GetReviewProgressAsync(string jobId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        var pending = await _samples.CountDocumentsAsync(MongoReviewQueries.Leasable(jobId, now), cancellationToken: cancellationToken);
+        var leased = await _samples.CountDocumentsAsync(MongoReviewQueries.Leased(jobId, now), cancellationToken: cancellationToken);
+        var labelled = await _samples.CountDocumentsAsync(MongoReviewQueries.Labelled(jobId), cancellationToken: cancellationToken);
+        return new ReviewProgress(pending, leased, labelled);
+    }
+
+    private Task CreateReviewIndexesAsync(CancellationToken cancellationToken) =>
+        _samples.Indexes.CreateManyAsync(MongoReviewQueries.Indexes(), cancellationToken);
+}

@@ -1,0 +1,105 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store.Mongo.Tests;
+
+/// <summary>The review queue's filters, sort, lease update and indexes as the server receives them.</summary>
+public sealed class ReviewQueryTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 18, 0, 0, TimeSpan.FromHours(1));
+
+    [Fact]
+    public void A_free_task_is_pending_and_never_leased_or_past_its_lease_in_utc()
+    {
+        Assert.Equal(
+            """{ "jobId" : "job-1", "review.status" : "Pending", "$or" : [{ "review.leaseExpiresAt" : null }, { "review.leaseExpiresAt.DateTime" : { "$lte" : { "$date" : "2026-11-25T17:00:00Z" } } }] }""",
+            Bson.Json(Bson.Render(MongoReviewQueries.Leasable("job-1", Now))));
+        Assert.Equal(
+            """{ "review.status" : "Pending", "$or" : [{ "review.leaseExpiresAt" : null }, { "review.leaseExpiresAt.DateTime" : { "$lte" : { "$date" : "2026-11-25T17:00:00Z" } } }] }""",
+            Bson.Json(Bson.Render(MongoReviewQueries.Leasable(null, Now))));
+    }
+
+    [Fact]
+    public void Progress_counts_split_pending_by_live_lease()
+    {
+        Assert.Equal(
+            """{ "jobId" : "job-1", "review.status" : "Pending", "review.leaseExpiresAt.DateTime" : { "$gt" : { "$date" : "2026-11-25T17:00:00Z" } } }""",
+            Bson.Json(Bson.Render(MongoReviewQueries.Leased("job-1", Now))));
+        Assert.Equal("""{ "jobId" : "job-1", "review.status" : "Labelled" }""", Bson.Json(Bson.Render(MongoReviewQueries.Labelled("job-1"))));
+    }
+
+    [Fact]
+    public void The_queue_is_most_uncertain_first_then_by_id()
+    {
+        Assert.Equal("""{ "review.priority" : -1, "_id" : 1 }""", Bson.Json(Bson.Render(MongoReviewQueries.QueueOrder)));
+    }
+
+    [Fact]
+    public void A_lease_sets_reviewer_token_and_expiry_in_the_timestamp_shape()
+    {
+        var update = MongoReviewQueries.Lease("alice", "t0k", Now).Render(Bson.Args<SampleDocument>());
+        var set = update.AsBsonDocument["$set"].AsBsonDocument;
+
+        Assert.Equal(("alice", "t0k"), (set["review.leasedBy"].AsString, set["review.leaseToken"].AsString));
+        Assert.Equal(new BsonDateTime(Now.UtcDateTime), set["review.leaseExpiresAt"]["DateTime"]);
+    }
+
+    [Fact]
+    public void Completion_replaces_only_the_copy_that_was_read()
+    {
+        var sample = new SampleDocument
+        {
+            Id = "job-1-r000001-s000",
+            JobId = "job-1",
+            TaskType = TaskType.TextClassification,
+            State = SampleState.Refined,
+            Content = new SampleContent { Text = "t", Label = "spam" },
+            Provenance = new Provenance { RequestId = "job-1-r000001" },
+            Review = new ReviewRecord { Priority = 0.4, LeaseToken = "t0k" },
+            UpdatedAt = Now,
+        };
+
+        var filter = Bson.Render(MongoReviewQueries.UnchangedSince(sample, "t0k"));
+
+        Assert.Equal(["_id", "state", "updatedAt", "review.status", "review.leaseToken"], filter.Names);
+        Assert.Equal(("Refined", "Pending", "t0k"), (filter["state"].AsString, filter["review.status"].AsString, filter["review.leaseToken"].AsString));
+        Assert.Equal(new BsonDateTime(Now.UtcDateTime), filter["updatedAt"]["DateTime"]);
+    }
+
+    [Fact]
+    public void Queue_indexes_cover_pending_reviews_only()
+    {
+        var indexes = MongoReviewQueries.Indexes();
+
+        Assert.Equal(
+            [
+                ("review_queue", """{ "review.priority" : -1, "_id" : 1 }"""),
+                ("jobId_review_queue", """{ "jobId" : 1, "review.priority" : -1, "_id" : 1 }"""),
+                ("jobId_review_status", """{ "jobId" : 1, "review.status" : 1 }"""),
+            ],
+            indexes.Select(i => (i.Options.Name, Bson.Json(Bson.Render(i.Keys)))));
+        var partial = (CreateIndexOptions<SampleDocument>)indexes[0].Options;
+        Assert.Equal("""{ "review.status" : "Pending" }""", Bson.Json(Bson.Render(partial.PartialFilterExpression)));
+    }
+
+    [Fact]
+    public void Review_candidates_and_lease_round_trip()
+    {
+        var review = new ReviewRecord
+        {
+            Priority = 0.7,
+            Reason = "student disagrees",
+            Candidates = [new ReviewCandidateLabel { Label = "ham", Confidence = 0.93, Method = "student-model" }],
+            LeasedBy = "alice",
+            LeaseToken = "t0k",
+            LeaseExpiresAt = Now,
+        };
+
+        var back = Bson.Deserialize<ReviewRecord>(review.ToBsonDocument());
+
+        Assert.Equal(("student disagrees", "alice", "t0k", Now), (back.Reason, back.LeasedBy, back.LeaseToken, back.LeaseExpiresAt));
+        var candidate = Assert.Single(back.Candidates);
+        Assert.Equal(("ham", 0.93, "student-model"), (candidate.Label, candidate.Confidence, candidate.Method));
+    }
+}
