@@ -86,6 +86,7 @@ public sealed partial class StageWorker(
         var job = await jobs.GetAsync(incoming.JobId, cancellationToken).ConfigureAwait(false);
         // The sample was deserialized for this message alone, so the processor may change it in place.
         var working = incoming;
+        AdoptHumanReview(stored, working);
         StageVerdict verdict;
         try
         {
@@ -125,6 +126,29 @@ public sealed partial class StageWorker(
 
         await PublishOnwardsAsync(working, cancellationToken).ConfigureAwait(false);
         activity.Processed(verdict.Outcome);
+    }
+
+    /// <summary>
+    /// A reviewer may label the stored copy while this message's older copy is in flight; saving the message's copy
+    /// would wipe the human label. The reviewer's label, review record and the label changes the message lacks are
+    /// taken over before processing, so the processor sees them too. (A review committed between this read and the
+    /// save below can still be lost; the store's upsert does not merge.)
+    /// </summary>
+    private static void AdoptHumanReview(SampleDocument? stored, SampleDocument working)
+    {
+        if (stored?.Review is not { Status: ReviewStatus.Labelled } review || working.Review?.Status == ReviewStatus.Labelled)
+        {
+            return;
+        }
+
+        working.Review = review;
+        working.Content.Label = stored.Content.Label;
+        foreach (var change in stored.LabelHistory.Where(c => !working.LabelHistory.Any(w => w.At == c.At && w.To == c.To && w.Method == c.Method)))
+        {
+            working.LabelHistory.Add(change);
+        }
+
+        working.LabelHistory.Sort((a, b) => a.At.CompareTo(b.At));
     }
 
     private async Task PublishOnwardsAsync(SampleDocument sample, CancellationToken cancellationToken)

@@ -351,4 +351,32 @@ public sealed class StageWorkerTests : IAsyncLifetime
         // The inbound message's bytes were not touched.
         Assert.Equal("negative", SampleJson.Deserialize(message.Value).Content.Label);
     }
+
+    [Fact]
+    public async Task A_reviewers_label_on_the_stored_copy_survives_the_next_stage_saving_an_older_copy()
+    {
+        var refined = TestJobs.Advanced(TestJobs.Advanced(TestJobs.GeneratedSample(JobId, label: "negative"), Stage.Filter, SampleState.Accepted), Stage.LabelRefiner, SampleState.Refined);
+        var message = TestJobs.MessageFor(refined);
+        // While the message is in flight, a reviewer labels the stored copy.
+        var reviewed = SampleJson.Deserialize(SampleJson.Serialize(refined));
+        reviewed.Content.Label = "positive";
+        reviewed.LabelHistory.Add(new LabelChange { From = "negative", To = "positive", Method = "human-review", By = "alice", At = DateTimeOffset.UnixEpoch.AddDays(1) });
+        reviewed.Review = new ReviewRecord { Status = ReviewStatus.Labelled, Reviewer = "alice", Label = "positive" };
+        await Store.SaveSampleAsync(reviewed, CancellationToken.None);
+        string? labelSeen = null;
+        var (worker, _) = Worker(new ScriptedProcessor(Stage.Evaluator, s =>
+        {
+            labelSeen = s.Content.Label;
+            return new StageVerdict(SampleState.Evaluated);
+        }));
+
+        await HandleInSpanAsync(worker, message);
+
+        var stored = await Store.GetSampleAsync(refined.Id, CancellationToken.None);
+        Assert.Equal("positive", labelSeen);
+        Assert.Equal(SampleState.Evaluated, stored!.State);
+        Assert.Equal("positive", stored.Content.Label);
+        Assert.Equal(ReviewStatus.Labelled, stored.Review!.Status);
+        Assert.Contains(stored.LabelHistory, c => c.Method == "human-review" && c.By == "alice");
+    }
 }
