@@ -38,6 +38,10 @@ public static class RunCommand
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddSynthDefaults("synth-cli");
+        // One machine: the evaluator's feedback reaches the generator side in process (IFeedbackSource.SubscribeAsync).
+        builder.Services.AddSingleton<InProcessFeedbackHub>();
+        builder.Services.AddSingleton<IFeedbackPublisher>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
+        builder.Services.AddSingleton<IFeedbackSource>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
 
         try
         {
@@ -63,6 +67,11 @@ public static class RunCommand
             var counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
                 .ConfigureAwait(false);
             ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
+            foreach (var processor in processors.OfType<IDisposable>())
+            {
+                processor.Dispose();
+            }
+
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Success;
         }

@@ -83,6 +83,12 @@ public static class SynthHosting
         else
         {
             services.AddSingleton(sp => ProcessorLoader.CreateProcessor(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value, stage));
+            if (stage == Stage.Evaluator)
+            {
+                // The evaluator's coverage and novelty go to the generators on Kafka's synth.feedback topic.
+                services.AddSingleton<IFeedbackPublisher, TopicFeedbackPublisher>();
+            }
+
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<StageWorker>(sp, InstanceName(sp)));
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StageHostedService>(sp, stage));
         }
