@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Synth.Contracts.Samples;
+using Synth.Embeddings;
 using Synth.Jobs;
 using Synth.Pipeline;
+using Synth.Reports;
 using Synth.ServiceDefaults;
 using Synth.Store;
 
@@ -70,6 +72,16 @@ public static class RunCommand
             foreach (var processor in processors.OfType<IDisposable>())
             {
                 processor.Dispose();
+            }
+
+            // The job is complete: its report is computed from the store, kept there, and written beside the run.
+            using (var embedder = spec!.Evaluation.Embeddings ? new MiniLmEmbeddingGenerator() : null)
+            {
+                var report = await JobReports.BuildAndStoreAsync(store, services.GetRequiredService<IReportStore>(), job.JobId, spec,
+                    services.GetRequiredService<TimeProvider>(), embedder, cancellationToken).ConfigureAwait(false);
+                var files = await JobReports.WriteFilesAsync(report, spec, Path.GetFullPath(Path.Combine("reports", job.JobId)), cancellationToken)
+                    .ConfigureAwait(false);
+                Console.WriteLine($"Report: {files.Html}");
             }
 
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -31,6 +31,8 @@ public static class SynthCommand
         {
             run,
             validate,
+            ReportCommand.Create(),
+            ExportCommand.Create(),
         };
     }
 }

@@ -30,6 +30,7 @@ public static class SynthHosting
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISampleStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
+        services.AddSingleton(sp => (IReportStore)sp.GetRequiredService<ISampleStore>());
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var instance = builder.Configuration.GetSection(InstanceOptions.SectionName).Get<InstanceOptions>() ?? new InstanceOptions();

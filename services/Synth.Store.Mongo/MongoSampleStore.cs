@@ -60,6 +60,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         await _samples.Indexes.CreateManyAsync(MongoIndexes.ForSamples(), cancellationToken);
         await _requests.Indexes.CreateManyAsync(MongoIndexes.ForRequests(), cancellationToken);
         await _failures.Indexes.CreateManyAsync(MongoIndexes.ForFailures(), cancellationToken);
+        await CreateReportCollectionAsync(cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

@@ -57,6 +57,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        await CreateReportTablesAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
