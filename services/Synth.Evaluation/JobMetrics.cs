@@ -77,14 +77,14 @@ public sealed class JobMetrics
     }
 
     /// <summary>
-    /// Counts a sample whose novelty was measured earlier (stored on its decision) without measuring it again — how a
-    /// restarted evaluator instance rebuilds its counts from the store. Novelty after that is measured against samples
-    /// seen since the restart.
+    /// Counts a sample whose novelty was measured earlier (stored on its decision; null if it was not) without
+    /// measuring it again — how a restarted evaluator instance rebuilds its counts, and how a report recomputes them,
+    /// from the store. Novelty measured after a restart is against samples seen since then.
     /// </summary>
     public void Restore(SampleDocument sample, double? storedNovelty)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        AddCounted(sample, _novelty is null ? null : storedNovelty);
+        AddCounted(sample, storedNovelty);
     }
 
     private void AddCounted(SampleDocument sample, double? novelty)

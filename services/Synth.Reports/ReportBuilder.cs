@@ -90,7 +90,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
                 snapshot.Samples,
                 snapshot.Diversity,
                 snapshot.Labels,
-                [.. snapshot.Coverage.Select(c => new CoverageRow(c.Dimension, c.Coverage, c.Deviation, c.Counts, targets[c.Dimension]))],
+                [.. snapshot.Coverage.Select(c => new CoverageRow(c.Dimension, c.Coverage, c.Deviation, c.Counts, Shares(targets[c.Dimension])))],
                 HeatMapOf(metrics, targets),
                 snapshot.Timeline,
                 similarity,
@@ -153,6 +153,12 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
         var columns = targets[second].Keys.Union(cells.Keys.Select(c => c.Second)).ToList();
         return new HeatMap(first, second, rows, columns,
             [.. rows.Select(r => (IReadOnlyList<long>)[.. columns.Select(c => cells.GetValueOrDefault((r, c)))])]);
+    }
+
+    private static Dictionary<string, double> Shares(IReadOnlyDictionary<string, double> weights)
+    {
+        var total = weights.Values.Sum();
+        return weights.ToDictionary(w => w.Key, w => w.Value / total, StringComparer.Ordinal);
     }
 
     /// <summary>The reason's kind: the text before the first ':' (details after it would make every reason unique).</summary>

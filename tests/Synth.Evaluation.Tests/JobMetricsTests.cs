@@ -64,7 +64,7 @@ public sealed class JobMetricsTests
     }
 
     [Fact]
-    public void Without_embeddings_there_is_no_novelty_and_restore_counts_like_add()
+    public void Without_embeddings_there_is_no_novelty_and_restore_counts_like_add_with_the_stored_novelty()
     {
         var added = new JobMetrics(Spec(embeddings: false));
         var restored = new JobMetrics(Spec(embeddings: false));
@@ -74,7 +74,7 @@ public sealed class JobMetricsTests
         restored.Restore(sample, 0.7);
 
         Assert.Null(added.Snapshot().MeanNovelty);
-        Assert.Null(restored.Snapshot().MeanNovelty);
+        Assert.Equal(0.7, restored.Snapshot().MeanNovelty);
         Assert.Equal(added.Snapshot().Diversity.Tokens, restored.Snapshot().Diversity.Tokens);
         Assert.Throws<ArgumentException>(() => new JobMetrics(Spec(embeddings: true)).Add(sample, null));
     }
