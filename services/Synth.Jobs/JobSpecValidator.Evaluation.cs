@@ -1,3 +1,6 @@
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+
 namespace Synth.Jobs;
 
 internal sealed partial class JobSpecValidator
@@ -29,6 +32,56 @@ internal sealed partial class JobSpecValidator
         else if (export.TrainFraction <= 0)
         {
             Add("evaluation.export.trainFraction", "must be greater than 0: the train split cannot be empty");
+        }
+
+        if (evaluation.Indirect is { } indirect)
+        {
+            CheckIndirect(indirect);
+        }
+    }
+
+    private void CheckIndirect(IndirectSpec indirect)
+    {
+        const string path = "evaluation.indirect";
+        if (TaskTypeWritten && spec.Task.Type != TaskType.TextClassification)
+        {
+            Add(path, $"indirect evaluation trains a text classifier; this task is {SpecBinder.EnumName(spec.Task.Type)}");
+        }
+
+        string[] uciSources = ["amazon", "imdb", "yelp"];
+        switch (indirect.Benchmark)
+        {
+            case BenchmarkKind.UciSentiment when !uciSources.Contains(indirect.TestSource):
+                Add($"{path}.testSource", $"'{indirect.TestSource}' is not a UCI source; use one of {string.Join(", ", uciSources)}");
+                break;
+            case BenchmarkKind.File when Required($"{path}.file", indirect.File, "the CSV or JSONL benchmark file"):
+                var file = ResolveFile($"{path}.file", indirect.File!) ?? indirect.File!;
+                indirect.File = file;
+                if (Path.GetExtension(file).ToLowerInvariant() is not (".csv" or ".jsonl" or ".ndjson"))
+                {
+                    Add($"{path}.file", "must be a .csv or .jsonl file");
+                }
+
+                break;
+        }
+
+        if (indirect.Benchmark != BenchmarkKind.File)
+        {
+            // A folder, checked when the report runs: a missing data set then says how to fetch it.
+            indirect.DataFolder = Path.GetFullPath(Path.Combine(baseDirectory, indirect.DataFolder));
+        }
+
+        if (indirect.TestFraction is <= 0 or >= 1)
+        {
+            Add($"{path}.testFraction", $"must be greater than 0 and less than 1, got {indirect.TestFraction}");
+        }
+
+        for (var i = 0; i < indirect.LearningCurve.Count; i++)
+        {
+            if (indirect.LearningCurve[i] is <= 0 or >= 1)
+            {
+                Add($"{path}.learningCurve[{i}]", $"must be greater than 0 and less than 1 (the whole set is always a point), got {indirect.LearningCurve[i]}");
+            }
         }
     }
 }

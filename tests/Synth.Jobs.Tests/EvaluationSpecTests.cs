@@ -96,3 +96,74 @@ public sealed class EvaluationSpecTests
             negative.Errors.Select(x => x.FieldPath));
     }
 }
+
+/// <summary>The 'evaluation.indirect' section.</summary>
+public sealed class IndirectSpecTests
+{
+    private const string Classification = """
+        name: indirect
+        task:
+          type: text-classification
+          dataDescription: d
+          labels:
+            - { name: positive, description: p }
+            - { name: negative, description: n }
+        generation:
+          baseUrl: http://127.0.0.1:9/v1
+          model: m
+        """;
+
+    [Fact]
+    public void Indirect_evaluation_is_off_unless_written_and_defaults_to_UCI_tested_on_yelp()
+    {
+        Assert.Null(JobSpecLoader.Parse(Classification, "job.yaml").Evaluation.Indirect);
+
+        var spec = JobSpecLoader.Parse(Classification + "\nevaluation:\n  indirect: {}\n", "job.yaml", "/specs");
+
+        var indirect = spec.Evaluation.Indirect!;
+        Assert.Equal(BenchmarkKind.UciSentiment, indirect.Benchmark);
+        Assert.Equal("yelp", indirect.TestSource);
+        Assert.Equal("/specs/data/benchmarks", indirect.DataFolder);
+        Assert.Equal([0.1, 0.25, 0.5], indirect.LearningCurve);
+    }
+
+    [Fact]
+    public void A_user_file_benchmark_binds_and_must_exist()
+    {
+        using var folder = new SpecFolder();
+        folder.Write("bench.csv", "text,label\n");
+        var ok = JobSpecLoader.Parse(Classification + "\nevaluation:\n  indirect: { benchmark: file, file: bench.csv, labelField: y }\n", "job.yaml", folder.Root);
+        var missing = Assert.Throws<JobSpecValidationException>(() =>
+            JobSpecLoader.Parse(Classification + "\nevaluation:\n  indirect: { benchmark: file, file: none.jsonl }\n", "job.yaml", folder.Root));
+
+        Assert.Equal(Path.Combine(folder.Root, "bench.csv"), ok.Evaluation.Indirect!.File);
+        Assert.Equal("y", ok.Evaluation.Indirect.LabelField);
+        Assert.Contains("file not found: 'none.jsonl'", Assert.Single(missing.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_indirect_settings_are_reported_with_their_paths()
+    {
+        var e = Assert.Throws<JobSpecValidationException>(() => JobSpecLoader.Parse(Classification + """
+
+            evaluation:
+              indirect:
+                benchmark: uci-sentiment
+                testSource: twitter
+                testFraction: 1
+                learningCurve: [0.5, 1.5]
+            """, "job.yaml"));
+        var notClassification = Assert.Throws<JobSpecValidationException>(() => JobSpecLoader.Parse("""
+            name: x
+            task: { type: dialogue, dataDescription: d }
+            generation: { baseUrl: http://127.0.0.1:9/v1, model: m }
+            evaluation: { indirect: { benchmark: spam-assassin } }
+            """, "job.yaml"));
+        var noFile = Assert.Throws<JobSpecValidationException>(() => JobSpecLoader.Parse(Classification + "\nevaluation:\n  indirect: { benchmark: file }\n", "job.yaml"));
+
+        Assert.Equal(["evaluation.indirect.testSource", "evaluation.indirect.testFraction", "evaluation.indirect.learningCurve[1]"],
+            e.Errors.Select(x => x.FieldPath));
+        Assert.Contains("this task is dialogue", Assert.Single(notClassification.Errors).Message, StringComparison.Ordinal);
+        Assert.Equal("evaluation.indirect.file", Assert.Single(noFile.Errors).FieldPath);
+    }
+}

@@ -12,6 +12,37 @@ public sealed class EvaluationSpec
     public double SimilarityConfidence { get; set; } = 0.95;
     public FeedbackSpec Feedback { get; set; } = new();
     public ExportSpec Export { get; set; } = new();
+    /// <summary>Indirect evaluation on a real benchmark (text classification); off when omitted.</summary>
+    public IndirectSpec? Indirect { get; set; }
+}
+
+/// <summary>Train a downstream classifier on the curated samples and score it on a real benchmark's test split.</summary>
+public sealed class IndirectSpec
+{
+    public BenchmarkKind Benchmark { get; set; } = BenchmarkKind.UciSentiment;
+    /// <summary>Folder infra/data/fetch-datasets.sh filled, for the built-in benchmarks.</summary>
+    public string DataFolder { get; set; } = "data/benchmarks";
+    /// <summary>uci-sentiment: the source (amazon, imdb, yelp) that is the test split; the other two are the real training data.</summary>
+    public string TestSource { get; set; } = "yelp";
+    /// <summary>file: the user's CSV or JSONL benchmark.</summary>
+    public string? File { get; set; }
+    public string TextField { get; set; } = "text";
+    public string LabelField { get; set; } = "label";
+    /// <summary>spam-assassin and file: the share of each label held out as the test split.</summary>
+    public double TestFraction { get; set; } = 0.2;
+    /// <summary>Shares of the synthetic set the learning curve trains on besides the whole of it.</summary>
+    public List<double> LearningCurve { get; set; } = [0.1, 0.25, 0.5];
+    public int Seed { get; set; }
+}
+
+public enum BenchmarkKind
+{
+    /// <summary>UCI Sentiment Labelled Sentences (labels negative, positive).</summary>
+    UciSentiment = 1,
+    /// <summary>SpamAssassin (labels ham, spam).</summary>
+    SpamAssassin = 2,
+    /// <summary>The user's CSV or JSONL file.</summary>
+    File = 3,
 }
 
 /// <summary>How often an evaluator instance publishes a job's coverage and novelty to the generator.</summary>
