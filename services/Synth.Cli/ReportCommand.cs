@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Synth.Embeddings;
+using Synth.Evaluation.Downstream;
 using Synth.Reports;
 
 namespace Synth.Cli;
@@ -31,6 +32,11 @@ public static class ReportCommand
         catch (OptionsValidationException ex)
         {
             Console.Error.WriteLine($"error: configuration: {string.Join("; ", ex.Failures)}");
+            return ExitCodes.Failed;
+        }
+        catch (BenchmarkDataException ex)
+        {
+            Console.Error.WriteLine($"error: indirect evaluation: {ex.Message}");
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -89,6 +95,11 @@ public static class ExportCommand
         catch (OptionsValidationException ex)
         {
             Console.Error.WriteLine($"error: configuration: {string.Join("; ", ex.Failures)}");
+            return ExitCodes.Failed;
+        }
+        catch (BenchmarkDataException ex)
+        {
+            Console.Error.WriteLine($"error: indirect evaluation: {ex.Message}");
             return ExitCodes.Failed;
         }
         catch (IOException ex)

@@ -92,6 +92,12 @@ public static class RunCommand
             Console.Error.WriteLine("Cancelled. Rerun the same command to resume: finished work is kept.");
             return ExitCodes.Cancelled;
         }
+        catch (Synth.Evaluation.Downstream.BenchmarkDataException ex)
+        {
+            Console.Error.WriteLine($"error: the job completed, but its report's indirect evaluation failed: {ex.Message}");
+            Console.Error.WriteLine("Fix it and write the report with `synth report`.");
+            return ExitCodes.Failed;
+        }
         catch (OptionsValidationException ex)
         {
             foreach (var message in ex.Failures)

@@ -132,6 +132,24 @@ public static class DatasetCard
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean nearest-neighbour novelty | {F(novelty)} |");
         }
 
+        if (report.Indirect is { } indirect)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Indirect evaluation ({indirect.Benchmark}, {indirect.TestSize:N0} test examples)");
+            md.AppendLine();
+            md.AppendLine("| trained on | examples | accuracy | macro-F1 |\n| --- | --- | --- | --- |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| this synthetic data | {indirect.Synthetic.TrainSize:N0} | {F(indirect.Synthetic.Accuracy)} | {F(indirect.Synthetic.MacroF1)} |");
+            if (indirect.RealBaseline is { } real)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| real data of equal size | {real.TrainSize:N0} | {F(real.Accuracy)} | {F(real.MacroF1)} |");
+            }
+
+            if (indirect.RealPlusSynthetic is { } both)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| real + synthetic | {both.TrainSize:N0} | {F(both.Accuracy)} | {F(both.MacroF1)} |");
+            }
+        }
+
         md.AppendLine();
         md.AppendLine("## Limitations");
         md.AppendLine();

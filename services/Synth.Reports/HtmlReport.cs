@@ -46,6 +46,26 @@ public static class HtmlReport
         Figure(html, "coverage", "Coverage of each condition dimension (bars: samples; orange marks: the count the job's target shares ask for)", curated.Coverage.Count > 0);
         Figure(html, "heatmap", curated.HeatMap is { } map ? $"Coverage heat map: {map.RowDimension} × {map.ColumnDimension}" : "", curated.HeatMap is not null);
         Figure(html, "rejects", "Filter reject reasons", report.RejectReasons.Count > 0);
+        if (report.Indirect is { } indirect)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <section>
+                <h2>Indirect evaluation on {E(indirect.Benchmark)} ({indirect.TestSize:N0} test examples)</h2>
+                <table>
+                <tr><th>trained on</th><th>examples</th><th>accuracy</th><th>macro-F1</th></tr>
+                {Row("synthetic", indirect.Synthetic)}{(indirect.RealBaseline is { } real ? Row("real (same size)", real) : "")}{(indirect.RealPlusSynthetic is { } both ? Row("real + synthetic", both) : "")}
+                </table>
+                <table>
+                <tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
+                {string.Concat(indirect.Synthetic.PerClass.Select(c => $"<tr><td>{E(c.Label)}</td><td>{F(c.Precision)}</td><td>{F(c.Recall)}</td><td>{F(c.F1)}</td><td>{c.Support}</td></tr>"))}
+                </table>
+                </section>
+
+                """);
+        }
+
+        Figure(html, "confusion", "Confusion matrix of the model trained on synthetic data (rows: true label, columns: predicted)", report.Indirect is not null);
+        Figure(html, "curve", "Learning curve: test accuracy and macro-F1 against synthetic training examples", report.Indirect is not null);
 
         html.Append(CultureInfo.InvariantCulture, $"""
             <section>
@@ -72,6 +92,9 @@ public static class HtmlReport
             html.Append(CultureInfo.InvariantCulture, $"<figure class=\"chart\" id=\"chart-{id}\"><figcaption>{E(title)}</figcaption></figure>\n");
         }
     }
+
+    private static string Row(string name, Synth.Evaluation.Downstream.ClassifierScore score) =>
+        $"<tr><td>{E(name)}</td><td>{score.TrainSize:N0}</td><td>{F(score.Accuracy)}</td><td>{F(score.MacroF1)}</td></tr>";
 
     private static string Tile(string name, string value) => $"<div class=\"tile\"><div class=\"value\">{E(value)}</div><div class=\"name\">{E(name)}</div></div>";
 
@@ -208,6 +231,15 @@ public static class HtmlReport
           coverage('coverage', c.coverage);
           if (c.heatMap) heat('heatmap', c.heatMap.rows, c.heatMap.columns, c.heatMap.cells);
           bars('rejects', Object.keys(report.rejectReasons), Object.values(report.rejectReasons));
+          if (report.indirect) {
+            const s = report.indirect.synthetic;
+            heat('confusion', s.labels, s.labels, s.confusion);
+            const curve = report.indirect.learningCurve;
+            lines('curve', curve.map(function (p) { return p.trainSize; }), [
+              { name: 'accuracy', values: curve.map(function (p) { return p.accuracy; }) },
+              { name: 'macro-F1', values: curve.map(function (p) { return p.macroF1; }) }
+            ]);
+          }
         })();
         """;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Synth.Evaluation;
+using Synth.Evaluation.Downstream;
 
 namespace Synth.Reports;
 
@@ -27,6 +28,8 @@ public sealed record JobReport
     public IReadOnlyDictionary<string, long> LabelChanges { get; init; } = new Dictionary<string, long>();
     /// <summary>Human review outcomes (pending, labelled, skipped) of the job's samples.</summary>
     public IReadOnlyDictionary<string, long> Reviews { get; init; } = new Dictionary<string, long>();
+    /// <summary>The downstream classifier on a real benchmark, with baselines; null when the job asks for none.</summary>
+    public DownstreamResult? Indirect { get; init; }
 }
 
 /// <param name="CostUsd">Summed over every stored sample's share of its request's cost.</param>

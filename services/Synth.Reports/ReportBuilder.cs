@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Evaluation;
+using Synth.Evaluation.Downstream;
 using Synth.Store;
 
 namespace Synth.Reports;
@@ -70,6 +71,9 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             ? await SimilarityAsync(jobId, (int)snapshot.Samples, spec, cancellationToken).ConfigureAwait(false)
             : null;
         var targets = CoverageTargets.Of(spec);
+        var indirect = spec.Evaluation.Indirect is { } indirectSpec && snapshot.Samples > 0
+            ? await IndirectAsync(jobId, indirectSpec, cancellationToken).ConfigureAwait(false)
+            : null;
 
         return new JobReport
         {
@@ -99,7 +103,30 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             RejectReasons = TopReasons(reasons),
             LabelChanges = labelChanges,
             Reviews = reviews,
+            Indirect = indirect,
         };
+    }
+
+    /// <summary>Trains the downstream classifier on the curated samples (with their weights) and scores it on the benchmark.</summary>
+    /// <exception cref="BenchmarkDataException">The benchmark's data is missing or malformed (the message says how to fix it).</exception>
+    private async Task<DownstreamResult> IndirectAsync(string jobId, IndirectSpec indirect, CancellationToken cancellationToken)
+    {
+        var benchmark = indirect.Benchmark switch
+        {
+            BenchmarkKind.UciSentiment => Benchmarks.UciSentiment(indirect.DataFolder, indirect.TestSource),
+            BenchmarkKind.SpamAssassin => Benchmarks.SpamAssassin(indirect.DataFolder, indirect.TestFraction, indirect.Seed),
+            _ => Benchmarks.UserFile(indirect.File!, indirect.TextField, indirect.LabelField, indirect.TestFraction, indirect.Seed),
+        };
+        var synthetic = new List<LabelledText>();
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = CuratedStates, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            if (sample.Content is { Text: { } text, Label: { } label })
+            {
+                synthetic.Add(new LabelledText(text, label, sample.Weight));
+            }
+        }
+
+        return DownstreamEvaluation.Run(benchmark.Name, synthetic, benchmark.Train, benchmark.Test, indirect.LearningCurve, indirect.Seed);
     }
 
     private async Task<SimilarityEstimate> SimilarityAsync(string jobId, int count, JobSpec spec, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Synth.Evaluation.Downstream;
 
 namespace Synth.Reports.Tests;
 
@@ -12,7 +13,14 @@ public sealed class HtmlReportTests
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (infra/ci/install.sh does).");
         await using var fixture = await ReportFixture.CreateAsync();
-        var report = await new ReportBuilder(fixture.NewStore(), TimeProvider.System).BuildAsync(ReportFixture.JobId, fixture.Spec, CancellationToken.None);
+        var built = await new ReportBuilder(fixture.NewStore(), TimeProvider.System).BuildAsync(ReportFixture.JobId, fixture.Spec, CancellationToken.None);
+        // Indirect results as the downstream evaluation reports them (its training is tested in ReportBuilderTests).
+        ClassifierScore Score(long n, double accuracy) => TextClassifier.Score(n, ["negative", "negative", "positive", "positive"],
+            accuracy > 0.6 ? ["negative", "negative", "positive", "negative"] : ["negative", "positive", "positive", "negative"]);
+        var report = built with
+        {
+            Indirect = new DownstreamResult("uci-sentiment (test: yelp)", 4, Score(32, 0.75), Score(32, 0.5), Score(64, 0.75), [Score(16, 0.5), Score(32, 0.75)]),
+        };
         var files = await JobReports.WriteFilesAsync(report, fixture.Spec, fixture.Folder("report"), CancellationToken.None);
 
         using var playwright = await Playwright.CreateAsync();
@@ -49,11 +57,13 @@ public sealed class HtmlReportTests
               id: f.id, points: Number(f.dataset.points || 0), marks: f.querySelectorAll('svg .mark').length }))
             """);
         Assert.Equal(
-            ["chart-lengths", "chart-labels", "chart-timeline", "chart-coverage", "chart-heatmap", "chart-rejects"],
+            ["chart-lengths", "chart-labels", "chart-timeline", "chart-coverage", "chart-heatmap", "chart-rejects", "chart-confusion", "chart-curve"],
             charts.Select(c => c.Id));
         Assert.All(charts, c => Assert.True(c.Points > 0 && c.Marks == c.Points, $"{c.Id}: {c.Points} points, {c.Marks} marks"));
-        // Bars and cells as the report says: 2 labels, 5 coverage values, 3 × 2 heat-map cells, 2 reject reasons.
-        Assert.Equal([2, 5, 6, 2], charts.Where(c => c.Id is "chart-labels" or "chart-coverage" or "chart-heatmap" or "chart-rejects").Select(c => c.Points));
+        // Bars, cells and points as the report says: 2 labels, 5 coverage values, 3 × 2 heat-map cells, 2 reject reasons,
+        // a 2 × 2 confusion matrix, 2 curve points × (accuracy, macro-F1).
+        Assert.Equal([2, 5, 6, 2, 4, 4],
+            charts.Where(c => c.Id is "chart-labels" or "chart-coverage" or "chart-heatmap" or "chart-rejects" or "chart-confusion" or "chart-curve").Select(c => c.Points));
         Assert.Equal("Report \"test\" <job>", await page.InnerTextAsync("h1"));
     }
 

@@ -80,6 +80,44 @@ public sealed class ReportBuilderTests
     }
 
     [Fact]
+    public async Task Indirect_evaluation_trains_on_the_curated_samples_and_scores_on_the_real_benchmark()
+    {
+        await using var fixture = await ReportFixture.CreateAsync();
+        fixture.Spec.Evaluation.Indirect = new Contracts.Jobs.IndirectSpec
+        {
+            DataFolder = BenchmarkData.Folder,
+            TestSource = "yelp",
+            LearningCurve = [0.5],
+            Seed = 2,
+        };
+
+        var report = await BuildAsync(fixture);
+
+        var indirect = report.Indirect!;
+        Assert.Equal("uci-sentiment (test: yelp)", indirect.Benchmark);
+        Assert.Equal(1000, indirect.TestSize);
+        // The 32 curated samples, and the real baseline of equal size from amazon and imdb.
+        Assert.Equal(32, indirect.Synthetic.TrainSize);
+        Assert.Equal(32, indirect.RealBaseline!.TrainSize);
+        Assert.Equal(64, indirect.RealPlusSynthetic!.TrainSize);
+        Assert.Equal([16L, 32], indirect.LearningCurve.Select(p => p.TrainSize));
+        Assert.Equal(1000, indirect.Synthetic.Confusion.Sum(r => r.Sum()));
+        var back = ReportJson.Deserialize(ReportJson.Serialize(report));
+        Assert.Equal(indirect.Synthetic.Accuracy, back.Indirect!.Synthetic.Accuracy);
+    }
+
+    [Fact]
+    public async Task Missing_benchmark_data_fails_the_report_with_the_fetch_command()
+    {
+        await using var fixture = await ReportFixture.CreateAsync();
+        fixture.Spec.Evaluation.Indirect = new Contracts.Jobs.IndirectSpec { DataFolder = fixture.Folder("no-data") };
+
+        var e = await Assert.ThrowsAsync<Synth.Evaluation.Downstream.BenchmarkDataException>(() => BuildAsync(fixture));
+
+        Assert.Contains("infra/data/fetch-datasets.sh", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_job_with_no_samples_gives_an_empty_report_not_an_error()
     {
         await using var fixture = await ReportFixture.CreateAsync();
