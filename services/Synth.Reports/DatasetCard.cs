@@ -127,6 +127,11 @@ public static class DatasetCard
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean pairwise cosine similarity | {F(similarity.Mean)} ± {F(similarity.HalfWidth)} ({F(similarity.Confidence)} confidence) |");
         }
 
+        if (report.HumanAgreement is { } agreement)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| reviewers kept the generated label ({agreement.Trials:N0} reviewed, least confident first) | {F(agreement.Estimate)} (95% interval {F(agreement.Low)}–{F(agreement.High)}) |");
+        }
+
         if (c.MeanNovelty is { } novelty)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean nearest-neighbour novelty | {F(novelty)} |");

@@ -36,6 +36,7 @@ public static class HtmlReport
             {Tile("mean pairwise cosine", curated.Similarity is { } s ? $"{F(s.Mean)} ± {F(s.HalfWidth)}" : "not measured")}
             {Tile("cost", report.Counts.CostUsd.ToString("$0.0000", CultureInfo.InvariantCulture))}
             {Tile("failures", report.Counts.Failures.ToString(CultureInfo.InvariantCulture))}
+            {(report.HumanAgreement is { } agreement ? Tile($"reviewers kept the generated label ({agreement.Trials} reviewed; 95% interval)", $"{F(agreement.Estimate)} [{F(agreement.Low)}, {F(agreement.High)}]") : "")}
             </section>
 
             """);

@@ -28,6 +28,12 @@ public sealed record JobReport
     public IReadOnlyDictionary<string, long> LabelChanges { get; init; } = new Dictionary<string, long>();
     /// <summary>Human review outcomes (pending, labelled, skipped) of the job's samples.</summary>
     public IReadOnlyDictionary<string, long> Reviews { get; init; } = new Dictionary<string, long>();
+    /// <summary>
+    /// Share of human-reviewed samples whose reviewer kept the generated label, with its 95% Wilson interval; null when
+    /// nobody reviewed a sample. The refiner sends the least confident samples to review first, so this is a
+    /// pessimistic figure for the whole dataset, not an unbiased estimate of it.
+    /// </summary>
+    public ProportionInterval? HumanAgreement { get; init; }
     /// <summary>The downstream classifier on a real benchmark, with baselines; null when the job asks for none.</summary>
     public DownstreamResult? Indirect { get; init; }
 }

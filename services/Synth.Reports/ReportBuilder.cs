@@ -28,7 +28,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
         var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
         var labelChanges = new Dictionary<string, long>(StringComparer.Ordinal);
         var reviews = new Dictionary<string, long>(StringComparer.Ordinal);
-        long promptTokens = 0, completionTokens = 0;
+        long promptTokens = 0, completionTokens = 0, reviewed = 0, reviewerAgreed = 0;
         decimal cost = 0;
         double weightSum = 0, weightMin = double.PositiveInfinity, weightMax = double.NegativeInfinity;
 
@@ -46,6 +46,12 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             {
                 var status = review.Status.ToString().ToLowerInvariant();
                 reviews[status] = reviews.GetValueOrDefault(status) + 1;
+                var generated = sample.LabelHistory.FirstOrDefault(c => c.Method == "generator")?.To;
+                if (review is { Status: ReviewStatus.Labelled, Label: { } reviewerLabel } && generated is not null)
+                {
+                    reviewed++;
+                    reviewerAgreed += reviewerLabel == generated ? 1 : 0;
+                }
             }
 
             if (sample.State == SampleState.Rejected)
@@ -103,6 +109,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             RejectReasons = TopReasons(reasons),
             LabelChanges = labelChanges,
             Reviews = reviews,
+            HumanAgreement = reviewed == 0 ? null : ProportionEstimate.Wilson(reviewerAgreed, reviewed),
             Indirect = indirect,
         };
     }

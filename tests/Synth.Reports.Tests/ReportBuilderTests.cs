@@ -20,6 +20,8 @@ public sealed class ReportBuilderTests
         Assert.Equal(new Dictionary<string, long> { ["duplicate"] = 4, ["too short"] = 4 }, report.RejectReasons);
         Assert.Equal(new Dictionary<string, long> { ["llm-relabel"] = 5 }, report.LabelChanges);
         Assert.Equal(new Dictionary<string, long> { ["labelled"] = 5 }, report.Reviews);
+        // The 5 reviewers all changed the generated label: 0 of 5 kept, with its Wilson interval.
+        Assert.Equal(Synth.Evaluation.ProportionEstimate.Wilson(0, 5), report.HumanAgreement);
         var curated = report.Curated;
         Assert.Equal(32, curated.Samples);
         Assert.Equal(new Dictionary<string, long> { ["positive"] = 17, ["negative"] = 15 }, curated.Labels!.Counts);
