@@ -7,6 +7,8 @@ set -euo pipefail
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# Headless Chromium for the HTML report test (Playwright drives /usr/bin/chromium; no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ((${#need[@]})); then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

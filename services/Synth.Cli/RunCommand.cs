@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Synth.Contracts.Samples;
+using Synth.Embeddings;
 using Synth.Jobs;
 using Synth.Pipeline;
+using Synth.Reports;
 using Synth.ServiceDefaults;
 using Synth.Store;
 
@@ -38,6 +40,10 @@ public static class RunCommand
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddSynthDefaults("synth-cli");
+        // One machine: the evaluator's feedback reaches the generator side in process (IFeedbackSource.SubscribeAsync).
+        builder.Services.AddSingleton<InProcessFeedbackHub>();
+        builder.Services.AddSingleton<IFeedbackPublisher>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
+        builder.Services.AddSingleton<IFeedbackSource>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
 
         try
         {
@@ -76,6 +82,21 @@ public static class RunCommand
                 Console.WriteLine($"Generation stopped early: {stoppedBecause}. Raise the budget in the spec and rerun to continue.");
             }
 
+            foreach (var processor in processors.OfType<IDisposable>())
+            {
+                processor.Dispose();
+            }
+
+            // The job is complete: its report is computed from the store, kept there, and written beside the run.
+            using (var embedder = spec!.Evaluation.Embeddings ? new MiniLmEmbeddingGenerator() : null)
+            {
+                var report = await JobReports.BuildAndStoreAsync(store, services.GetRequiredService<IReportStore>(), job.JobId, spec,
+                    services.GetRequiredService<TimeProvider>(), embedder, cancellationToken).ConfigureAwait(false);
+                var files = await JobReports.WriteFilesAsync(report, spec, Path.GetFullPath(Path.Combine("reports", job.JobId)), cancellationToken)
+                    .ConfigureAwait(false);
+                Console.WriteLine($"Report: {files.Html}");
+            }
+
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -83,6 +104,12 @@ public static class RunCommand
         {
             Console.Error.WriteLine("Cancelled. Rerun the same command to resume: finished work is kept.");
             return ExitCodes.Cancelled;
+        }
+        catch (Synth.Evaluation.Downstream.BenchmarkDataException ex)
+        {
+            Console.Error.WriteLine($"error: the job completed, but its report's indirect evaluation failed: {ex.Message}");
+            Console.Error.WriteLine("Fix it and write the report with `synth report`.");
+            return ExitCodes.Failed;
         }
         catch (OptionsValidationException ex)
         {

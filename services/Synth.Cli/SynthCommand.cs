@@ -38,6 +38,8 @@ public static class SynthCommand
             validate,
             ReplayCommand.Create(),
             RefineCommand.Create(),
+            ReportCommand.Create(),
+            ExportCommand.Create(),
         };
     }
 }

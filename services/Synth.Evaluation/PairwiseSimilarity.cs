@@ -50,22 +50,47 @@ public static class PairwiseSimilarity
     /// </summary>
     public static SimilarityEstimate Estimate(IReadOnlyList<ReadOnlyMemory<float>> embeddings, double halfWidth, double confidence, Random random)
     {
+        var pairs = SamplePairs(embeddings.Count, halfWidth, confidence, random);
+        return pairs is null ? Exact(embeddings) : MeanOver(pairs, i => embeddings[i], confidence);
+    }
+
+    /// <summary>
+    /// The pairs a sampled estimate over <paramref name="count"/> items uses, or null when the exact mean needs no
+    /// more pairs than the bound. Lets a caller fetch and embed only the items the pairs name (a report over millions
+    /// of stored samples embeds at most twice the pair count).
+    /// </summary>
+    public static IReadOnlyList<(int First, int Second)>? SamplePairs(int count, double halfWidth, double confidence, Random random)
+    {
         var needed = PairsFor(halfWidth, confidence);
-        long all = (long)embeddings.Count * (embeddings.Count - 1) / 2;
+        long all = (long)count * (count - 1) / 2;
         if (all <= needed)
         {
-            return Exact(embeddings);
+            return null;
         }
 
-        double sum = 0;
+        var pairs = new (int, int)[needed];
         for (long k = 0; k < needed; k++)
         {
-            var i = random.Next(embeddings.Count);
-            var j = random.Next(embeddings.Count - 1);
+            var i = random.Next(count);
+            var j = random.Next(count - 1);
             j += j >= i ? 1 : 0;
-            sum += TensorPrimitives.CosineSimilarity(embeddings[i].Span, embeddings[j].Span);
+            pairs[k] = (i, j);
         }
 
-        return new SimilarityEstimate(sum / needed, HoeffdingHalfWidth(needed, confidence), confidence, needed, Exact: false);
+        return pairs;
+    }
+
+    /// <summary>The sampled mean over <paramref name="pairs"/> from <see cref="SamplePairs"/>, with its Hoeffding half-width.</summary>
+    public static SimilarityEstimate MeanOver(IReadOnlyList<(int First, int Second)> pairs, Func<int, ReadOnlyMemory<float>> embedding, double confidence)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentNullException.ThrowIfNull(embedding);
+        double sum = 0;
+        foreach (var (i, j) in pairs)
+        {
+            sum += TensorPrimitives.CosineSimilarity(embedding(i).Span, embedding(j).Span);
+        }
+
+        return new SimilarityEstimate(sum / pairs.Count, HoeffdingHalfWidth(pairs.Count, confidence), confidence, pairs.Count, Exact: false);
     }
 }

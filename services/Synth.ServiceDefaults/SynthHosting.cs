@@ -35,6 +35,7 @@ public static class SynthHosting
         services.AddSingleton(sp => new InstanceIdentity(sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
         services.AddSingleton(sp => (IDedupStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => (IReportStore)sp.GetRequiredService<ISampleStore>());
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var instance = builder.Configuration.GetSection(InstanceOptions.SectionName).Get<InstanceOptions>() ?? new InstanceOptions();
@@ -90,6 +91,12 @@ public static class SynthHosting
         else
         {
             services.AddSingleton(sp => ProcessorLoader.CreateProcessor(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value, stage));
+            if (stage == Stage.Evaluator)
+            {
+                // The evaluator's coverage and novelty go to the generators on Kafka's synth.feedback topic.
+                services.AddSingleton<IFeedbackPublisher, TopicFeedbackPublisher>();
+            }
+
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<StageWorker>(sp, InstanceName(sp)));
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StageHostedService>(sp, stage));
         }

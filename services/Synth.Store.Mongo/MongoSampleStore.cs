@@ -62,6 +62,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         await _failures.Indexes.CreateManyAsync(MongoIndexes.ForFailures(), cancellationToken);
         await InitializeDedupAsync(cancellationToken);
         await CreateReviewIndexesAsync(cancellationToken);
+        await CreateReportCollectionAsync(cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

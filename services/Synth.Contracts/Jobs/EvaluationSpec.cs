@@ -1,6 +1,65 @@
 namespace Synth.Contracts.Jobs;
 
-/// <summary>The evaluator: streaming metrics, the faithfulness judge, indirect evaluation, report and export.</summary>
+/// <summary>The evaluator: streaming metrics, feedback to the generator, report and export (docs/evaluation.md).</summary>
 public sealed class EvaluationSpec
 {
+    /// <summary>Measure embedding-based metrics (novelty, pairwise similarity) with the local MiniLM model.</summary>
+    public bool Embeddings { get; set; } = true;
+    /// <summary>Past samples each new one is compared with for novelty (a uniform reservoir of the job's samples).</summary>
+    public int NoveltyReservoir { get; set; } = 2000;
+    /// <summary>Mean pairwise cosine similarity is sampled until its error is at most this (with <see cref="SimilarityConfidence"/>).</summary>
+    public double SimilarityHalfWidth { get; set; } = 0.02;
+    public double SimilarityConfidence { get; set; } = 0.95;
+    public FeedbackSpec Feedback { get; set; } = new();
+    public ExportSpec Export { get; set; } = new();
+    /// <summary>Indirect evaluation on a real benchmark (text classification); off when omitted.</summary>
+    public IndirectSpec? Indirect { get; set; }
+}
+
+/// <summary>Train a downstream classifier on the curated samples and score it on a real benchmark's test split.</summary>
+public sealed class IndirectSpec
+{
+    public BenchmarkKind Benchmark { get; set; } = BenchmarkKind.UciSentiment;
+    /// <summary>Folder infra/data/fetch-datasets.sh filled, for the built-in benchmarks.</summary>
+    public string DataFolder { get; set; } = "data/benchmarks";
+    /// <summary>uci-sentiment: the source (amazon, imdb, yelp) that is the test split; the other two are the real training data.</summary>
+    public string TestSource { get; set; } = "yelp";
+    /// <summary>file: the user's CSV or JSONL benchmark.</summary>
+    public string? File { get; set; }
+    public string TextField { get; set; } = "text";
+    public string LabelField { get; set; } = "label";
+    /// <summary>spam-assassin and file: the share of each label held out as the test split.</summary>
+    public double TestFraction { get; set; } = 0.2;
+    /// <summary>Shares of the synthetic set the learning curve trains on besides the whole of it.</summary>
+    public List<double> LearningCurve { get; set; } = [0.1, 0.25, 0.5];
+    public int Seed { get; set; }
+}
+
+public enum BenchmarkKind
+{
+    /// <summary>UCI Sentiment Labelled Sentences (labels negative, positive).</summary>
+    UciSentiment = 1,
+    /// <summary>SpamAssassin (labels ham, spam).</summary>
+    SpamAssassin = 2,
+    /// <summary>The user's CSV or JSONL file.</summary>
+    File = 3,
+}
+
+/// <summary>How often an evaluator instance publishes a job's coverage and novelty to the generator.</summary>
+public sealed class FeedbackSpec
+{
+    /// <summary>Publish after this many newly evaluated samples of the job.</summary>
+    public int EverySamples { get; set; } = 50;
+    /// <summary>Publish at least this often while the job's samples arrive, even when fewer than everySamples came.</summary>
+    public double EverySeconds { get; set; } = 10;
+}
+
+/// <summary>The curated dataset's split into train/validation/test, by a seeded hash of each sample's id.</summary>
+public sealed class ExportSpec
+{
+    public double TrainFraction { get; set; } = 0.8;
+    public double ValidationFraction { get; set; } = 0.1;
+    public double TestFraction { get; set; } = 0.1;
+    /// <summary>Seeds the split hash: the same seed always puts a sample in the same split.</summary>
+    public int Seed { get; set; }
 }

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Synth.Embeddings;
+using Synth.Evaluation.Downstream;
+using Synth.Reports;
+
+namespace Synth.Cli;
+
+/// <summary><c>synth report &lt;spec|job-id&gt;</c>: recompute a job's report from the store, keep it there, write its files.</summary>
+public static class ReportCommand
+{
+    public static async Task<int> ExecuteAsync(string specOrJobId, string? storePath, DirectoryInfo? output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (job, exitCode) = await StoredJob.OpenAsync(specOrJobId, storePath, cancellationToken).ConfigureAwait(false);
+            if (job is null)
+            {
+                return exitCode;
+            }
+
+            using (job)
+            {
+                var report = await BuildAsync(job, cancellationToken).ConfigureAwait(false);
+                var folder = output?.FullName ?? Path.GetFullPath(Path.Combine("reports", job.JobId));
+                var files = await JobReports.WriteFilesAsync(report, job.Spec, folder, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"Report of job {job.JobId}: {report.Curated.Samples:N0} curated samples, stored in the store and written to");
+                Console.WriteLine($"  {files.Html}\n  {files.Json}\n  {files.Card}");
+                return ExitCodes.Success;
+            }
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine($"error: configuration: {string.Join("; ", ex.Failures)}");
+            return ExitCodes.Failed;
+        }
+        catch (BenchmarkDataException ex)
+        {
+            Console.Error.WriteLine($"error: indirect evaluation: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    internal static Command Create()
+    {
+        var job = new Argument<string>("job") { Description = "The job's spec file (YAML) or its job id." };
+        var store = new Option<string?>("--store") { Description = "SQLite database file of the run (default: Store:SqlitePath, .synth/synth.db)." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Folder to write report.html, report.json and dataset-card.md to (default: reports/<job-id>)." };
+        var command = new Command("report", "Recompute a job's evaluation report from the store, keep it in the store, and write it as HTML, JSON and a Markdown dataset card.")
+        {
+            job,
+            store,
+            output,
+        };
+        command.SetAction((parse, cancellationToken) =>
+            ExecuteAsync(parse.GetRequiredValue(job), parse.GetValue(store), parse.GetValue(output), cancellationToken));
+        return command;
+    }
+
+    internal static async Task<JobReport> BuildAsync(StoredJob job, CancellationToken cancellationToken)
+    {
+        using var embedder = job.Spec.Evaluation.Embeddings ? new MiniLmEmbeddingGenerator() : null;
+        return await JobReports.BuildAndStoreAsync(job.Store, job.Reports, job.JobId, job.Spec, TimeProvider.System,
+            embedder, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary><c>synth export &lt;spec|job-id&gt; --out DIR</c>: the curated dataset in the Hugging Face folder layout.</summary>
+public static class ExportCommand
+{
+    public static async Task<int> ExecuteAsync(string specOrJobId, string? storePath, DirectoryInfo output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (job, exitCode) = await StoredJob.OpenAsync(specOrJobId, storePath, cancellationToken).ConfigureAwait(false);
+            if (job is null)
+            {
+                return exitCode;
+            }
+
+            using (job)
+            {
+                var report = await ReportCommand.BuildAsync(job, cancellationToken).ConfigureAwait(false);
+                var export = await JobReports.ExportAsync(job.Store, report, job.Spec, output.FullName, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"Exported {export.TotalRows:N0} samples of job {job.JobId} to {output.FullName}: "
+                    + string.Join(", ", export.Rows.Select(r => $"{r.Key} {r.Value:N0}")));
+                Console.WriteLine($"Load it with: datasets.load_dataset(\"{output.FullName}\")");
+                return ExitCodes.Success;
+            }
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine($"error: configuration: {string.Join("; ", ex.Failures)}");
+            return ExitCodes.Failed;
+        }
+        catch (BenchmarkDataException ex)
+        {
+            Console.Error.WriteLine($"error: indirect evaluation: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"error: writing the export to '{output.FullName}' failed: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    internal static Command Create()
+    {
+        var job = new Argument<string>("job") { Description = "The job's spec file (YAML) or its job id." };
+        var store = new Option<string?>("--store") { Description = "SQLite database file of the run (default: Store:SqlitePath, .synth/synth.db)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the dataset to (created if missing).", Required = true };
+        var command = new Command("export", "Export a job's curated samples as JSONL and Parquet with train/validation/test splits, in the folder layout Hugging Face datasets loads, with a dataset card.")
+        {
+            job,
+            store,
+            output,
+        };
+        command.SetAction((parse, cancellationToken) =>
+            ExecuteAsync(parse.GetRequiredValue(job), parse.GetValue(store), parse.GetRequiredValue(output), cancellationToken));
+        return command;
+    }
+}

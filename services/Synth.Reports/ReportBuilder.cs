@@ -1,0 +1,227 @@
+using Microsoft.Extensions.AI;
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+using Synth.Evaluation;
+using Synth.Evaluation.Downstream;
+using Synth.Store;
+
+namespace Synth.Reports;
+
+/// <summary>
+/// Builds a job's report from the store: one streaming pass over the job's samples for every count and metric (so a
+/// job of millions never sits in memory), and — when the job measures embeddings — a second pass that fetches only the
+/// samples the sampled similarity pairs name, so at most twice the pair count are embedded.
+/// </summary>
+public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
+{
+    private const int PageSize = 500;
+    private const int EmbeddingBatch = 64;
+    private const int MaxReasons = 12;
+
+    /// <summary>The samples a report and an export call curated: past the filter and the label refiner.</summary>
+    public static readonly IReadOnlyList<SampleState> CuratedStates = [SampleState.Refined, SampleState.Evaluated];
+
+    public async Task<JobReport> BuildAsync(string jobId, JobSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var metrics = new JobMetrics(spec, timelineEvery: TimelineStep(spec.Generation.Target));
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
+        var labelChanges = new Dictionary<string, long>(StringComparer.Ordinal);
+        var reviews = new Dictionary<string, long>(StringComparer.Ordinal);
+        long promptTokens = 0, completionTokens = 0, reviewed = 0, reviewerAgreed = 0;
+        decimal cost = 0;
+        double weightSum = 0, weightMin = double.PositiveInfinity, weightMax = double.NegativeInfinity;
+
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            promptTokens += sample.Provenance.Usage.PromptTokens;
+            completionTokens += sample.Provenance.Usage.CompletionTokens;
+            cost += sample.Provenance.CostUsd;
+            foreach (var change in sample.LabelHistory.Where(c => c.Method != "generator"))
+            {
+                labelChanges[change.Method] = labelChanges.GetValueOrDefault(change.Method) + 1;
+            }
+
+            if (sample.Review is { } review)
+            {
+                var status = review.Status.ToString().ToLowerInvariant();
+                reviews[status] = reviews.GetValueOrDefault(status) + 1;
+                var generated = sample.LabelHistory.FirstOrDefault(c => c.Method == "generator")?.To;
+                if (review is { Status: ReviewStatus.Labelled, Label: { } reviewerLabel } && generated is not null)
+                {
+                    reviewed++;
+                    reviewerAgreed += reviewerLabel == generated ? 1 : 0;
+                }
+            }
+
+            if (sample.State == SampleState.Rejected)
+            {
+                var reason = ReasonKey(sample.Decisions.LastOrDefault(d => d.Stage == Stage.Filter)?.Reason);
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+            }
+            else if (CuratedStates.Contains(sample.State))
+            {
+                // Novelty is the evaluator's, as stored on its decision: measuring it again would depend on order.
+                var scores = sample.Decisions.LastOrDefault(d => d.Stage == Stage.Evaluator)?.Scores;
+                metrics.Restore(sample, scores is not null && scores.TryGetValue("novelty", out var novelty) ? novelty : null);
+                weightSum += sample.Weight;
+                weightMin = Math.Min(weightMin, sample.Weight);
+                weightMax = Math.Max(weightMax, sample.Weight);
+            }
+        }
+
+        var counts = await store.CountAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var job = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var snapshot = metrics.Snapshot();
+        var similarity = spec.Evaluation.Embeddings && snapshot.Samples > 1
+            ? await SimilarityAsync(jobId, (int)snapshot.Samples, spec, cancellationToken).ConfigureAwait(false)
+            : null;
+        var targets = CoverageTargets.Of(spec);
+        var indirect = spec.Evaluation.Indirect is { } indirectSpec && snapshot.Samples > 0
+            ? await IndirectAsync(jobId, indirectSpec, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        return new JobReport
+        {
+            JobId = jobId,
+            JobName = spec.Name,
+            TaskType = Kebab(spec.Task.Type.ToString()),
+            JobState = job?.State.ToString().ToLowerInvariant(),
+            CreatedAt = time.GetUtcNow(),
+            Counts = new ReportCounts(
+                counts.Samples.ToDictionary(s => s.Key.ToString().ToLowerInvariant(), s => s.Value, StringComparer.Ordinal),
+                counts.RequestsSucceeded,
+                counts.RequestsFailed,
+                counts.Failures,
+                promptTokens,
+                completionTokens,
+                cost),
+            Curated = new CuratedMetrics(
+                snapshot.Samples,
+                snapshot.Diversity,
+                snapshot.Labels,
+                [.. snapshot.Coverage.Select(c => new CoverageRow(c.Dimension, c.Coverage, c.Deviation, c.Counts, Shares(targets[c.Dimension])))],
+                HeatMapOf(metrics, targets),
+                snapshot.Timeline,
+                similarity,
+                snapshot.MeanNovelty,
+                snapshot.Samples == 0 ? new WeightSummary(0, 0, 0, 0) : new WeightSummary(weightMin, weightSum / snapshot.Samples, weightMax, weightSum)),
+            RejectReasons = TopReasons(reasons),
+            LabelChanges = labelChanges,
+            Reviews = reviews,
+            HumanAgreement = reviewed == 0 ? null : ProportionEstimate.Wilson(reviewerAgreed, reviewed),
+            Indirect = indirect,
+        };
+    }
+
+    /// <summary>Trains the downstream classifier on the curated samples (with their weights) and scores it on the benchmark.</summary>
+    /// <exception cref="BenchmarkDataException">The benchmark's data is missing or malformed (the message says how to fix it).</exception>
+    private async Task<DownstreamResult> IndirectAsync(string jobId, IndirectSpec indirect, CancellationToken cancellationToken)
+    {
+        var benchmark = indirect.Benchmark switch
+        {
+            BenchmarkKind.UciSentiment => Benchmarks.UciSentiment(indirect.DataFolder, indirect.TestSource),
+            BenchmarkKind.SpamAssassin => Benchmarks.SpamAssassin(indirect.DataFolder, indirect.TestFraction, indirect.Seed),
+            _ => Benchmarks.UserFile(indirect.File!, indirect.TextField, indirect.LabelField, indirect.TestFraction, indirect.Seed),
+        };
+        var synthetic = new List<LabelledText>();
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = CuratedStates, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            if (sample.Content is { Text: { } text, Label: { } label })
+            {
+                synthetic.Add(new LabelledText(text, label, sample.Weight));
+            }
+        }
+
+        return DownstreamEvaluation.Run(benchmark.Name, synthetic, benchmark.Train, benchmark.Test, indirect.LearningCurve, indirect.Seed);
+    }
+
+    private async Task<SimilarityEstimate> SimilarityAsync(string jobId, int count, JobSpec spec, CancellationToken cancellationToken)
+    {
+        var evaluation = spec.Evaluation;
+        var pairs = PairwiseSimilarity.SamplePairs(count, evaluation.SimilarityHalfWidth, evaluation.SimilarityConfidence, new Random(spec.Generation.Seed));
+        var wanted = pairs is null ? null : new HashSet<int>(pairs.SelectMany(p => new[] { p.First, p.Second }));
+        var texts = new Dictionary<int, string>();
+        var index = 0;
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = CuratedStates, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            if (wanted is null || wanted.Contains(index))
+            {
+                texts[index] = SampleText.Of(sample.Content);
+            }
+
+            index++;
+        }
+
+        var generator = embedder ?? throw new InvalidOperationException("This job measures embeddings (evaluation.embeddings); the report needs an embedding model.");
+        var embeddings = new Dictionary<int, ReadOnlyMemory<float>>();
+        foreach (var batch in texts.Chunk(EmbeddingBatch))
+        {
+            var generated = await generator.GenerateAsync(batch.Select(b => b.Value), cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                embeddings[batch[i].Key] = generated[i].Vector;
+            }
+        }
+
+        // Samples that changed state between the passes can shift indexes; a pair naming a missing one is skipped.
+        if (pairs is null)
+        {
+            return PairwiseSimilarity.Exact([.. embeddings.OrderBy(e => e.Key).Select(e => e.Value)]);
+        }
+
+        var usable = pairs.Where(p => embeddings.ContainsKey(p.First) && embeddings.ContainsKey(p.Second)).ToList();
+        return PairwiseSimilarity.MeanOver(usable, i => embeddings[i], evaluation.SimilarityConfidence);
+    }
+
+    private static HeatMap? HeatMapOf(JobMetrics metrics, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> targets)
+    {
+        if (targets.Count < 2)
+        {
+            return null;
+        }
+
+        var (first, second) = (targets.Keys.First(), targets.Keys.Skip(1).First());
+        var cells = metrics.Pairs(first, second);
+        var rows = targets[first].Keys.Union(cells.Keys.Select(c => c.First)).ToList();
+        var columns = targets[second].Keys.Union(cells.Keys.Select(c => c.Second)).ToList();
+        return new HeatMap(first, second, rows, columns,
+            [.. rows.Select(r => (IReadOnlyList<long>)[.. columns.Select(c => cells.GetValueOrDefault((r, c)))])]);
+    }
+
+    private static Dictionary<string, double> Shares(IReadOnlyDictionary<string, double> weights)
+    {
+        var total = weights.Values.Sum();
+        return weights.ToDictionary(w => w.Key, w => w.Value / total, StringComparer.Ordinal);
+    }
+
+    /// <summary>The reason's kind: the text before the first ':' (details after it would make every reason unique).</summary>
+    private static string ReasonKey(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return "(no reason given)";
+        }
+
+        var colon = reason.IndexOf(':', StringComparison.Ordinal);
+        return (colon > 0 ? reason[..colon] : reason).Trim();
+    }
+
+    private static Dictionary<string, long> TopReasons(Dictionary<string, long> reasons)
+    {
+        var ordered = reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+        var top = ordered.Take(MaxReasons).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        var rest = ordered.Skip(MaxReasons).Sum(r => r.Value);
+        if (rest > 0)
+        {
+            top["(other reasons)"] = rest;
+        }
+
+        return top;
+    }
+
+    /// <summary>About 50 points of diversity over time, whatever the job's size.</summary>
+    private static int TimelineStep(int target) => Math.Max(1, target / 50);
+
+    private static string Kebab(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
