@@ -73,9 +73,22 @@ public static class RunCommand
                 Console.WriteLine($"Retrying {reopened} failed request(s); their earlier failures stay on record.");
             }
 
+            // The evaluator's feedback steers the generator while the run lasts (the in-process hub; synth.feedback on Kafka).
+            using var stopFeedback = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var feedback = ForwardFeedbackAsync(services.GetRequiredService<IFeedbackSource>(), generator, stopFeedback.Token);
             var clock = Stopwatch.StartNew();
-            var counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
-                .ConfigureAwait(false);
+            JobCounts counts;
+            try
+            {
+                counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
+                    .ConfigureAwait(false);
+            }
+            finally
+            {
+                await stopFeedback.CancelAsync().ConfigureAwait(false);
+                await feedback.ConfigureAwait(false);
+            }
+
             ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
             if ((await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false))?.StateReason is { } stoppedBecause)
             {
@@ -130,6 +143,20 @@ public static class RunCommand
             Console.Error.WriteLine($"error: the run failed: {ex}");
             Console.Error.WriteLine("Finished work is stored; rerun the same command to resume.");
             return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task ForwardFeedbackAsync(IFeedbackSource source, ISampleGenerator generator, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in source.SubscribeAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await generator.OnFeedbackAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 }

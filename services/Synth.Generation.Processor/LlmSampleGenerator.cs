@@ -79,9 +79,13 @@ public sealed class LlmSampleGenerator(
         if (_jobs.TryGetValue(feedback.JobId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
         {
             var job = entry.Value.Result;
-            if (job.Planner.Policy == SamplingPolicy.LeastCovered && job.Feedback.Take(feedback))
+            if (job.Planner.Policy == SamplingPolicy.LeastCovered)
             {
-                job.Planner.Coverage.ReplaceAll(job.Feedback.CoverageSets());
+                lock (job.Feedback)
+                {
+                    job.Feedback.Apply(feedback);
+                    job.Planner.Coverage.ReplaceAll(FeedbackCoverage.Sets(job.Feedback.ConditionCounts(feedback.JobId)));
+                }
             }
         }
 
@@ -288,7 +292,7 @@ public sealed class LlmSampleGenerator(
         // longer than that belongs to an instance that died.
         var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);
         var budget = new PipelineJobBudget(job.JobId, spec.Budget, budgetStore, _instance, lease, time);
-        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, new CallGate(spec, budget, time), new FeedbackCoverage());
+        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, new CallGate(spec, budget, time), new FeedbackTotals());
     }
 
     internal sealed record JobGeneration(
@@ -302,7 +306,7 @@ public sealed class LlmSampleGenerator(
         IReadOnlyList<DatasetRecord> Inputs,
         PipelineJobBudget Budget,
         CallGate Gate,
-        FeedbackCoverage Feedback)
+        FeedbackTotals Feedback)
     {
         public async Task<SelectedDemos?> SelectDemosAsync(string queryText, long requestIndex, CancellationToken cancellationToken) =>
             Demos is null ? null : await Demos.SelectAsync(queryText, Spec.Generation.Seed, requestIndex, cancellationToken).ConfigureAwait(false);

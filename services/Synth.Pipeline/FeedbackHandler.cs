@@ -14,8 +14,7 @@ public sealed partial class FeedbackHandler(ISampleGenerator generator, ILogger<
         FeedbackMessage feedback;
         try
         {
-            feedback = JsonSerializer.Deserialize<FeedbackMessage>(message.Value, SampleJson.Options)
-                ?? throw new JsonException("the message body is JSON null");
+            feedback = TopicFeedbackPublisher.Read(message.Value);
         }
         catch (JsonException e)
         {

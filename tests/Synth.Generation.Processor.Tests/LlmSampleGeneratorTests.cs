@@ -151,6 +151,32 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
         Assert.Equal(_server.Requests.Count, attempts);
     }
 
+    [Fact]
+    public async Task Evaluator_feedback_steers_the_conditions_of_later_requests()
+    {
+        using var generator = Generator();
+        var job = Job(samplesPerRequest: 1);
+        _server.Default = ScriptedReply.Answer("""[{"text":"Fine.","label":"positive"}]""");
+        await generator.PrepareAsync(job, default);
+
+        // The evaluator has seen 40 battery samples and no screen samples (the filter rejected them all, say).
+        await generator.OnFeedbackAsync(new Contracts.Messaging.FeedbackMessage
+        {
+            JobId = job.JobId,
+            Instance = "evaluator-1",
+            SamplesEvaluated = 40,
+            ConditionCounts = new() { ["topic"] = new() { ["battery"] = 40 } },
+        }, default);
+        var topics = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var result = await generator.GenerateAsync(new GenerationRequest(job, i, SampleIds.Request(job.JobId, i), 1), default);
+            topics.Add(Assert.Single(result.Drafts).Conditions["topic"]);
+        }
+
+        Assert.All(topics, topic => Assert.Equal("screen", topic));
+    }
+
     private LlmSampleGenerator Generator() =>
         new(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null));
 

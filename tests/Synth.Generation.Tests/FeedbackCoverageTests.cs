@@ -1,5 +1,4 @@
 using Synth.Contracts.Jobs;
-using Synth.Contracts.Messaging;
 using Synth.Generation.Conditions;
 
 namespace Synth.Generation.Tests;
@@ -7,19 +6,17 @@ namespace Synth.Generation.Tests;
 public sealed class FeedbackCoverageTests
 {
     [Fact]
-    public void Only_each_instances_latest_counts_are_summed()
+    public void Each_dimensions_counts_enter_weighted_so_every_sample_counts_once()
     {
-        var coverage = new FeedbackCoverage();
-        Assert.True(coverage.Take(Message("a", 10, ("topic", "battery", 10))));
-        Assert.True(coverage.Take(Message("a", 30, ("topic", "battery", 20), ("topic", "screen", 10))));
-        Assert.False(coverage.Take(Message("a", 20, ("topic", "battery", 99))));
-        Assert.True(coverage.Take(Message("b", 5, ("topic", "screen", 5))));
+        var sets = FeedbackCoverage.Sets(new Dictionary<string, Dictionary<string, long>>
+        {
+            ["topic"] = new() { ["battery"] = 20, ["screen"] = 10 },
+            ["length"] = new() { ["short"] = 30 },
+        });
 
-        var sets = coverage.CoverageSets().ToDictionary(s => s.Conditions["topic"], s => s.Count);
-
-        Assert.Equal(35, coverage.SamplesEvaluated);
-        Assert.Equal(20, sets["battery"]);
-        Assert.Equal(15, sets["screen"]);
+        Assert.Equal(30, sets.Sum(s => s.Count));
+        Assert.Equal(10, sets.Single(s => s.Conditions.TryGetValue("topic", out var v) && v == "battery").Count);
+        Assert.Equal(15, sets.Single(s => s.Conditions.ContainsKey("length")).Count);
     }
 
     [Fact]
@@ -40,20 +37,13 @@ public sealed class FeedbackCoverageTests
         }
 
         // The filter rejected most battery samples: the evaluator saw 40 screen samples and 4 battery ones.
-        var coverage = new FeedbackCoverage();
-        coverage.Take(Message("e", 44, ("topic", "screen", 40), ("topic", "battery", 4), ("length", "short", 22), ("length", "long", 22)));
-        planner.Coverage.ReplaceAll(coverage.CoverageSets());
+        planner.Coverage.ReplaceAll(FeedbackCoverage.Sets(new Dictionary<string, Dictionary<string, long>>
+        {
+            ["topic"] = new() { ["screen"] = 40, ["battery"] = 4 },
+            ["length"] = new() { ["short"] = 22, ["long"] = 22 },
+        }));
 
         var next = Enumerable.Range(8, 10).Select(i => planner.Plan(i)["topic"]).ToList();
         Assert.Equal(10, next.Count(t => t == "battery"));
     }
-
-    private static FeedbackMessage Message(string instance, long evaluated, params (string Dimension, string Value, long Count)[] counts) => new()
-    {
-        JobId = "job",
-        Instance = instance,
-        At = DateTimeOffset.UnixEpoch.AddSeconds(evaluated),
-        SamplesEvaluated = evaluated,
-        ConditionCounts = counts.GroupBy(c => c.Dimension).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Value, c => c.Count)),
-    };
 }
