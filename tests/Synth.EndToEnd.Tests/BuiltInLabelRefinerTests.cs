@@ -46,7 +46,10 @@ public sealed class BuiltInLabelRefinerTests : IDisposable
 
         var reasons = refined.Select(sample => sample.Decisions.Single(decision => decision.Stage == Stage.LabelRefiner).Reason ?? "").ToList();
         Assert.All(reasons, reason => Assert.True(reason.StartsWith("student", StringComparison.Ordinal), reason));
-        Assert.Contains(reasons, reason => reason.Contains("not enough data", StringComparison.Ordinal));
+        // Whether the first samples find too few stored samples of the other folds depends on how far the filter is
+        // ahead (timing); every sample gets one of the two, and once enough are stored the student is trained.
+        Assert.All(reasons, reason => Assert.True(
+            reason.Contains("not enough data", StringComparison.Ordinal) || reason.Contains("trained on", StringComparison.Ordinal), reason));
         Assert.Contains(reasons, reason => reason.Contains("trained on", StringComparison.Ordinal));
         var queued = refined.Count(sample => sample.Review is { Status: ReviewStatus.Pending });
         Assert.InRange(queued, 1, (int)(0.2 * refined.Count));
