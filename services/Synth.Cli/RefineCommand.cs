@@ -42,16 +42,7 @@ public static class RefineCommand
             return failure;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        if (storePath is not null)
-        {
-            builder.Configuration[$"{StoreOptions.SectionName}:{nameof(StoreOptions.SqlitePath)}"] = storePath;
-        }
-
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.AddSynthDefaults("synth-cli");
+        var builder = CliHost.CreateBuilder(storePath, logToStandardError: true);
         try
         {
             using var host = builder.Build();
@@ -75,12 +66,7 @@ public static class RefineCommand
         }
         catch (OptionsValidationException ex)
         {
-            foreach (var message in ex.Failures)
-            {
-                Console.Error.WriteLine($"error: configuration: {message}");
-            }
-
-            return ExitCodes.Failed;
+            return CliHost.ConfigurationFailed(ex);
         }
         catch (InvalidOperationException ex)
         {

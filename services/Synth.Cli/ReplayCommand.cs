@@ -41,14 +41,7 @@ public static class ReplayCommand
             return failure;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        if (storePath is not null)
-        {
-            builder.Configuration[$"{StoreOptions.SectionName}:{nameof(StoreOptions.SqlitePath)}"] = storePath;
-        }
-
-        builder.Logging.ClearProviders();
-        builder.AddSynthDefaults("synth-cli");
+        var builder = CliHost.CreateBuilder(storePath, logToStandardError: false);
         try
         {
             using var host = builder.Build();
@@ -73,12 +66,7 @@ public static class ReplayCommand
         }
         catch (OptionsValidationException ex)
         {
-            foreach (var message in ex.Failures)
-            {
-                Console.Error.WriteLine($"error: configuration: {message}");
-            }
-
-            return ExitCodes.Failed;
+            return CliHost.ConfigurationFailed(ex);
         }
         catch (InvalidOperationException ex)
         {

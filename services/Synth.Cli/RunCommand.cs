@@ -25,21 +25,8 @@ public static class RunCommand
             return failure;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        if (storePath is not null)
-        {
-            builder.Configuration[$"{StoreOptions.SectionName}:{nameof(StoreOptions.SqlitePath)}"] = storePath;
-        }
-
         // Logs go to stderr so the progress display on stdout stays readable.
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.AddSynthDefaults("synth-cli");
+        var builder = CliHost.CreateBuilder(storePath, logToStandardError: true);
         // One machine: the evaluator's feedback reaches the generator side in process (IFeedbackSource.SubscribeAsync).
         builder.Services.AddSingleton<InProcessFeedbackHub>();
         builder.Services.AddSingleton<IFeedbackPublisher>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
@@ -126,12 +113,7 @@ public static class RunCommand
         }
         catch (OptionsValidationException ex)
         {
-            foreach (var message in ex.Failures)
-            {
-                Console.Error.WriteLine($"error: configuration: {message}");
-            }
-
-            return ExitCodes.Failed;
+            return CliHost.ConfigurationFailed(ex);
         }
         catch (InvalidOperationException ex)
         {

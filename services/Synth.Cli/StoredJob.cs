@@ -18,14 +18,7 @@ internal sealed record StoredJob(string JobId, JobSpec Spec, ISampleStore Store,
     /// <returns>The job, or null after printing why not (with <paramref name="exitCode"/> set).</returns>
     public static async Task<(StoredJob? Job, int ExitCode)> OpenAsync(string specOrJobId, string? storePath, CancellationToken cancellationToken)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        if (storePath is not null)
-        {
-            builder.Configuration[$"{StoreOptions.SectionName}:{nameof(StoreOptions.SqlitePath)}"] = storePath;
-        }
-
-        builder.Logging.ClearProviders();
-        builder.AddSynthDefaults("synth-cli");
+        var builder = CliHost.CreateBuilder(storePath, logToStandardError: false);
         var host = builder.Build();
         var store = host.Services.GetRequiredService<ISampleStore>();
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);

@@ -13,10 +13,6 @@ namespace Synth.Datasets;
 /// </summary>
 public static class DatasetReader
 {
-    /// <summary>The sample fields a dataset may fill (SampleContent's JSON names, plus the record id).</summary>
-    public static readonly IReadOnlyList<string> SampleFields =
-        ["id", "text", "label", "instruction", "input", "response", "context", "question", "answer", "rationale", "turns"];
-
     /// <exception cref="DatasetException">The file is missing or a record is malformed.</exception>
     public static IReadOnlyList<DatasetRecord> Read(DatasetSpec spec)
     {
@@ -142,7 +138,7 @@ public static class DatasetReader
         var content = new SampleContent();
         var filled = 0;
         string? id = null;
-        foreach (var sampleField in SampleFields)
+        foreach (var sampleField in ContentFields.RecordFields)
         {
             var fileField = FileField(spec, sampleField);
             if (valueOf(fileField) is not { } value || value.ValueKind is JsonValueKind.Null)
@@ -185,14 +181,14 @@ public static class DatasetReader
                 continue;
             }
 
-            Set(content, sampleField, text.Trim());
+            ContentFields.Set(content, sampleField, text.Trim());
             filled++;
         }
 
         if (filled == 0)
         {
             throw new DatasetException(spec.Path, line, null,
-                $"no sample field found; expected one of {string.Join(", ", SampleFields.Skip(1).Select(f => FileField(spec, f)))} (map others under 'fields')");
+                $"no sample field found; expected one of {string.Join(", ", ContentFields.RecordFields.Skip(1).Select(f => FileField(spec, f)))} (map others under 'fields')");
         }
 
         return new DatasetRecord(id ?? string.Create(CultureInfo.InvariantCulture, $"line-{line}"), content, line);
@@ -235,22 +231,5 @@ public static class DatasetReader
         }
 
         return turns;
-    }
-
-    private static void Set(SampleContent content, string field, string value)
-    {
-        switch (field)
-        {
-            case "text": content.Text = value; break;
-            case "label": content.Label = value; break;
-            case "instruction": content.Instruction = value; break;
-            case "input": content.Input = value; break;
-            case "response": content.Response = value; break;
-            case "context": content.Context = value; break;
-            case "question": content.Question = value; break;
-            case "answer": content.Answer = value; break;
-            case "rationale": content.Rationale = value; break;
-            default: throw new ArgumentOutOfRangeException(nameof(field), field, "not a string sample field");
-        }
     }
 }

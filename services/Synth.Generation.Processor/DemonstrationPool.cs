@@ -49,7 +49,7 @@ internal sealed class DemonstrationPool
         }
 
         var generator = embeddings();
-        var vectors = await generator.GenerateAsync(records.Select(r => EmbeddingText(r.Content)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var vectors = await generator.GenerateAsync(records.Select(r => SampleText.Of(r.Content)), cancellationToken: cancellationToken).ConfigureAwait(false);
         var pool = records.Select((r, i) => new Demonstration(r.Id, r.Content, vectors[i].Vector.ToArray())).ToList();
         return new DemonstrationPool(spec, pool, generator);
     }
@@ -65,13 +65,6 @@ internal sealed class DemonstrationPool
 
         return DemonstrationSelector.Select(_pool, _spec, query, seed, requestIndex);
     }
-
-    /// <summary>The words of a record that say what it is about (its text fields, not its label or JSON shape).</summary>
-    public static string EmbeddingText(SampleContent content) => string.Join(
-        "\n",
-        new[] { content.Text, content.Instruction, content.Input, content.Context, content.Question, content.Response, content.Answer }
-            .Concat(content.Turns.Select(t => t.Text))
-            .Where(s => !string.IsNullOrWhiteSpace(s)));
 
     private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken)
     {

