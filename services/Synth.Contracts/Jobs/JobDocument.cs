@@ -28,4 +28,11 @@ public sealed class JobDocument
     public string? StateReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The target sample count in force: the spec's, unless changed since submission.</summary>
+    public int? TargetCount { get; set; }
+    /// <summary>Every state change, oldest first, as the control plane made it.</summary>
+    public List<JobTransition> Transitions { get; set; } = [];
 }
+
+/// <summary>One state change of a job: from, to, when and why.</summary>
+public sealed record JobTransition(JobState From, JobState To, DateTimeOffset At, string? Reason);

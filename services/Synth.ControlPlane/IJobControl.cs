@@ -1,0 +1,36 @@
+using Synth.Contracts.Jobs;
+
+namespace Synth.ControlPlane;
+
+/// <summary>
+/// What the API and the CLI do to jobs. Commands are checked against the stored job, then sent to the job state
+/// machine, which makes the transition (asynchronously: read the job document for the new state).
+/// </summary>
+public interface IJobControl
+{
+    /// <summary>Validates the spec (YAML or JSON), stores the job and starts it; submitting the same job again returns it unchanged.</summary>
+    /// <exception cref="Synth.Jobs.JobSpecException">The spec is invalid; the message names line and field.</exception>
+    Task<JobDocument> SubmitAsync(string specText, string sourceName, CancellationToken cancellationToken);
+
+    /// <exception cref="Synth.Pipeline.UnknownJobException">No such job.</exception>
+    /// <exception cref="JobTransitionException">The job's state does not allow it (e.g. it is completed).</exception>
+    Task PauseAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="PauseAsync"/>
+    Task ResumeAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="PauseAsync"/>
+    Task CancelAsync(string jobId, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Changes how many samples the job generates; raising it reopens generation of a draining job.</summary>
+    /// <inheritdoc cref="PauseAsync"/>
+    Task ChangeTargetAsync(string jobId, int targetCount, CancellationToken cancellationToken);
+}
+
+/// <summary>A command the job's current state does not allow.</summary>
+public sealed class JobTransitionException(string jobId, JobState state, string command)
+    : InvalidOperationException($"Job '{jobId}' is {state.ToString().ToLowerInvariant()}: it cannot be {command}.")
+{
+    public string JobId { get; } = jobId;
+    public JobState State { get; } = state;
+}
