@@ -15,7 +15,7 @@ public sealed class ClassMapTests
     [
         typeof(SampleDocument), typeof(SampleContent), typeof(DialogueTurn), typeof(Provenance), typeof(TokenUsage),
         typeof(StageDecision), typeof(LabelChange), typeof(ReviewRecord), typeof(JobDocument), typeof(RequestRecord),
-        typeof(RequestItemFailure), typeof(FailureDocument), typeof(ReviewCandidateLabel),
+        typeof(RequestItemFailure), typeof(FailureDocument), typeof(ReviewCandidateLabel), typeof(JobTransition),
     ];
 
     /// <summary>A property added to a contract without a mapping would silently not be stored.</summary>
@@ -171,9 +171,19 @@ public sealed class ClassMapTests
         var job = Job("job-1");
         var document = Bson.Serialize(job);
 
-        Assert.Equal(["_id", "schemaVersion", "name", "specText", "specHash", "state", "stateReason", "createdAt", "updatedAt"], document.Names);
+        Assert.Equal(["_id", "schemaVersion", "name", "specText", "specHash", "state", "stateReason", "createdAt", "updatedAt", "transitions"], document.Names);
         Assert.Equal("Generating", document["state"].AsString);
         AssertSame(job, Bson.Deserialize<JobDocument>(document));
+
+        // Under the control plane: the target in force and every transition, states as names.
+        job.TargetCount = 500;
+        job.Transitions.Add(new JobTransition(JobState.Submitted, JobState.Generating, new DateTimeOffset(2026, 11, 25, 20, 0, 0, TimeSpan.FromHours(1)), "generation started"));
+        document = Bson.Serialize(job);
+        Assert.Equal(500, document["targetCount"].AsInt32);
+        Assert.Equal("Generating", document["transitions"][0]["to"].AsString);
+        AssertSame(job, Bson.Deserialize<JobDocument>(document));
+        job.TargetCount = null;
+        job.Transitions.Clear();
 
         job.StateReason = null;
         document = Bson.Serialize(job);
