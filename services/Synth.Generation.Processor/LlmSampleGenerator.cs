@@ -102,6 +102,10 @@ public sealed class LlmSampleGenerator(
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The job's decomposition state in this instance, once the job has started; null for other strategies.</summary>
+    internal ConceptGrowth? GrowthOf(string jobId) =>
+        _jobs.TryGetValue(jobId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully ? entry.Value.Result.Growth : null;
+
     public void Dispose()
     {
         foreach (var job in _jobs.Values.Where(j => j.IsValueCreated && j.Value.IsCompletedSuccessfully))
