@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -70,7 +71,7 @@ public static class ConceptExpansion
         text.Append("To cover the domain evenly, its topics are split into a tree of sub-topics.\n");
         if (nodePath.Length == 0)
         {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Propose {count} distinct top-level topics for this dataset.\n");
+            text.Append(CultureInfo.InvariantCulture, $"Propose {count} distinct top-level topics for this dataset.\n");
         }
         else
         {
@@ -80,7 +81,7 @@ public static class ConceptExpansion
                 text.Append("Its sibling topics (do not repeat them): ").AppendJoin(", ", siblings).Append('\n');
             }
 
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Propose {count} distinct, narrower sub-topics of the last topic in the path.\n");
+            text.Append(CultureInfo.InvariantCulture, $"Propose {count} distinct, narrower sub-topics of the last topic in the path.\n");
         }
 
         text.Append("Each name is short (a few words), contains no '/', and differs from the others. ")
@@ -154,17 +155,17 @@ public static class ConceptExpansion
             return new ConceptProposal([], repairs, "the answer holds no list of topics");
         }
 
-        // A cut-off last item may hold half a name: only complete items count.
-        var complete = json.CutElementStart(items) is null ? items.Count : items.Count - 1;
         var topics = new List<ConceptNode>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in items.Take(complete))
+        // A cut-off last item is not among the items (the reader keeps complete ones only).
+        foreach (var item in items)
         {
             var (name, weight) = item switch
             {
                 JsonValue value when value.TryGetValue<string>(out var s) => (s, 1.0),
                 JsonObject obj => (obj["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null,
-                    obj["weight"] is JsonValue w && w.TryGetValue<double>(out var d) ? d : 1.0),
+                    obj["weight"] is JsonValue w && w.GetValueKind() == JsonValueKind.Number
+                        && double.TryParse(w.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 1.0),
                 _ => (null, 1.0),
             };
             name = name?.Trim();
