@@ -135,7 +135,7 @@ public sealed class LlmSampleGenerator(
             run.Job.TemplateOverride);
         var llmRequest = new LlmRequest([new ChatMessage(ChatRole.User, prompt.Text)])
         {
-            OutputSchema = JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(spec.Task, run.Request.SampleCount)),
+            OutputSchema = run.Job.OutputSchema(run.Request.SampleCount),
         };
 
         var answer = await run.SendAsync(llmRequest, cancellationToken).ConfigureAwait(false);
@@ -320,6 +320,7 @@ public sealed class LlmSampleGenerator(
         var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);
         var budget = new PipelineJobBudget(job.JobId, spec.Budget, budgetStore, _instance, lease, time);
         var gate = new CallGate(spec, budget, time);
+        gate.Observe(executor);
         var growth = spec.Generation.Strategy == GenerationStrategy.DatasetDecomposition
             ? new ConceptGrowth(job.JobId, spec, planner, gate, executor, connection.Model, conceptTrees, failures, _instance, lease, time, loggerFactory.CreateLogger<ConceptGrowth>())
             : null;
@@ -340,6 +341,13 @@ public sealed class LlmSampleGenerator(
         FeedbackTotals Feedback,
         ConceptGrowth? Growth)
     {
+        // Built once per sample count: every request of a job sends the same schema.
+        private readonly ConcurrentDictionary<int, JsonElement> _schemas = new();
+
+        /// <summary>The structured-output schema of a request for <paramref name="sampleCount"/> samples.</summary>
+        public JsonElement OutputSchema(int sampleCount) =>
+            _schemas.GetOrAdd(sampleCount, n => JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(Spec.Task, n)));
+
         public async Task<SelectedDemos?> SelectDemosAsync(string queryText, long requestIndex, CancellationToken cancellationToken) =>
             Demos is null ? null : await Demos.SelectAsync(queryText, Spec.Generation.Seed, requestIndex, cancellationToken).ConfigureAwait(false);
     }

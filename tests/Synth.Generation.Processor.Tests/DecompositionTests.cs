@@ -84,12 +84,11 @@ public sealed class DecompositionTests : IAsyncLifetime
 
         var expansions = await storeA.GetExpansionsAsync(job.JobId, default);
         var asked = _server.Requests.Where(r => IsExpansion(r.Body)).Select(r => NodeOf(r.Body)).ToList();
-        Assert.True(expansions.Count >= 4, $"only {expansions.Count} nodes expanded");
+        // Two seeds and their six children, each with far more than expandAfter samples planned by either instance.
+        Assert.Equal(8, expansions.Count);
         Assert.Equal(asked.Count, asked.Distinct().Count());
         Assert.Equal(expansions.Select(e => e.NodePath).Order(StringComparer.Ordinal), asked.Order(StringComparer.Ordinal));
         Assert.Equal(asked.Count, generatorA.GrowthOf(job.JobId)!.ModelCalls + generatorB.GrowthOf(job.JobId)!.ModelCalls);
-        // Both instances split nodes, and each applied the other's.
-        Assert.True(generatorA.GrowthOf(job.JobId)!.ModelCalls > 0 && generatorB.GrowthOf(job.JobId)!.ModelCalls > 0);
 
         var growthA = generatorA.GrowthOf(job.JobId)!;
         var growthB = generatorB.GrowthOf(job.JobId)!;

@@ -146,6 +146,30 @@ public sealed class AdaptiveConcurrencyLimit
 
     public void OnTimeout() => OnThrottled();
 
+    /// <summary>
+    /// An attempt of a request still in flight was throttled (its retries go on): the limit reacts now, the slot stays
+    /// taken. End the request with <see cref="OnCompletedAfterThrottling"/>.
+    /// </summary>
+    public void OnThrottledAttempt()
+    {
+        lock (_gate)
+        {
+            Decrease();
+        }
+    }
+
+    /// <summary>
+    /// A request whose throttled attempts were already reported ended: the slot is freed, and its latency (which
+    /// holds the retries' waits) is not taken as a sample of the server's speed.
+    /// </summary>
+    public void OnCompletedAfterThrottling()
+    {
+        lock (_gate)
+        {
+            Complete();
+        }
+    }
+
     /// <summary>Any other failure (a 500, a malformed answer) says nothing about load: the slot is freed, the limit kept.</summary>
     public void OnOtherFailure()
     {
