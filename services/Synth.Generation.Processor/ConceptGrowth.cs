@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
@@ -42,7 +42,9 @@ internal sealed partial class ConceptGrowth
     private readonly HashSet<string> _settled = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _expanding = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _syncing = new(1, 1);
-    private IReadOnlyDictionary<long, IReadOnlyDictionary<string, string>> _recordedPlans = new Dictionary<long, IReadOnlyDictionary<string, string>>();
+    // Every plan recorded for the job that this instance knows of: loaded once on start, then each one it records.
+    private readonly ConcurrentDictionary<long, IReadOnlyDictionary<string, string>> _plans = new();
+    private int _plansLoaded;
     private DateTimeOffset _lastSync = DateTimeOffset.MinValue;
     private int _modelCalls;
 
@@ -75,22 +77,25 @@ internal sealed partial class ConceptGrowth
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await SyncAsync(force: true, cancellationToken).ConfigureAwait(false);
-        if (_store is null)
+        // A later run of the job in this process has them counted already.
+        if (_store is null || Interlocked.Exchange(ref _plansLoaded, 1) == 1)
         {
             return;
         }
 
-        _recordedPlans = await _store.GetPlansAsync(_jobId, cancellationToken).ConfigureAwait(false);
-        foreach (var plan in _recordedPlans.Values)
+        foreach (var (index, plan) in await _store.GetPlansAsync(_jobId, cancellationToken).ConfigureAwait(false))
         {
-            _planner.Coverage.Add(plan, _spec.Generation.SamplesPerRequest);
+            if (_plans.TryAdd(index, plan))
+            {
+                _planner.Coverage.Add(plan, _spec.Generation.SamplesPerRequest);
+            }
         }
     }
 
     /// <summary>The conditions of request <paramref name="requestIndex"/>: its recorded plan, or a new one after the due nodes are split.</summary>
     public async Task<IReadOnlyDictionary<string, string>> PlanAsync(long requestIndex, CancellationToken cancellationToken)
     {
-        if (_recordedPlans.TryGetValue(requestIndex, out var recorded))
+        if (_plans.TryGetValue(requestIndex, out var recorded))
         {
             return recorded;
         }
@@ -111,6 +116,7 @@ internal sealed partial class ConceptGrowth
             _planner.Coverage.Add(stored, _spec.Generation.SamplesPerRequest);
         }
 
+        _plans[requestIndex] = stored;
         return stored;
     }
 

@@ -28,10 +28,10 @@ public sealed partial class MongoSampleStore : IConceptTreeStore
         }
 
         var takeOver = await expansions.UpdateOneAsync(
-            MongoConceptTree.ExpiredClaim(jobId, nodePath, now),
+            MongoConceptTree.AbandonedClaim(jobId, nodePath, instance, now),
             MongoConceptTree.Claim(claim, leaseUntil),
             cancellationToken: cancellationToken);
-        if (takeOver.ModifiedCount == 1)
+        if (takeOver.MatchedCount == 1)
         {
             return null;
         }
@@ -140,8 +140,9 @@ internal static class MongoConceptTree
     public static FilterDefinition<BsonDocument> PendingNode(string jobId, string nodePath) =>
         Node(jobId, nodePath) & Filter.Eq(Status, (int)ConceptExpansionStatus.Pending);
 
-    public static FilterDefinition<BsonDocument> ExpiredClaim(string jobId, string nodePath, DateTimeOffset now) =>
-        PendingNode(jobId, nodePath) & Filter.Lt(LeaseUntil, now.ToUnixTimeMilliseconds());
+    /// <summary>A pending claim past its lease (its instance died mid-call), or one the caller left in its previous run.</summary>
+    public static FilterDefinition<BsonDocument> AbandonedClaim(string jobId, string nodePath, string instance, DateTimeOffset now) =>
+        PendingNode(jobId, nodePath) & (Filter.Lt(LeaseUntil, now.ToUnixTimeMilliseconds()) | Filter.Eq(Instance, instance));
 
     public static FilterDefinition<BsonDocument> OwnClaim(string jobId, string nodePath, string instance) =>
         PendingNode(jobId, nodePath) & Filter.Eq(Instance, instance);

@@ -36,8 +36,10 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         var stored = await ReadExpansionAsync(connection, transaction, jobId, nodePath, cancellationToken);
-        // A pending claim whose lease ran out belongs to an instance that died mid-call: it may be taken over.
-        if (stored is { Record.Status: not ConceptExpansionStatus.Pending } || (stored is { } pending && pending.LeaseUntil >= now.ToUnixTimeMilliseconds()))
+        // A pending claim whose lease ran out belongs to an instance that died mid-call, and one of the caller's own was
+        // left by its previous run: either may be taken over.
+        if (stored is { Record.Status: not ConceptExpansionStatus.Pending }
+            || (stored is { } pending && pending.LeaseUntil >= now.ToUnixTimeMilliseconds() && pending.Record.Instance != instance))
         {
             return stored.Value.Record;
         }

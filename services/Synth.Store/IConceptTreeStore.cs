@@ -10,7 +10,8 @@ public interface IConceptTreeStore
 {
     /// <summary>
     /// Claims <paramref name="nodePath"/> for <paramref name="instance"/> unless it is already expanded, failed, or
-    /// claimed by a live claim (one whose lease has not run out by <paramref name="now"/>). Atomic across instances.
+    /// claimed by another instance's live claim (one whose lease has not run out by <paramref name="now"/>); a claim of
+    /// <paramref name="instance"/>'s own is left from a run that stopped mid-call and is taken again. Atomic across instances.
     /// </summary>
     /// <returns>Null when the caller now holds the claim and should make the call; otherwise the stored expansion (pending for a live claim of another instance).</returns>
     Task<ConceptExpansionRecord?> TryClaimExpansionAsync(

@@ -8,11 +8,11 @@ public sealed class ConceptTreeQueryTests
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_000);
 
     [Fact]
-    public void A_claim_is_taken_over_only_while_pending_and_past_its_lease()
+    public void A_claim_is_taken_over_only_while_pending_and_past_its_lease_or_by_its_own_instance()
     {
         Assert.Equal(
-            """{ "_id" : "job\nphysics/optics", "status" : 1, "leaseUntil" : { "$lt" : 1000 } }""",
-            Bson.Json(Bson.Render(MongoConceptTree.ExpiredClaim("job", "physics/optics", Now))));
+            """{ "_id" : "job\nphysics/optics", "status" : 1, "$or" : [{ "leaseUntil" : { "$lt" : 1000 } }, { "instance" : "b" }] }""",
+            Bson.Json(Bson.Render(MongoConceptTree.AbandonedClaim("job", "physics/optics", "b", Now))));
         Assert.Equal(
             """{ "_id" : "job\nphysics", "status" : 1, "instance" : "a" }""",
             Bson.Json(Bson.Render(MongoConceptTree.OwnClaim("job", "physics", "a"))));

@@ -94,6 +94,16 @@ public abstract class ConceptTreeStoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task An_instance_restarted_under_its_name_takes_its_own_pending_claim_again_at_once()
+    {
+        var (before, after) = (await NewStoreAsync(), await NewStoreAsync());
+        Assert.Null(await before.TryClaimExpansionAsync(_job, "physics", "generator-0", Now, Now.AddMinutes(30), Ct));
+
+        Assert.NotNull(await after.TryClaimExpansionAsync(_job, "physics", "generator-1", Now.AddMinutes(1), Now.AddMinutes(31), Ct));
+        Assert.Null(await after.TryClaimExpansionAsync(_job, "physics", "generator-0", Now.AddMinutes(1), Now.AddMinutes(31), Ct));
+    }
+
+    [StoreFact]
     public async Task Settled_nodes_come_back_parents_first_and_failures_with_their_reason()
     {
         var store = await NewStoreAsync();
