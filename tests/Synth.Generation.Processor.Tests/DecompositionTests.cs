@@ -152,6 +152,30 @@ public sealed class DecompositionTests : IAsyncLifetime
         Assert.All(samples, s => Assert.Equal(plans[s.Provenance.RequestIndex]["topic"], s.Provenance.Conditions["topic"]));
     }
 
+    [Fact]
+    public async Task The_evaluators_feedback_counts_decide_which_topic_is_split()
+    {
+        var job = Job("decomposition-feedback", target: 10, maxDepth: 2);
+        var store = await StoreAsync("feedback.db");
+        using var generator = Generator(store, "generator-a");
+        await generator.PrepareAsync(job, default);
+
+        // Nothing planned yet, but the evaluator has seen 5 garden samples: garden is past expandAfter (3), kitchen is not.
+        await generator.OnFeedbackAsync(new Contracts.Messaging.FeedbackMessage
+        {
+            JobId = job.JobId,
+            Instance = "evaluator-1",
+            SamplesEvaluated = 5,
+            ConditionCounts = new() { ["topic"] = new() { ["garden"] = 5 } },
+        }, default);
+        var result = await generator.GenerateAsync(new GenerationRequest(job, 0, SampleIds.Request(job.JobId, 0), 1), default);
+
+        Assert.Equal(["garden"], _server.Requests.Where(r => IsExpansion(r.Body)).Select(r => NodeOf(r.Body)));
+        // Least-covered: kitchen has nothing, so the first request goes there.
+        Assert.Equal("kitchen", Assert.Single(result.Drafts).Conditions["topic"]);
+        Assert.Equal(["kitchen", "garden", "garden/garden part 1", "garden/garden part 2", "garden/garden part 3"], generator.GrowthOf(job.JobId)!.Tree.Paths());
+    }
+
     private static bool IsExpansion(JsonObject body) => Prompt(body).Contains(ExpansionMarker, StringComparison.Ordinal);
 
     private static string NodeOf(JsonObject body)
