@@ -45,6 +45,19 @@ internal sealed class CallGate
         _maxOutputTokens = spec.Generation.MaxOutputTokens;
     }
 
+    /// <summary>
+    /// Takes every throttled attempt of <paramref name="executor"/>'s calls as it happens, so the limit comes down at the
+    /// first 429 rather than after a request's retries end.
+    /// </summary>
+    public void Observe(LlmRequestExecutor executor) =>
+        executor.AttemptCompleted += attempt =>
+        {
+            if (attempt.Throttled)
+            {
+                _concurrency.OnThrottledAttempt();
+            }
+        };
+
     /// <summary>The adaptive limit's current value (for tests and benchmarks).</summary>
     public int ConcurrencyLimit => _concurrency.Limit;
 
@@ -125,7 +138,8 @@ internal sealed class CallGate
     {
         if (result.Throttled)
         {
-            _concurrency.OnThrottled();
+            // Its 429s were taken as they happened (Observe).
+            _concurrency.OnCompletedAfterThrottling();
         }
         else if (result.Outcome == LlmOutcome.Failure && result.Attempts.Count > 0 && result.Attempts[^1].Error?.StartsWith("timeout", StringComparison.Ordinal) == true)
         {

@@ -32,13 +32,17 @@ namespace Synth.Generation.Processor;
 /// <param name="clients">Builds the model clients; the default reads API keys from the environment variables the spec names.</param>
 /// <param name="budgetStore">Holds each job's budget across instances; without it the budget is held in this process.</param>
 /// <param name="embeddings">Embeds demonstrations and queries; the local MiniLM model when not given.</param>
+/// <param name="conceptTrees">Holds dataset-wise decomposition's grown trees and request plans across instances; without it they live in this process.</param>
+/// <param name="failures">Where failed concept expansions are stored as counted failures.</param>
 public sealed class LlmSampleGenerator(
     ILoggerFactory loggerFactory,
     TimeProvider time,
     ChatClientFactory? clients = null,
     IBudgetStore? budgetStore = null,
     InstanceIdentity? instance = null,
-    IEmbeddingGenerator<string, Embedding<float>>? embeddings = null) : ISampleGenerator, IDisposable
+    IEmbeddingGenerator<string, Embedding<float>>? embeddings = null,
+    IConceptTreeStore? conceptTrees = null,
+    ISampleStore? failures = null) : ISampleGenerator, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<JobGeneration>>> _jobs = new(StringComparer.Ordinal);
     private readonly ChatClientFactory _clients = clients ?? new ChatClientFactory();
@@ -49,12 +53,18 @@ public sealed class LlmSampleGenerator(
     {
         var generation = await ForAsync(job).ConfigureAwait(false);
         await generation.Budget.ReleaseAbandonedAsync(cancellationToken).ConfigureAwait(false);
+        if (generation.Growth is { } growth)
+        {
+            await growth.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         var job = await ForAsync(request.Job).ConfigureAwait(false);
-        var conditions = job.Planner.Plan(request.RequestIndex);
+        var conditions = job.Growth is { } growth
+            ? await growth.PlanAsync(request.RequestIndex, cancellationToken).ConfigureAwait(false)
+            : job.Planner.Plan(request.RequestIndex);
         var run = new RequestRun(job, request, conditions);
         switch (request.Job.Spec.Generation.Strategy)
         {
@@ -92,6 +102,10 @@ public sealed class LlmSampleGenerator(
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The job's decomposition state in this instance, once the job has started; null for other strategies.</summary>
+    internal ConceptGrowth? GrowthOf(string jobId) =>
+        _jobs.TryGetValue(jobId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully ? entry.Value.Result.Growth : null;
+
     public void Dispose()
     {
         foreach (var job in _jobs.Values.Where(j => j.IsValueCreated && j.Value.IsCompletedSuccessfully))
@@ -121,7 +135,7 @@ public sealed class LlmSampleGenerator(
             run.Job.TemplateOverride);
         var llmRequest = new LlmRequest([new ChatMessage(ChatRole.User, prompt.Text)])
         {
-            OutputSchema = JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(spec.Task, run.Request.SampleCount)),
+            OutputSchema = run.Job.OutputSchema(run.Request.SampleCount),
         };
 
         var answer = await run.SendAsync(llmRequest, cancellationToken).ConfigureAwait(false);
@@ -140,7 +154,7 @@ public sealed class LlmSampleGenerator(
         var parameters = run.Parameters(parsed.Repairs, demos);
         foreach (var draft in parsed.Drafts.Take(run.Request.SampleCount))
         {
-            run.AddDraft(draft.Content, "single-step", prompt.TemplateId, prompt.PromptHash, demos, parameters);
+            run.AddDraft(draft.Content, StrategyName(spec.Generation.Strategy), prompt.TemplateId, prompt.PromptHash, demos, parameters);
         }
 
         foreach (var failure in parsed.Failures)
@@ -236,6 +250,9 @@ public sealed class LlmSampleGenerator(
         run.FailIfEmpty();
     }
 
+    private static string StrategyName(GenerationStrategy strategy) =>
+        strategy == GenerationStrategy.DatasetDecomposition ? "dataset-decomposition" : "single-step";
+
     /// <summary>What demonstrations are chosen to be near: the data description and this request's conditions.</summary>
     private static string QueryText(JobSpec spec, IReadOnlyDictionary<string, string> conditions) =>
         string.Join("\n", new[] { spec.Task.DataDescription }.Concat(conditions.Select(c => $"{c.Key}: {c.Value}")));
@@ -269,13 +286,6 @@ public sealed class LlmSampleGenerator(
     private async Task<JobGeneration> StartAsync(PipelineJob job)
     {
         var spec = job.Spec;
-        if (spec.Generation.Strategy == GenerationStrategy.DatasetDecomposition)
-        {
-            throw new NotSupportedException(
-                $"Job '{job.JobId}': generation.strategy 'dataset-decomposition' (growing the concept tree with the model) is not supported by the built-in generator yet; "
-                + "use single-step with a concept tree given in the spec (conditions.conceptTree.source: spec).");
-        }
-
         TemplateSpec? template = null;
         if (spec.Templates.TryGetValue(spec.Task.Type, out var configured))
         {
@@ -309,7 +319,12 @@ public sealed class LlmSampleGenerator(
         // longer than that belongs to an instance that died.
         var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);
         var budget = new PipelineJobBudget(job.JobId, spec.Budget, budgetStore, _instance, lease, time);
-        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, new CallGate(spec, budget, time), new FeedbackTotals());
+        var gate = new CallGate(spec, budget, time);
+        gate.Observe(executor);
+        var growth = spec.Generation.Strategy == GenerationStrategy.DatasetDecomposition
+            ? new ConceptGrowth(job.JobId, spec, planner, gate, executor, connection.Model, conceptTrees, failures, _instance, lease, time, loggerFactory.CreateLogger<ConceptGrowth>())
+            : null;
+        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, gate, new FeedbackTotals(), growth);
     }
 
     internal sealed record JobGeneration(
@@ -323,8 +338,16 @@ public sealed class LlmSampleGenerator(
         IReadOnlyList<DatasetRecord> Inputs,
         PipelineJobBudget Budget,
         CallGate Gate,
-        FeedbackTotals Feedback)
+        FeedbackTotals Feedback,
+        ConceptGrowth? Growth)
     {
+        // Built once per sample count: every request of a job sends the same schema.
+        private readonly ConcurrentDictionary<int, JsonElement> _schemas = new();
+
+        /// <summary>The structured-output schema of a request for <paramref name="sampleCount"/> samples.</summary>
+        public JsonElement OutputSchema(int sampleCount) =>
+            _schemas.GetOrAdd(sampleCount, n => JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(Spec.Task, n)));
+
         public async Task<SelectedDemos?> SelectDemosAsync(string queryText, long requestIndex, CancellationToken cancellationToken) =>
             Demos is null ? null : await Demos.SelectAsync(queryText, Spec.Generation.Seed, requestIndex, cancellationToken).ConfigureAwait(false);
     }

@@ -94,7 +94,7 @@ internal sealed class RequestRun(LlmSampleGenerator.JobGeneration job, Generatio
                 var llmRequest = new LlmRequest([new ChatMessage(ChatRole.User, step.Text)])
                 {
                     // Annotation answers with a sample object; the other steps answer in prose.
-                    OutputSchema = planner is AnnotationPlanner ? JsonSerializer.SerializeToElement(OutputSchemas.ForRequest(job.Spec.Task, 1)) : null,
+                    OutputSchema = planner is AnnotationPlanner ? job.OutputSchema(1) : null,
                 };
                 var answer = await SendAsync(llmRequest, cancellationToken).ConfigureAwait(false);
                 if (answer is null)

@@ -206,6 +206,7 @@ internal sealed partial class JobSpecValidator
         }
 
         CheckConceptNodes($"{path}.topics", tree.Topics, depth: 1, tree, grows);
+        CheckConceptGrowth(path, tree, grows);
     }
 
     private void CheckConceptNodes(string path, List<ConceptNode> nodes, int depth, ConceptTreeSpec tree, bool grows)

@@ -35,6 +35,7 @@ public static class SynthHosting
         services.AddSingleton(sp => (IFailedRequestStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => new InstanceIdentity(sp.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName));
         services.AddSingleton(sp => (IDedupStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => (IConceptTreeStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IReportStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (ISagaStore)sp.GetRequiredService<ISampleStore>());

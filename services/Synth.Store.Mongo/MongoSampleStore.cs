@@ -64,6 +64,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         await CreateReviewIndexesAsync(cancellationToken);
         await CreateReportCollectionAsync(cancellationToken);
         await CreateSagaIndexesAsync(cancellationToken);
+        await CreateConceptTreeIndexesAsync(cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

@@ -66,6 +66,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
         await CreateReviewIndexesAsync(connection, transaction, cancellationToken);
         await CreateReportTablesAsync(connection, transaction, cancellationToken);
         await CreateSagaTableAsync(connection, transaction, cancellationToken);
+        await CreateConceptTreeTablesAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

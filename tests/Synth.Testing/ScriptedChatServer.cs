@@ -34,6 +34,9 @@ public sealed class ScriptedChatServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>Picks the reply from the request's body before the script is consulted; returning null falls back to the script and <see cref="Default"/>.</summary>
+    public Func<JsonObject, ScriptedReply?>? Responder { get; set; }
+
     /// <summary>
     /// The most requests the server works on at once, like a provider's concurrency limit: a request over it is
     /// answered at once with 429 and <c>Retry-After: 0</c>, and does not take a scripted reply. Unlimited when null.
@@ -88,7 +91,7 @@ public sealed class ScriptedChatServer : IAsyncDisposable
                 return;
             }
 
-            var reply = _script.TryDequeue(out var next) ? next : Default;
+            var reply = Responder?.Invoke(body) ?? (_script.TryDequeue(out var next) ? next : Default);
             await Task.Delay(reply.Latency, context.RequestAborted);
             await reply.WriteAsync(context, body);
         }

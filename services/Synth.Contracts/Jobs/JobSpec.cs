@@ -87,6 +87,10 @@ public sealed class ConceptTreeSpec
     public int MaxDepth { get; set; } = 3;
     /// <summary>Most children the model may give one node.</summary>
     public int MaxBranching { get; set; } = 5;
+    /// <summary>With <see cref="ConceptTreeSource.Llm"/>: samples a leaf topic must have before the model is asked for its sub-topics.</summary>
+    public int ExpandAfter { get; set; } = 20;
+    /// <summary>With <see cref="ConceptTreeSource.Llm"/>: sub-topics asked for per expansion (at most <see cref="MaxBranching"/> are kept).</summary>
+    public int ChildrenPerNode { get; set; } = 4;
 }
 
 public sealed class ConceptNode

@@ -95,6 +95,14 @@ public sealed class ConceptTree
 
     public bool Contains(string path) => Find(path) is not null;
 
+    /// <summary>The names of the children of <paramref name="parentPath"/> ("" for the top level); empty when unknown or a leaf.</summary>
+    public IReadOnlyList<string> ChildNames(string parentPath)
+    {
+        ArgumentNullException.ThrowIfNull(parentPath);
+        var children = parentPath.Length == 0 ? _roots : Find(parentPath)?.Children ?? [];
+        return [.. children.Select(c => c.Name)];
+    }
+
     /// <summary>The leaves under <paramref name="path"/> (the path itself when it is a leaf) with their share relative to it; empty when unknown.</summary>
     internal IReadOnlyList<(string Path, double Share)> LeavesUnder(string path)
     {

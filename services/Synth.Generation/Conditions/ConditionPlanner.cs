@@ -63,6 +63,43 @@ public sealed class ConditionPlanner
     }
 
     /// <summary>
+    /// Dataset-wise decomposition: the conditions of the next request from the coverage and tree as they are now
+    /// (least-covered), or drawn for <paramref name="requestIndex"/> (independent). Not remembered by index: the
+    /// tree grows between calls, so the caller records each request's plan to reproduce it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PlanNext(long requestIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(requestIndex);
+        lock (_gate)
+        {
+            return Policy == SamplingPolicy.Independent ? DrawIndependent(requestIndex) : NextLeastCovered();
+        }
+    }
+
+    /// <summary>Coverage so far of each concept-tree leaf, summed over the other axes; empty without a tree.</summary>
+    public IReadOnlyDictionary<string, double> LeafCoverage()
+    {
+        lock (_gate)
+        {
+            var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+            var axis = Space.Axes.Select((a, i) => (a, i)).FirstOrDefault(x => x.a.IsConceptTree);
+            if (axis.a is null)
+            {
+                return result;
+            }
+
+            var coverage = Coverage.Project(Space, Tree, out _);
+            for (var c = 0; c < coverage.Length; c++)
+            {
+                var leaf = axis.a.Values[Space.Decode(c)[axis.i]];
+                result[leaf] = (result.TryGetValue(leaf, out var sum) ? sum : 0) + coverage[c];
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
     /// Dataset-wise decomposition: grows the concept tree under <paramref name="parentPath"/> and re-plans. Requests
     /// already planned keep their conditions; later ones spread over the new leaves, counting earlier samples of the
     /// parent towards its children. Returns how many concepts were added.

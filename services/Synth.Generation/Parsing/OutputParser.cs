@@ -98,7 +98,7 @@ public static partial class OutputParser
         return new ParseResult(drafts, failures, repairs, truncated, Refused: false, text);
     }
 
-    private static (LenientJson? Json, string? Error) ReadFirstValue(string body, List<string> repairs)
+    internal static (LenientJson? Json, string? Error) ReadFirstValue(string body, List<string> repairs)
     {
         string? error = null;
         // Prose may itself contain a bracket ("[1]"): try each opening bracket until one starts a readable value. A
@@ -235,8 +235,8 @@ public static partial class OutputParser
 
     // The content of the first fenced block; an unclosed fence (a cut-off answer) runs to the end.
     [GeneratedRegex(@"```[a-zA-Z0-9_-]*[ \t]*\r?\n?(?<body>.*?)(```|\z)", RegexOptions.Singleline)]
-    private static partial Regex Fence();
+    internal static partial Regex Fence();
 
     [GeneratedRegex(@"^\W*(I['’]m sorry|I am sorry|I apologi[sz]e|Sorry,|I can(?:['’]t|not)|I won['’]t|I['’]m (?:not able|unable)|I am (?:not able|unable)|As an AI)", RegexOptions.IgnoreCase)]
-    private static partial Regex Refusal();
+    internal static partial Regex Refusal();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -42,6 +43,8 @@ public static partial class PromptRenderer
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static readonly ConcurrentDictionary<(string Source, TemplateLanguage Language), Template> ParsedTemplates = new();
+
     /// <summary>
     /// The prompt for one request. <paramref name="userOverride"/> (the spec's template for the task type) replaces the
     /// built-in; its file must already be read into <see cref="TemplateSpec.Text"/>, since this library does no I/O.
@@ -71,7 +74,9 @@ public static partial class PromptRenderer
 
     private static RenderedPrompt Render(string source, TemplateLanguage language, string templateId, PromptInputs inputs)
     {
-        var template = language == TemplateLanguage.Liquid ? Template.ParseLiquid(source) : Template.Parse(source);
+        // Parsed once per text: parsing costs more than rendering, and a parsed template renders concurrently (each
+        // render has its own context). The texts are the built-ins and one override per job, so the cache stays small.
+        var template = ParsedTemplates.GetOrAdd((source, language), key => key.Language == TemplateLanguage.Liquid ? Template.ParseLiquid(key.Source) : Template.Parse(key.Source));
         if (template.HasErrors)
         {
             throw new PromptTemplateException($"template {templateId} does not parse: {string.Join("; ", template.Messages)}");

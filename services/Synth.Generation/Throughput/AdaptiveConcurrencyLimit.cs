@@ -17,6 +17,8 @@ public sealed record AimdOptions
     public double RecentSmoothing { get; init; } = 0.25;
     /// <summary>Weight of each success in the baseline: small, so the baseline follows only lasting change.</summary>
     public double BaselineSmoothing { get; init; } = 0.01;
+    /// <summary>Within one of the limit at which overload was last seen, growing by one takes this many healthy windows.</summary>
+    public double CeilingPatience { get; init; } = 8;
 }
 
 /// <summary>
@@ -26,7 +28,11 @@ public sealed record AimdOptions
 /// becomes the new baseline. LLM latency grows with answer length: callers whose answers vary in length should pass a
 /// length-normalised latency (e.g. per completion token). After a decrease, further overload signals are ignored until
 /// a limit's worth of requests has completed, since requests sent before the decrease report the same overload and
-/// would otherwise collapse the limit. Thread-safe.
+/// would otherwise collapse the limit. The limit at which overload was last seen is remembered as the ceiling: within
+/// one of it the limit grows <see cref="AimdOptions.CeilingPatience"/> times slower, and an overload met while probing
+/// there takes the limit down by one instead of halving it, so a server with a fixed capacity is held just under it
+/// with a rare probe past it. Overload met below the ceiling (the server got slower) halves the limit as usual, and
+/// growing more than one past the ceiling without overload returns to the normal pace. Thread-safe.
 /// </summary>
 public sealed class AdaptiveConcurrencyLimit
 {
@@ -37,6 +43,7 @@ public sealed class AdaptiveConcurrencyLimit
     private bool _recovering;
     private double _recentMs = double.NaN;
     private double _baselineMs = double.NaN;
+    private double _ceiling = double.NaN;
 
     public AdaptiveConcurrencyLimit(AimdOptions options)
     {
@@ -47,6 +54,7 @@ public sealed class AdaptiveConcurrencyLimit
         {
             throw new ArgumentOutOfRangeException(nameof(options), "the decrease factor must be between 0 and 1");
         }
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CeilingPatience, 1);
         _options = options;
         _limit = Math.Clamp(options.InitialLimit ?? options.MaxLimit, options.MinLimit, options.MaxLimit);
     }
@@ -70,6 +78,18 @@ public sealed class AdaptiveConcurrencyLimit
 
     /// <summary>The fast moving average of success latency; null before the first success.</summary>
     public TimeSpan? RecentLatency => double.IsNaN(_recentMs) ? null : TimeSpan.FromMilliseconds(_recentMs);
+
+    /// <summary>The limit at which overload was last seen; null before any.</summary>
+    public int? Ceiling
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return double.IsNaN(_ceiling) ? null : (int)_ceiling;
+            }
+        }
+    }
 
     /// <summary>Takes a slot when fewer than <see cref="Limit"/> requests are in flight.</summary>
     public bool TryAcquire()
@@ -108,7 +128,8 @@ public sealed class AdaptiveConcurrencyLimit
             }
             if (!_recovering)
             {
-                _limit = Math.Min(_options.MaxLimit, _limit + _options.IncreaseStep / Math.Max(1, (int)_limit));
+                var step = _options.IncreaseStep / Math.Max(1, (int)_limit);
+                _limit = Math.Min(_options.MaxLimit, _limit + (NearCeiling ? step / _options.CeilingPatience : step));
             }
         }
     }
@@ -125,6 +146,30 @@ public sealed class AdaptiveConcurrencyLimit
 
     public void OnTimeout() => OnThrottled();
 
+    /// <summary>
+    /// An attempt of a request still in flight was throttled (its retries go on): the limit reacts now, the slot stays
+    /// taken. End the request with <see cref="OnCompletedAfterThrottling"/>.
+    /// </summary>
+    public void OnThrottledAttempt()
+    {
+        lock (_gate)
+        {
+            Decrease();
+        }
+    }
+
+    /// <summary>
+    /// A request whose throttled attempts were already reported ended: the slot is freed, and its latency (which
+    /// holds the retries' waits) is not taken as a sample of the server's speed.
+    /// </summary>
+    public void OnCompletedAfterThrottling()
+    {
+        lock (_gate)
+        {
+            Complete();
+        }
+    }
+
     /// <summary>Any other failure (a 500, a malformed answer) says nothing about load: the slot is freed, the limit kept.</summary>
     public void OnOtherFailure()
     {
@@ -133,6 +178,9 @@ public sealed class AdaptiveConcurrencyLimit
             Complete();
         }
     }
+
+    /// <summary>Within one of the ceiling, either side: the zone where growth is slow.</summary>
+    private bool NearCeiling => !double.IsNaN(_ceiling) && Math.Abs(_limit - _ceiling) <= 1;
 
     private void Complete()
     {
@@ -152,7 +200,10 @@ public sealed class AdaptiveConcurrencyLimit
         {
             return;
         }
-        _limit = Math.Max(_options.MinLimit, Math.Floor(_limit * _options.DecreaseFactor));
+        // Overload while probing at the remembered ceiling is the known edge: step back under it. Elsewhere it is news.
+        var probing = NearCeiling;
+        _ceiling = Math.Floor(_limit);
+        _limit = Math.Max(_options.MinLimit, probing ? _ceiling - 1 : Math.Floor(_limit * _options.DecreaseFactor));
         _recovering = true;
         _completionsSinceDecrease = 0;
     }
