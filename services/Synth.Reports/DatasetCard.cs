@@ -137,6 +137,15 @@ public static class DatasetCard
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean nearest-neighbour novelty | {F(novelty)} |");
         }
 
+        if (report.Real is { } realData)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| real support set `{realData.SupportSet}`: samples, vocabulary, distinct-2, mean length | {realData.Samples:N0}, {realData.Diversity.VocabularySize:N0}, {F(realData.Diversity.DistinctN.ElementAtOrDefault(1))}, {F(realData.Diversity.Lengths.Mean)} |");
+            if (realData.Distance is { } distance)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| distance to the real data: Gaussian-kernel MMD² (σ {F(distance.Bandwidth)}) / mean nearest-real cosine | {F(distance.MmdSquared)} / {F(distance.MeanNearestRealCosine)} |");
+            }
+        }
+
         if (report.Indirect is { } indirect)
         {
             md.AppendLine();

@@ -36,7 +36,21 @@ public sealed record JobReport
     public ProportionInterval? HumanAgreement { get; init; }
     /// <summary>The downstream classifier on a real benchmark, with baselines; null when the job asks for none.</summary>
     public DownstreamResult? Indirect { get; init; }
+    /// <summary>The same direct metrics over the job's support set (real data), and how far the synthetic embeddings lie from it; null without a support set.</summary>
+    public RealDataComparison? Real { get; init; }
 }
+
+/// <summary>The support set's direct metrics, to set beside the curated samples' (docs/evaluation.md, Comparison with real data).</summary>
+/// <param name="SupportSet">The support set's file name.</param>
+/// <param name="Similarity">Mean pairwise cosine similarity of the real samples' embeddings; null when the job does not measure embeddings.</param>
+/// <param name="Distance">Kernel MMD and nearest-real-neighbour cosine of (a uniform sample of) the curated samples against (one of) the real ones; null without embeddings.</param>
+public sealed record RealDataComparison(
+    string SupportSet,
+    long Samples,
+    DiversityMetrics Diversity,
+    LabelBalanceMetrics? Labels,
+    SimilarityEstimate? Similarity,
+    EmbeddingDistance? Distance);
 
 /// <param name="CostUsd">Summed over every stored sample's share of its request's cost.</param>
 public sealed record ReportCounts(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using Synth.Datasets;
 using Synth.Evaluation;
 using Synth.Evaluation.Downstream;
 using Synth.Store;
@@ -17,6 +18,9 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
     private const int PageSize = 500;
     private const int EmbeddingBatch = 64;
     private const int MaxReasons = 12;
+
+    /// <summary>At most this many curated and this many real samples are embedded for the distance between them (it is quadratic).</summary>
+    public const int MaxCompared = 1000;
 
     /// <summary>The samples a report and an export call curated: past the filter and the label refiner.</summary>
     public static readonly IReadOnlyList<SampleState> CuratedStates = [SampleState.Refined, SampleState.Evaluated];
@@ -80,6 +84,9 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
         var indirect = spec.Evaluation.Indirect is { } indirectSpec && snapshot.Samples > 0
             ? await IndirectAsync(jobId, indirectSpec, cancellationToken).ConfigureAwait(false)
             : null;
+        var real = spec.Demonstrations.SupportSet is { } supportSet
+            ? await CompareWithRealAsync(jobId, (int)snapshot.Samples, supportSet, spec, cancellationToken).ConfigureAwait(false)
+            : null;
 
         return new JobReport
         {
@@ -111,6 +118,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             Reviews = reviews,
             HumanAgreement = reviewed == 0 ? null : ProportionEstimate.Wilson(reviewerAgreed, reviewed),
             Indirect = indirect,
+            Real = real,
         };
     }
 
@@ -134,6 +142,61 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
         }
 
         return DownstreamEvaluation.Run(benchmark.Name, synthetic, benchmark.Train, benchmark.Test, indirect.LearningCurve, indirect.Seed);
+    }
+
+    /// <summary>
+    /// The support set's direct metrics over all its records; with embeddings, its mean pairwise similarity and the
+    /// distance of up to <see cref="MaxCompared"/> curated samples (a seeded uniform sample) from up to as many real ones.
+    /// </summary>
+    /// <exception cref="DatasetException">The support set cannot be read (the message names the file, line and field).</exception>
+    private async Task<RealDataComparison> CompareWithRealAsync(string jobId, int curated, DatasetSpec supportSet, JobSpec spec, CancellationToken cancellationToken)
+    {
+        var records = DatasetReader.Read(supportSet);
+        var labels = spec.Task.Type == TaskType.TextClassification ? spec.Task.Labels.Select(l => l.Name) : null;
+        var metrics = TextSetMetrics.Of(records.Select(r => r.Content), labels);
+        if (!spec.Evaluation.Embeddings || records.Count == 0)
+        {
+            return new RealDataComparison(Path.GetFileName(supportSet.Path), metrics.Samples, metrics.Diversity, metrics.Labels, null, null);
+        }
+
+        var random = new Random(spec.Generation.Seed);
+        var realTexts = records.Select(r => SampleText.Of(r.Content)).ToArray();
+        random.Shuffle(realTexts);
+        var realEmbeddings = await EmbedAsync(realTexts.Take(MaxCompared), cancellationToken).ConfigureAwait(false);
+        var similarity = realEmbeddings.Count > 1
+            ? PairwiseSimilarity.Estimate(realEmbeddings, spec.Evaluation.SimilarityHalfWidth, spec.Evaluation.SimilarityConfidence, random)
+            : null;
+
+        var order = Enumerable.Range(0, curated).ToArray();
+        random.Shuffle(order);
+        var wanted = new HashSet<int>(order.Take(MaxCompared));
+        var syntheticTexts = new List<string>(wanted.Count);
+        var index = 0;
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = CuratedStates, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            if (wanted.Contains(index++))
+            {
+                syntheticTexts.Add(SampleText.Of(sample.Content));
+            }
+        }
+
+        var distance = syntheticTexts.Count == 0
+            ? null
+            : EmbeddingDistributions.Compare(await EmbedAsync(syntheticTexts, cancellationToken).ConfigureAwait(false), realEmbeddings);
+        return new RealDataComparison(Path.GetFileName(supportSet.Path), metrics.Samples, metrics.Diversity, metrics.Labels, similarity, distance);
+    }
+
+    private async Task<List<ReadOnlyMemory<float>>> EmbedAsync(IEnumerable<string> texts, CancellationToken cancellationToken)
+    {
+        var generator = embedder ?? throw new InvalidOperationException("This job measures embeddings (evaluation.embeddings); the report needs an embedding model.");
+        var embeddings = new List<ReadOnlyMemory<float>>();
+        foreach (var batch in texts.Chunk(EmbeddingBatch))
+        {
+            var generated = await generator.GenerateAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
+            embeddings.AddRange(generated.Select(g => g.Vector));
+        }
+
+        return embeddings;
     }
 
     private async Task<SimilarityEstimate> SimilarityAsync(string jobId, int count, JobSpec spec, CancellationToken cancellationToken)
