@@ -17,6 +17,11 @@ internal sealed partial class JobSpecValidator
             Add("evaluation.similarityConfidence", $"must be greater than 0 and less than 1, got {evaluation.SimilarityConfidence}");
         }
 
+        if (evaluation.ClusterSimilarity is <= 0 or >= 1)
+        {
+            Add("evaluation.clusterSimilarity", $"must be greater than 0 and less than 1, got {evaluation.ClusterSimilarity}");
+        }
+
         AtLeast("evaluation.feedback.everySamples", evaluation.Feedback.EverySamples, 1);
         Positive("evaluation.feedback.everySeconds", evaluation.Feedback.EverySeconds);
 

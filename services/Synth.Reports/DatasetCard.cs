@@ -127,6 +127,11 @@ public static class DatasetCard
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean pairwise cosine similarity | {F(similarity.Mean)} ± {F(similarity.HalfWidth)} ({F(similarity.Confidence)} confidence) |");
         }
 
+        if (c.Clusters is { } clusters)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| embedding clusters (leader clustering, cosine ≥ {F(clusters.Threshold)}, {clusters.Samples:N0} samples) | {clusters.Clusters:N0} |");
+        }
+
         if (report.HumanAgreement is { } agreement)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| reviewers kept the generated label ({agreement.Trials:N0} reviewed, least confident first) | {F(agreement.Estimate)} (95% interval {F(agreement.Low)}–{F(agreement.High)}) |");

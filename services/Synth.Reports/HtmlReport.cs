@@ -34,6 +34,7 @@ public static class HtmlReport
             {Tile("distinct-2", F(curated.Diversity.DistinctN.ElementAtOrDefault(1)))}
             {Tile("mean novelty", curated.MeanNovelty is { } n ? F(n) : "not measured")}
             {Tile("mean pairwise cosine", curated.Similarity is { } s ? $"{F(s.Mean)} ± {F(s.HalfWidth)}" : "not measured")}
+            {Tile(curated.Clusters is { } k ? $"embedding clusters (cosine ≥ {F(k.Threshold)}, {k.Samples:N0} samples)" : "embedding clusters", curated.Clusters is { } c ? c.Clusters.ToString("N0", CultureInfo.InvariantCulture) : "not measured")}
             {Tile("cost", report.Counts.CostUsd.ToString("$0.0000", CultureInfo.InvariantCulture))}
             {Tile("failures", report.Counts.Failures.ToString(CultureInfo.InvariantCulture))}
             {(report.HumanAgreement is { } agreement ? Tile($"reviewers kept the generated label ({agreement.Trials} reviewed; 95% interval)", $"{F(agreement.Estimate)} [{F(agreement.Low)}, {F(agreement.High)}]") : "")}

@@ -65,6 +65,7 @@ public sealed record ReportCounts(
 /// <param name="Similarity">Mean pairwise cosine similarity of MiniLM embeddings with its bound; null when the job does not measure embeddings.</param>
 /// <param name="MeanNovelty">Mean of the novelty the evaluator stored on each sample's decision; null when not measured.</param>
 /// <param name="HeatMap">Samples per value pair of the job's first two condition dimensions; null with fewer than two.</param>
+/// <param name="Clusters">Leader clusters of the curated samples' MiniLM embeddings, in generation order; null when the job does not measure embeddings.</param>
 public sealed record CuratedMetrics(
     long Samples,
     DiversityMetrics Diversity,
@@ -74,7 +75,8 @@ public sealed record CuratedMetrics(
     IReadOnlyList<DiversityPoint> Timeline,
     SimilarityEstimate? Similarity,
     double? MeanNovelty,
-    WeightSummary Weights);
+    WeightSummary Weights,
+    EmbeddingClusterCount? Clusters = null);
 
 /// <param name="Targets">Value → the share the job asked for.</param>
 public sealed record CoverageRow(

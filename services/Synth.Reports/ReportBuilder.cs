@@ -22,6 +22,9 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
     /// <summary>At most this many curated and this many real samples are embedded for the distance between them (it is quadratic).</summary>
     public const int MaxCompared = 1000;
 
+    /// <summary>At most this many curated samples (a seeded uniform sample, in generation order) are clustered for the report.</summary>
+    public const int MaxClustered = 5000;
+
     /// <summary>The samples a report and an export call curated: past the filter and the label refiner.</summary>
     public static readonly IReadOnlyList<SampleState> CuratedStates = [SampleState.Refined, SampleState.Evaluated];
 
@@ -80,6 +83,9 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
         var similarity = spec.Evaluation.Embeddings && snapshot.Samples > 1
             ? await SimilarityAsync(jobId, (int)snapshot.Samples, spec, cancellationToken).ConfigureAwait(false)
             : null;
+        var clusters = spec.Evaluation.Embeddings && snapshot.Samples > 0
+            ? await ClustersAsync(jobId, (int)snapshot.Samples, spec, cancellationToken).ConfigureAwait(false)
+            : null;
         var targets = CoverageTargets.Of(spec);
         var indirect = spec.Evaluation.Indirect is { } indirectSpec && snapshot.Samples > 0
             ? await IndirectAsync(jobId, indirectSpec, cancellationToken).ConfigureAwait(false)
@@ -112,7 +118,8 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
                 snapshot.Timeline,
                 similarity,
                 snapshot.MeanNovelty,
-                snapshot.Samples == 0 ? new WeightSummary(0, 0, 0, 0) : new WeightSummary(weightMin, weightSum / snapshot.Samples, weightMax, weightSum)),
+                snapshot.Samples == 0 ? new WeightSummary(0, 0, 0, 0) : new WeightSummary(weightMin, weightSum / snapshot.Samples, weightMax, weightSum),
+                clusters),
             RejectReasons = TopReasons(reasons),
             LabelChanges = labelChanges,
             Reviews = reviews,
@@ -184,6 +191,35 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             ? null
             : EmbeddingDistributions.Compare(await EmbedAsync(syntheticTexts, cancellationToken).ConfigureAwait(false), realEmbeddings);
         return new RealDataComparison(Path.GetFileName(supportSet.Path), metrics.Samples, metrics.Diversity, metrics.Labels, similarity, distance);
+    }
+
+    /// <summary>
+    /// Leader clusters of the curated samples in generation order — the order the evaluator stage saw them in, so a
+    /// single evaluator's streamed count equals this one for jobs of up to <see cref="MaxClustered"/> samples.
+    /// </summary>
+    private async Task<EmbeddingClusterCount> ClustersAsync(string jobId, int curated, JobSpec spec, CancellationToken cancellationToken)
+    {
+        HashSet<int>? wanted = null;
+        if (curated > MaxClustered)
+        {
+            var order = Enumerable.Range(0, curated).ToArray();
+            new Random(spec.Generation.Seed).Shuffle(order);
+            wanted = [.. order.Take(MaxClustered)];
+        }
+
+        var texts = new List<string>();
+        var index = 0;
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = CuratedStates, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            if (wanted is null || wanted.Contains(index))
+            {
+                texts.Add(SampleText.Of(sample.Content));
+            }
+
+            index++;
+        }
+
+        return LeaderClustering.CountOf(await EmbedAsync(texts, cancellationToken).ConfigureAwait(false), spec.Evaluation.ClusterSimilarity);
     }
 
     private async Task<List<ReadOnlyMemory<float>>> EmbedAsync(IEnumerable<string> texts, CancellationToken cancellationToken)

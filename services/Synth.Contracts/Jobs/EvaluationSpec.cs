@@ -10,6 +10,8 @@ public sealed class EvaluationSpec
     /// <summary>Mean pairwise cosine similarity is sampled until its error is at most this (with <see cref="SimilarityConfidence"/>).</summary>
     public double SimilarityHalfWidth { get; set; } = 0.02;
     public double SimilarityConfidence { get; set; } = 0.95;
+    /// <summary>Leader clustering of the embeddings: a sample joins a cluster whose leader's cosine similarity to it is at least this.</summary>
+    public double ClusterSimilarity { get; set; } = 0.7;
     public FeedbackSpec Feedback { get; set; } = new();
     public ExportSpec Export { get; set; } = new();
     /// <summary>Indirect evaluation on a real benchmark (text classification); off when omitted.</summary>
