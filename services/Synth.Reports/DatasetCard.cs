@@ -137,6 +137,11 @@ public static class DatasetCard
             md.AppendLine(CultureInfo.InvariantCulture, $"| reviewers kept the generated label ({agreement.Trials:N0} reviewed, least confident first) | {F(agreement.Estimate)} (95% interval {F(agreement.Low)}–{F(agreement.High)}) |");
         }
 
+        if (report.Faithfulness is { } faithfulness)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| faithful (LLM judge on {faithfulness.Judge.Trials:N0} random samples + {faithfulness.Human?.Trials ?? 0:N0} human-labelled) | {F(faithfulness.Combined.Estimate)} ({F(faithfulness.Confidence * 100)}% interval {F(faithfulness.Combined.Low)}–{F(faithfulness.Combined.High)}; judge alone {F(faithfulness.Judge.Estimate)}) |");
+        }
+
         if (c.MeanNovelty is { } novelty)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean nearest-neighbour novelty | {F(novelty)} |");

@@ -37,6 +37,7 @@ public static class HtmlReport
             {Tile(curated.Clusters is { } k ? $"embedding clusters (cosine ≥ {F(k.Threshold)}, {k.Samples:N0} samples)" : "embedding clusters", curated.Clusters is { } c ? c.Clusters.ToString("N0", CultureInfo.InvariantCulture) : "not measured")}
             {Tile("cost", report.Counts.CostUsd.ToString("$0.0000", CultureInfo.InvariantCulture))}
             {Tile("failures", report.Counts.Failures.ToString(CultureInfo.InvariantCulture))}
+            {(report.Faithfulness is { } faithfulness ? Tile($"faithful (LLM judge {faithfulness.Judge.Trials} + humans {faithfulness.Human?.Trials ?? 0}; {F(faithfulness.Confidence * 100)}% interval)", $"{F(faithfulness.Combined.Estimate)} [{F(faithfulness.Combined.Low)}, {F(faithfulness.Combined.High)}]") : "")}
             {(report.HumanAgreement is { } agreement ? Tile($"reviewers kept the generated label ({agreement.Trials} reviewed; 95% interval)", $"{F(agreement.Estimate)} [{F(agreement.Low)}, {F(agreement.High)}]") : "")}
             </section>
 
@@ -61,6 +62,21 @@ public static class HtmlReport
                 <tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
                 {string.Concat(indirect.Synthetic.PerClass.Select(c => $"<tr><td>{E(c.Label)}</td><td>{F(c.Precision)}</td><td>{F(c.Recall)}</td><td>{F(c.F1)}</td><td>{c.Support}</td></tr>"))}
                 </table>
+                </section>
+
+                """);
+        }
+
+        if (report.Faithfulness is { } judged)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <section id="faithfulness">
+                <h2>Faithfulness</h2>
+                <table>
+                <tr><th>judged by</th><th>samples</th><th>faithful</th><th>estimate</th><th>{F(judged.Confidence * 100)}% Wilson interval</th></tr>
+                {FaithfulnessRow($"LLM judge ({judged.JudgeModel}), random sample", judged.Judge)}{(judged.Human is { } human ? FaithfulnessRow("human reviewers (agreed with the model's label)", human) : "")}{FaithfulnessRow("combined", judged.Combined)}
+                </table>
+                <p>{judged.SampleSize:N0} of {judged.Population:N0} curated samples without a human label were drawn (seeded by the job id) for the target margin; {judged.Failures:N0} judge calls failed and are stored as failures of the job.</p>
                 </section>
 
                 """);
@@ -134,6 +150,9 @@ public static class HtmlReport
 
             """);
     }
+
+    private static string FaithfulnessRow(string name, Synth.Evaluation.ProportionInterval interval) =>
+        $"<tr><td>{E(name)}</td><td>{interval.Trials:N0}</td><td>{interval.Successes:N0}</td><td>{F(interval.Estimate)}</td><td>{F(interval.Low)}–{F(interval.High)}</td></tr>";
 
     private static double Share(Synth.Evaluation.LabelBalanceMetrics labels, string label)
     {

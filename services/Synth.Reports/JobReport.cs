@@ -38,6 +38,11 @@ public sealed record JobReport
     public DownstreamResult? Indirect { get; init; }
     /// <summary>The same direct metrics over the job's support set (real data), and how far the synthetic embeddings lie from it; null without a support set.</summary>
     public RealDataComparison? Real { get; init; }
+    /// <summary>
+    /// The LLM judge's faithfulness verdicts on a random sample, the human reviewers' agreement with the model's label,
+    /// and both pooled, each with its Wilson interval; null unless evaluation.faithfulness is enabled.
+    /// </summary>
+    public FaithfulnessResult? Faithfulness { get; init; }
 }
 
 /// <summary>The support set's direct metrics, to set beside the curated samples' (docs/evaluation.md, Comparison with real data).</summary>

@@ -4,6 +4,7 @@ using Synth.Contracts.Samples;
 using Synth.Datasets;
 using Synth.Evaluation;
 using Synth.Evaluation.Downstream;
+using Synth.Llm;
 using Synth.Store;
 
 namespace Synth.Reports;
@@ -13,7 +14,8 @@ namespace Synth.Reports;
 /// job of millions never sits in memory), and — when the job measures embeddings — a second pass that fetches only the
 /// samples the sampled similarity pairs name, so at most twice the pair count are embedded.
 /// </summary>
-public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
+/// <param name="clients">Builds the faithfulness judge's model client (a default factory when null).</param>
+public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbeddingGenerator<string, Embedding<float>>? embedder = null, ChatClientFactory? clients = null)
 {
     private const int PageSize = 500;
     private const int EmbeddingBatch = 64;
@@ -25,6 +27,9 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
     /// <summary>At most this many curated samples (a seeded uniform sample, in generation order) are clustered for the report.</summary>
     public const int MaxClustered = 5000;
 
+    /// <summary>Judge calls in flight at once while measuring faithfulness.</summary>
+    private const int JudgeConcurrency = 4;
+
     /// <summary>The samples a report and an export call curated: past the filter and the label refiner.</summary>
     public static readonly IReadOnlyList<SampleState> CuratedStates = [SampleState.Refined, SampleState.Evaluated];
 
@@ -35,7 +40,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
         var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
         var labelChanges = new Dictionary<string, long>(StringComparer.Ordinal);
         var reviews = new Dictionary<string, long>(StringComparer.Ordinal);
-        long promptTokens = 0, completionTokens = 0, reviewed = 0, reviewerAgreed = 0;
+        long promptTokens = 0, completionTokens = 0, reviewed = 0, reviewerAgreed = 0, humanJudged = 0, humanAgreed = 0;
         decimal cost = 0;
         double weightSum = 0, weightMin = double.PositiveInfinity, weightMax = double.NegativeInfinity;
 
@@ -74,8 +79,18 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
                 weightSum += sample.Weight;
                 weightMin = Math.Min(weightMin, sample.Weight);
                 weightMax = Math.Max(weightMax, sample.Weight);
+                if (Faithfulness.HumanVerdict(sample) is { } agreed)
+                {
+                    humanJudged++;
+                    humanAgreed += agreed ? 1 : 0;
+                }
             }
         }
+
+        // Before the counts, so the failures of its judge calls are among them.
+        var faithfulness = spec.Evaluation.Faithfulness.Enabled
+            ? await FaithfulnessAsync(jobId, spec, metrics.Samples - humanJudged, humanAgreed, humanJudged, cancellationToken).ConfigureAwait(false)
+            : null;
 
         var counts = await store.CountAsync(jobId, cancellationToken).ConfigureAwait(false);
         var job = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
@@ -126,6 +141,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             HumanAgreement = reviewed == 0 ? null : ProportionEstimate.Wilson(reviewerAgreed, reviewed),
             Indirect = indirect,
             Real = real,
+            Faithfulness = faithfulness,
         };
     }
 
@@ -150,6 +166,60 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
 
         return DownstreamEvaluation.Run(benchmark.Name, synthetic, benchmark.Train, benchmark.Test, indirect.LearningCurve, indirect.Seed);
     }
+
+    /// <summary>
+    /// Judges a seeded random sample of the curated samples no human labelled, sized for the spec's margin of error;
+    /// every call ends as a verdict or as a failure stored in the job's failures (and counted in the result).
+    /// </summary>
+    private async Task<FaithfulnessResult> FaithfulnessAsync(string jobId, JobSpec spec, long population, long humanAgreed, long humanJudged, CancellationToken cancellationToken)
+    {
+        var faithfulness = spec.Evaluation.Faithfulness;
+        var size = Evaluation.Faithfulness.SampleSize(faithfulness.MarginOfError, faithfulness.Confidence, population, faithfulness.MaxJudgements);
+        var drawn = new HashSet<long>(Evaluation.Faithfulness.Draw(population, size, jobId));
+        var chosen = new List<SampleDocument>(drawn.Count);
+        long unreviewed = 0;
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = CuratedStates, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+        {
+            if (Evaluation.Faithfulness.HumanVerdict(sample) is null && drawn.Contains(unreviewed++))
+            {
+                chosen.Add(sample);
+            }
+        }
+
+        using var judge = new JudgeConnection(spec, faithfulness.Model, clients ?? new ChatClientFactory(), time: time);
+        long faithful = 0, judged = 0, failures = 0;
+        await Parallel.ForEachAsync(chosen, new ParallelOptions { MaxDegreeOfParallelism = JudgeConcurrency, CancellationToken = cancellationToken }, async (sample, token) =>
+        {
+            var (answer, failure) = await judge.AskAsync(Evaluation.Faithfulness.Prompt(spec.Task, sample.Content, faithfulness.Prompt), token).ConfigureAwait(false);
+            var (verdict, problem) = failure is null ? Evaluation.Faithfulness.ParseVerdict(answer) : (null, failure);
+            if (verdict is { } isFaithful)
+            {
+                Interlocked.Increment(ref judged);
+                if (isFaithful)
+                {
+                    Interlocked.Increment(ref faithful);
+                }
+
+                return;
+            }
+
+            Interlocked.Increment(ref failures);
+            await store.SaveFailureAsync(new FailureDocument
+            {
+                Id = $"{FaithfulnessFailurePrefix}{sample.Id}",
+                JobId = jobId,
+                Stage = Stage.Evaluator,
+                SampleId = sample.Id,
+                Error = $"faithfulness judge: {problem}",
+                At = time.GetUtcNow(),
+            }, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        return Evaluation.Faithfulness.Combine(faithful, judged, humanAgreed, humanJudged, failures, faithfulness.Confidence, population, size, judge.Model);
+    }
+
+    /// <summary>Id prefix of the failures of faithfulness judge calls ("evaluator:faithfulness:{sampleId}").</summary>
+    public const string FaithfulnessFailurePrefix = "evaluator:faithfulness:";
 
     /// <summary>
     /// The support set's direct metrics over all its records; with embeddings, its mean pairwise similarity and the
