@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Synth.Datasets;
 using Synth.Embeddings;
 using Synth.Evaluation.Downstream;
+using Synth.Llm;
 using Synth.Reports;
 
 namespace Synth.Cli;
@@ -37,6 +39,16 @@ public static class ReportCommand
         catch (BenchmarkDataException ex)
         {
             Console.Error.WriteLine($"error: indirect evaluation: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (DatasetException ex)
+        {
+            Console.Error.WriteLine($"error: support set: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (LlmConfigurationException ex)
+        {
+            Console.Error.WriteLine($"error: faithfulness judge: {ex.Message}");
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -100,6 +112,16 @@ public static class ExportCommand
         catch (BenchmarkDataException ex)
         {
             Console.Error.WriteLine($"error: indirect evaluation: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (DatasetException ex)
+        {
+            Console.Error.WriteLine($"error: support set: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (LlmConfigurationException ex)
+        {
+            Console.Error.WriteLine($"error: faithfulness judge: {ex.Message}");
             return ExitCodes.Failed;
         }
         catch (IOException ex)

@@ -40,6 +40,7 @@ public static class SynthCommand
             RefineCommand.Create(),
             ReportCommand.Create(),
             ExportCommand.Create(),
+            CompareCommand.Create(),
         };
     }
 }

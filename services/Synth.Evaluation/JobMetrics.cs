@@ -7,6 +7,7 @@ namespace Synth.Evaluation;
 public sealed record DiversityPoint(long Samples, long VocabularySize, double Distinct1, double Distinct2, double? MeanNovelty);
 
 /// <param name="ConditionNovelty">Dimension → value → mean novelty of the samples that had it (empty without embeddings).</param>
+/// <param name="Clusters">Leader clusters of the embeddings of the samples added with one (null without embeddings).</param>
 public sealed record JobMetricsSnapshot(
     long Samples,
     DiversityMetrics Diversity,
@@ -15,7 +16,8 @@ public sealed record JobMetricsSnapshot(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ConditionCounts,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ConditionNovelty,
     double? MeanNovelty,
-    IReadOnlyList<DiversityPoint> Timeline);
+    IReadOnlyList<DiversityPoint> Timeline,
+    EmbeddingClusterCount? Clusters);
 
 /// <summary>
 /// A job's direct metrics over the samples added so far, kept current one sample at a time: diversity, label balance,
@@ -29,6 +31,7 @@ public sealed class JobMetrics
     private readonly LabelBalance? _labels;
     private readonly ConditionCoverage? _coverage;
     private readonly NoveltyTracker? _novelty;
+    private readonly LeaderClustering? _clusters;
     private readonly int _timelineEvery;
     private readonly Dictionary<string, Dictionary<string, long>> _conditionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, (double Sum, long Count)>> _conditionNovelty = new(StringComparer.Ordinal);
@@ -50,6 +53,7 @@ public sealed class JobMetrics
         var targets = CoverageTargets.Of(spec);
         _coverage = targets.Count > 0 ? new ConditionCoverage(targets) : null;
         _novelty = spec.Evaluation.Embeddings ? new NoveltyTracker(spec.Evaluation.NoveltyReservoir, random ?? new Random(spec.Generation.Seed)) : null;
+        _clusters = spec.Evaluation.Embeddings ? new LeaderClustering(spec.Evaluation.ClusterSimilarity) : null;
     }
 
     public long Samples { get; private set; }
@@ -70,6 +74,7 @@ public sealed class JobMetrics
             }
 
             novelty = _novelty.Add(vector);
+            _clusters!.Add(vector);
         }
 
         AddCounted(sample, novelty);
@@ -79,7 +84,8 @@ public sealed class JobMetrics
     /// <summary>
     /// Counts a sample whose novelty was measured earlier (stored on its decision; null if it was not) without
     /// measuring it again — how a restarted evaluator instance rebuilds its counts, and how a report recomputes them,
-    /// from the store. Novelty measured after a restart is against samples seen since then.
+    /// from the store. Novelty measured after a restart is against samples seen since then, and the cluster count is over
+    /// the samples added with an embedding (a report clusters the stored samples itself).
     /// </summary>
     public void Restore(SampleDocument sample, double? storedNovelty)
     {
@@ -144,7 +150,8 @@ public sealed class JobMetrics
                 d => (IReadOnlyDictionary<string, double>)d.Value.ToDictionary(v => v.Key, v => v.Value.Sum / v.Value.Count, StringComparer.Ordinal),
                 StringComparer.Ordinal),
             MeanNovelty,
-            timeline);
+            timeline,
+            _clusters?.Snapshot());
     }
 
     /// <summary>Heat-map cells of two condition dimensions (empty when either is not a target dimension).</summary>

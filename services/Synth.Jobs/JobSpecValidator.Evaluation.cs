@@ -17,6 +17,11 @@ internal sealed partial class JobSpecValidator
             Add("evaluation.similarityConfidence", $"must be greater than 0 and less than 1, got {evaluation.SimilarityConfidence}");
         }
 
+        if (evaluation.ClusterSimilarity is <= 0 or >= 1)
+        {
+            Add("evaluation.clusterSimilarity", $"must be greater than 0 and less than 1, got {evaluation.ClusterSimilarity}");
+        }
+
         AtLeast("evaluation.feedback.everySamples", evaluation.Feedback.EverySamples, 1);
         Positive("evaluation.feedback.everySeconds", evaluation.Feedback.EverySeconds);
 
@@ -37,6 +42,30 @@ internal sealed partial class JobSpecValidator
         if (evaluation.Indirect is { } indirect)
         {
             CheckIndirect(indirect);
+        }
+
+        CheckFaithfulness(evaluation.Faithfulness);
+    }
+
+    private void CheckFaithfulness(FaithfulnessSpec faithfulness)
+    {
+        const string path = "evaluation.faithfulness";
+        // Above 0.5 a proportion's interval says nothing; below 0.005 the sample would be tens of thousands of calls.
+        InRange($"{path}.marginOfError", faithfulness.MarginOfError, 0.005, 0.5);
+        if (faithfulness.Confidence is <= 0 or >= 1)
+        {
+            Add($"{path}.confidence", $"must be greater than 0 and less than 1, got {faithfulness.Confidence}");
+        }
+
+        AtLeast($"{path}.maxJudgements", faithfulness.MaxJudgements, 1);
+        if (faithfulness.Model is { } model && string.IsNullOrWhiteSpace(model))
+        {
+            Add($"{path}.model", "must name a model when given (omit it to use the filter judge's or the generation's model)");
+        }
+
+        if (faithfulness.Prompt is { } prompt && string.IsNullOrWhiteSpace(prompt))
+        {
+            Add($"{path}.prompt", "must hold the judge's instructions when given (omit it for the default question)");
         }
     }
 

@@ -127,14 +127,33 @@ public static class DatasetCard
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean pairwise cosine similarity | {F(similarity.Mean)} ± {F(similarity.HalfWidth)} ({F(similarity.Confidence)} confidence) |");
         }
 
+        if (c.Clusters is { } clusters)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| embedding clusters (leader clustering, cosine ≥ {F(clusters.Threshold)}, {clusters.Samples:N0} samples) | {clusters.Clusters:N0} |");
+        }
+
         if (report.HumanAgreement is { } agreement)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| reviewers kept the generated label ({agreement.Trials:N0} reviewed, least confident first) | {F(agreement.Estimate)} (95% interval {F(agreement.Low)}–{F(agreement.High)}) |");
         }
 
+        if (report.Faithfulness is { } faithfulness)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| faithful (LLM judge on {faithfulness.Judge.Trials:N0} random samples + {faithfulness.Human?.Trials ?? 0:N0} human-labelled) | {F(faithfulness.Combined.Estimate)} ({F(faithfulness.Confidence * 100)}% interval {F(faithfulness.Combined.Low)}–{F(faithfulness.Combined.High)}; judge alone {F(faithfulness.Judge.Estimate)}) |");
+        }
+
         if (c.MeanNovelty is { } novelty)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| mean nearest-neighbour novelty | {F(novelty)} |");
+        }
+
+        if (report.Real is { } realData)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| real support set `{realData.SupportSet}`: samples, vocabulary, distinct-2, mean length | {realData.Samples:N0}, {realData.Diversity.VocabularySize:N0}, {F(realData.Diversity.DistinctN.ElementAtOrDefault(1))}, {F(realData.Diversity.Lengths.Mean)} |");
+            if (realData.Distance is { } distance)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| distance to the real data: Gaussian-kernel MMD² (σ {F(distance.Bandwidth)}) / mean nearest-real cosine | {F(distance.MmdSquared)} / {F(distance.MeanNearestRealCosine)} |");
+            }
         }
 
         if (report.Indirect is { } indirect)

@@ -34,8 +34,10 @@ public static class HtmlReport
             {Tile("distinct-2", F(curated.Diversity.DistinctN.ElementAtOrDefault(1)))}
             {Tile("mean novelty", curated.MeanNovelty is { } n ? F(n) : "not measured")}
             {Tile("mean pairwise cosine", curated.Similarity is { } s ? $"{F(s.Mean)} ± {F(s.HalfWidth)}" : "not measured")}
+            {Tile(curated.Clusters is { } k ? $"embedding clusters (cosine ≥ {F(k.Threshold)}, {k.Samples:N0} samples)" : "embedding clusters", curated.Clusters is { } c ? c.Clusters.ToString("N0", CultureInfo.InvariantCulture) : "not measured")}
             {Tile("cost", report.Counts.CostUsd.ToString("$0.0000", CultureInfo.InvariantCulture))}
             {Tile("failures", report.Counts.Failures.ToString(CultureInfo.InvariantCulture))}
+            {(report.Faithfulness is { } faithfulness ? Tile($"faithful (LLM judge {faithfulness.Judge.Trials} + humans {faithfulness.Human?.Trials ?? 0}; {F(faithfulness.Confidence * 100)}% interval)", $"{F(faithfulness.Combined.Estimate)} [{F(faithfulness.Combined.Low)}, {F(faithfulness.Combined.High)}]") : "")}
             {(report.HumanAgreement is { } agreement ? Tile($"reviewers kept the generated label ({agreement.Trials} reviewed; 95% interval)", $"{F(agreement.Estimate)} [{F(agreement.Low)}, {F(agreement.High)}]") : "")}
             </section>
 
@@ -65,6 +67,26 @@ public static class HtmlReport
                 """);
         }
 
+        if (report.Faithfulness is { } judged)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <section id="faithfulness">
+                <h2>Faithfulness</h2>
+                <table>
+                <tr><th>judged by</th><th>samples</th><th>faithful</th><th>estimate</th><th>{F(judged.Confidence * 100)}% Wilson interval</th></tr>
+                {FaithfulnessRow($"LLM judge ({judged.JudgeModel}), random sample", judged.Judge)}{(judged.Human is { } human ? FaithfulnessRow("human reviewers (agreed with the model's label)", human) : "")}{FaithfulnessRow("combined", judged.Combined)}
+                </table>
+                <p>{judged.SampleSize:N0} of {judged.Population:N0} curated samples without a human label were drawn (seeded by the job id) for the target margin; {judged.Failures:N0} judge calls failed and are stored as failures of the job.</p>
+                </section>
+
+                """);
+        }
+
+        if (report.Real is { } realData)
+        {
+            RealComparison(html, curated, realData);
+        }
+
         Figure(html, "confusion", "Confusion matrix of the model trained on synthetic data (rows: true label, columns: predicted)", report.Indirect is not null);
         Figure(html, "curve", "Learning curve: test accuracy and macro-F1 against synthetic training examples", report.Indirect is not null);
 
@@ -84,6 +106,58 @@ public static class HtmlReport
             </html>
             """);
         return html.ToString();
+    }
+
+    /// <summary>The curated and the real samples' direct metrics side by side, then the distance between their embeddings.</summary>
+    private static void RealComparison(StringBuilder html, CuratedMetrics curated, RealDataComparison real)
+    {
+        var rows = new List<(string Metric, string Synthetic, string Real)>
+        {
+            ("samples", curated.Samples.ToString("N0", CultureInfo.InvariantCulture), real.Samples.ToString("N0", CultureInfo.InvariantCulture)),
+            ("vocabulary", curated.Diversity.VocabularySize.ToString("N0", CultureInfo.InvariantCulture), real.Diversity.VocabularySize.ToString("N0", CultureInfo.InvariantCulture)),
+        };
+        for (var n = 0; n < Math.Min(curated.Diversity.DistinctN.Count, real.Diversity.DistinctN.Count); n++)
+        {
+            rows.Add(($"distinct-{n + 1}", F(curated.Diversity.DistinctN[n]), F(real.Diversity.DistinctN[n])));
+            rows.Add(($"{n + 1}-gram entropy (bits)", F(curated.Diversity.EntropyN[n]), F(real.Diversity.EntropyN[n])));
+        }
+
+        rows.Add(("mean length (words)", F(curated.Diversity.Lengths.Mean), F(real.Diversity.Lengths.Mean)));
+        rows.Add(("length sd (words)", F(curated.Diversity.Lengths.StandardDeviation), F(real.Diversity.Lengths.StandardDeviation)));
+        if (curated.Labels is { } syntheticLabels && real.Labels is { } realLabels)
+        {
+            rows.Add(("label balance (normalised entropy)", F(syntheticLabels.NormalisedEntropy), F(realLabels.NormalisedEntropy)));
+            foreach (var label in syntheticLabels.Counts.Keys.Union(realLabels.Counts.Keys))
+            {
+                rows.Add(($"share labelled {label}", F(Share(syntheticLabels, label)), F(Share(realLabels, label))));
+            }
+        }
+
+        if (curated.Similarity is { } syntheticSimilarity && real.Similarity is { } realSimilarity)
+        {
+            rows.Add(("mean pairwise cosine", F(syntheticSimilarity.Mean), F(realSimilarity.Mean)));
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <section id="real-comparison">
+            <h2>Comparison with the real support set ({E(real.SupportSet)})</h2>
+            <table>
+            <tr><th>metric</th><th>synthetic (curated)</th><th>real</th></tr>
+            {string.Concat(rows.Select(r => $"<tr><td>{E(r.Metric)}</td><td>{E(r.Synthetic)}</td><td>{E(r.Real)}</td></tr>"))}
+            </table>
+            {(real.Distance is { } d ? $"<p>Distance between the MiniLM embeddings of {d.SyntheticSamples:N0} synthetic and {d.RealSamples:N0} real samples: MMD² {F(d.MmdSquared)} (Gaussian kernel, σ = {F(d.Bandwidth)}, the median pooled distance; 0 is the same distribution). Mean cosine similarity of a synthetic sample to its nearest real one: {F(d.MeanNearestRealCosine)}.</p>" : "")}
+            </section>
+
+            """);
+    }
+
+    private static string FaithfulnessRow(string name, Synth.Evaluation.ProportionInterval interval) =>
+        $"<tr><td>{E(name)}</td><td>{interval.Trials:N0}</td><td>{interval.Successes:N0}</td><td>{F(interval.Estimate)}</td><td>{F(interval.Low)}–{F(interval.High)}</td></tr>";
+
+    private static double Share(Synth.Evaluation.LabelBalanceMetrics labels, string label)
+    {
+        var total = labels.Counts.Values.Sum();
+        return total == 0 ? 0 : (double)labels.Counts.GetValueOrDefault(label) / total;
     }
 
     private static void Figure(StringBuilder html, string id, string title, bool hasData)

@@ -36,7 +36,26 @@ public sealed record JobReport
     public ProportionInterval? HumanAgreement { get; init; }
     /// <summary>The downstream classifier on a real benchmark, with baselines; null when the job asks for none.</summary>
     public DownstreamResult? Indirect { get; init; }
+    /// <summary>The same direct metrics over the job's support set (real data), and how far the synthetic embeddings lie from it; null without a support set.</summary>
+    public RealDataComparison? Real { get; init; }
+    /// <summary>
+    /// The LLM judge's faithfulness verdicts on a random sample, the human reviewers' agreement with the model's label,
+    /// and both pooled, each with its Wilson interval; null unless evaluation.faithfulness is enabled.
+    /// </summary>
+    public FaithfulnessResult? Faithfulness { get; init; }
 }
+
+/// <summary>The support set's direct metrics, to set beside the curated samples' (docs/evaluation.md, Comparison with real data).</summary>
+/// <param name="SupportSet">The support set's file name.</param>
+/// <param name="Similarity">Mean pairwise cosine similarity of the real samples' embeddings; null when the job does not measure embeddings.</param>
+/// <param name="Distance">Kernel MMD and nearest-real-neighbour cosine of (a uniform sample of) the curated samples against (one of) the real ones; null without embeddings.</param>
+public sealed record RealDataComparison(
+    string SupportSet,
+    long Samples,
+    DiversityMetrics Diversity,
+    LabelBalanceMetrics? Labels,
+    SimilarityEstimate? Similarity,
+    EmbeddingDistance? Distance);
 
 /// <param name="CostUsd">Summed over every stored sample's share of its request's cost.</param>
 public sealed record ReportCounts(
@@ -51,6 +70,7 @@ public sealed record ReportCounts(
 /// <param name="Similarity">Mean pairwise cosine similarity of MiniLM embeddings with its bound; null when the job does not measure embeddings.</param>
 /// <param name="MeanNovelty">Mean of the novelty the evaluator stored on each sample's decision; null when not measured.</param>
 /// <param name="HeatMap">Samples per value pair of the job's first two condition dimensions; null with fewer than two.</param>
+/// <param name="Clusters">Leader clusters of the curated samples' MiniLM embeddings, in generation order; null when the job does not measure embeddings.</param>
 public sealed record CuratedMetrics(
     long Samples,
     DiversityMetrics Diversity,
@@ -60,7 +80,8 @@ public sealed record CuratedMetrics(
     IReadOnlyList<DiversityPoint> Timeline,
     SimilarityEstimate? Similarity,
     double? MeanNovelty,
-    WeightSummary Weights);
+    WeightSummary Weights,
+    EmbeddingClusterCount? Clusters = null);
 
 /// <param name="Targets">Value → the share the job asked for.</param>
 public sealed record CoverageRow(

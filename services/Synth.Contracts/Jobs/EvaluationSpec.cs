@@ -10,10 +10,29 @@ public sealed class EvaluationSpec
     /// <summary>Mean pairwise cosine similarity is sampled until its error is at most this (with <see cref="SimilarityConfidence"/>).</summary>
     public double SimilarityHalfWidth { get; set; } = 0.02;
     public double SimilarityConfidence { get; set; } = 0.95;
+    /// <summary>Leader clustering of the embeddings: a sample joins a cluster whose leader's cosine similarity to it is at least this.</summary>
+    public double ClusterSimilarity { get; set; } = 0.7;
     public FeedbackSpec Feedback { get; set; } = new();
     public ExportSpec Export { get; set; } = new();
     /// <summary>Indirect evaluation on a real benchmark (text classification); off when omitted.</summary>
     public IndirectSpec? Indirect { get; set; }
+    /// <summary>An LLM judge's faithfulness verdicts on a random sample sized for a target interval, run with the report.</summary>
+    public FaithfulnessSpec Faithfulness { get; set; } = new();
+}
+
+/// <summary>Faithfulness judged by an LLM on a seeded random sample of the curated samples, with human reviews folded in.</summary>
+public sealed class FaithfulnessSpec
+{
+    public bool Enabled { get; set; }
+    /// <summary>Target half-width of the interval; with <see cref="Confidence"/> it sizes the sample.</summary>
+    public double MarginOfError { get; set; } = 0.05;
+    public double Confidence { get; set; } = 0.95;
+    /// <summary>Most judge calls per report, whatever the margin asks for.</summary>
+    public long MaxJudgements { get; set; } = 500;
+    /// <summary>Model name to judge with instead of the filter judge's (or the generation's) model on the same connection.</summary>
+    public string? Model { get; set; }
+    /// <summary>Instructions replacing the default faithfulness question; the sample, its label and the answer format are appended.</summary>
+    public string? Prompt { get; set; }
 }
 
 /// <summary>Train a downstream classifier on the curated samples and score it on a real benchmark's test split.</summary>

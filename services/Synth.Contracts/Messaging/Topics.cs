@@ -10,6 +10,8 @@ public static class Topics
     public const string Rejected = "synth.samples.rejected";
     public const string Refined = "synth.samples.refined";
     public const string Feedback = "synth.feedback";
+    /// <summary>A job's evaluation report (its JSON), keyed by job id; the latest per job is the one that counts.</summary>
+    public const string Reports = "synth.reports";
 
     public const string DeadLetterSuffix = ".dlt";
 
