@@ -16,6 +16,7 @@ services.AddAuthentication(ApiKeyAuthentication.SchemeName)
 // Every endpoint needs a key unless it says otherwise (only /health does).
 services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
+services.AddSingleton<JobViews>();
 services.AddHostedService<StoreInitializer>();
 services.AddProblemDetails();
 services.AddOpenApi();
@@ -23,11 +24,17 @@ services.AddOpenApi();
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
 
 var app = builder.Build();
+// The web UI's files are public (they hold no data); every call they make sends the key.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
 app.MapOpenApi();
 app.MapReviewApi();
+app.MapJobApi();
+app.MapSampleApi();
+app.MapReportApi();
 await app.RunAsync();
 
 /// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>

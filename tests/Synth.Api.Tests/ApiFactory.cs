@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Synth.ControlPlane;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Store.Sqlite;
@@ -104,6 +107,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(Logs)));
+        builder.ConfigureTestServices(services => services.AddSingleton<IJobControl, RecordingJobControl>());
     }
 
     protected override void Dispose(bool disposing)
