@@ -17,6 +17,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AliceKey = "alice-key-0123456789abcdef";
     public const string BobKey = "bob-key-0123456789abcdef-xyz";
+    public const string TraceViewerUrl = "http://localhost:16686/trace/{traceId}";
     public static readonly DateTimeOffset Created = new(2026, 11, 25, 16, 0, 0, TimeSpan.Zero);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "synth-api-tests-" + Guid.NewGuid().ToString("N"));
@@ -31,6 +32,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             ["Store:Provider"] = "Sqlite",
             ["Store:SqlitePath"] = DatabasePath,
+            ["Api:TraceViewerUrl"] = TraceViewerUrl,
         };
         foreach (var (key, value) in keys ?? new()
         {
