@@ -40,6 +40,11 @@ public static class SynthCommand
             RefineCommand.Create(),
             ReportCommand.Create(),
             ExportCommand.Create(),
+            ApiCommands.Submit(),
+            ApiCommands.Status(),
+            ApiCommands.Lifecycle("pause"),
+            ApiCommands.Lifecycle("resume"),
+            ApiCommands.Lifecycle("cancel"),
         };
     }
 }
