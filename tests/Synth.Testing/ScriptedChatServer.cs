@@ -133,6 +133,10 @@ public sealed class ScriptedReply
     public static ScriptedReply Answer(string content, string finishReason = "stop", int promptTokens = 11, int completionTokens = 7) =>
         new((context, request) => Json(context, 200, Completion(request, content, refusal: null, finishReason, promptTokens, completionTokens)));
 
+    /// <summary>A normal completion whose content is computed from the request (e.g. an answer per prompt).</summary>
+    public static ScriptedReply Computed(Func<JsonObject, string> content) =>
+        new((context, request) => Json(context, 200, Completion(request, content(request), refusal: null, "stop", 11, 7)));
+
     /// <summary>A structured-output refusal: <c>message.refusal</c> set, no content.</summary>
     public static ScriptedReply Refusal(string refusal) =>
         new((context, request) => Json(context, 200, Completion(request, content: null, refusal, "stop", 11, 0)));
