@@ -9,6 +9,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # Headless Chromium for the HTML report test (Playwright drives /usr/bin/chromium; no browser download).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# RabbitMQ for the control plane's transport tests (the same tests also run on the in-memory transport).
+command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
 if ((${#need[@]})); then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

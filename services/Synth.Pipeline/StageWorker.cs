@@ -23,7 +23,8 @@ public sealed partial class StageWorker(
     StageActivity activity,
     TimeProvider time,
     ILogger<StageWorker> logger,
-    string instanceName) : IMessageHandler
+    string instanceName,
+    IStageObserver? observer = null) : IMessageHandler
 {
     private readonly Stage _stage = processor.Stage;
     private readonly IReadOnlyList<SampleState> _outputs = processor.Stage.OutputStates();
@@ -126,6 +127,7 @@ public sealed partial class StageWorker(
 
         await PublishOnwardsAsync(working, cancellationToken).ConfigureAwait(false);
         activity.Processed(verdict.Outcome);
+        observer?.Stored(_stage, working);
     }
 
     /// <summary>

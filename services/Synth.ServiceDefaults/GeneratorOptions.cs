@@ -3,14 +3,15 @@ using System.ComponentModel.DataAnnotations;
 namespace Synth.ServiceDefaults;
 
 /// <summary>
-/// The generator service's job (section "Generator"). Until the control plane hands jobs out, a generator runs the
-/// job spec file it is given; several instances split its requests by shard.
+/// The generator service's job (section "Generator"). Under the control plane (a "ControlPlane" section is
+/// configured) a generator runs every job it is told to; otherwise it runs the job spec file it is given. Several
+/// instances split each job's requests by shard.
 /// </summary>
 public sealed class GeneratorOptions : IValidatableObject
 {
     public const string SectionName = "Generator";
 
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Generator:JobFile is required: the path of the job spec (YAML) to generate.")]
+    /// <summary>Required unless the control plane hands out jobs (checked at start-up by the host).</summary>
     public string JobFile { get; set; } = "";
 
     [Range(0, 1023)]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Synth.ControlPlane;
 using Synth.Contracts.Samples;
 using Synth.Messaging;
 using Synth.Messaging.Kafka;
@@ -36,6 +37,7 @@ public static class SynthHosting
         services.AddSingleton(sp => (IDedupStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IReportStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => (ISagaStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IBrowseStore)sp.GetRequiredService<ISampleStore>());
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
@@ -80,12 +82,19 @@ public static class SynthHosting
         services.AddSingleton(sp => new StageActivity(stage));
         services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
 
+        var underControlPlane = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Exists();
         if (stage == Stage.Generator)
         {
-            services.AddOptions<GeneratorOptions>().BindConfiguration(GeneratorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+            var generatorOptions = services.AddOptions<GeneratorOptions>().BindConfiguration(GeneratorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
             services.AddSingleton(sp => ProcessorLoader.CreateGenerator(sp, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value));
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GeneratorWorker>(sp, InstanceName(sp)));
-            services.AddHostedService<GeneratorHostedService>();
+            if (!underControlPlane)
+            {
+                generatorOptions.Validate(o => !string.IsNullOrWhiteSpace(o.JobFile),
+                    "Generator:JobFile is required: the path of the job spec (YAML) to generate (or configure the ControlPlane section to take jobs from the control plane).");
+                services.AddHostedService<GeneratorHostedService>();
+            }
+
             services.AddSingleton<FeedbackHandler>();
             services.AddHostedService<FeedbackHostedService>();
         }
@@ -100,6 +109,11 @@ public static class SynthHosting
 
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<StageWorker>(sp, InstanceName(sp)));
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StageHostedService>(sp, stage));
+        }
+
+        if (underControlPlane)
+        {
+            builder.AddControlPlaneParticipant(stage);
         }
 
         return builder;

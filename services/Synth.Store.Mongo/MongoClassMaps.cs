@@ -145,6 +145,16 @@ public static class MongoClassMaps
             map.MapMember(x => x.StateReason).SetElementName("stateReason").SetIgnoreIfNull(true);
             map.MapMember(x => x.CreatedAt).SetElementName("createdAt").SetSerializer(Timestamp);
             map.MapMember(x => x.UpdatedAt).SetElementName("updatedAt").SetSerializer(Timestamp);
+            map.MapMember(x => x.TargetCount).SetElementName("targetCount").SetIgnoreIfNull(true);
+            map.MapMember(x => x.Transitions).SetElementName("transitions").SetDefaultValue(() => new List<JobTransition>());
+        });
+        Map<JobTransition>(map =>
+        {
+            map.MapCreator(x => new JobTransition(x.From, x.To, x.At, x.Reason));
+            map.MapMember(x => x.From).SetElementName("from").SetSerializer(EnumAsString<JobState>());
+            map.MapMember(x => x.To).SetElementName("to").SetSerializer(EnumAsString<JobState>());
+            map.MapMember(x => x.At).SetElementName("at").SetSerializer(Timestamp);
+            map.MapMember(x => x.Reason).SetElementName("reason").SetIgnoreIfNull(true);
         });
         Map<RequestRecord>(map =>
         {

@@ -63,6 +63,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         await InitializeDedupAsync(cancellationToken);
         await CreateReviewIndexesAsync(cancellationToken);
         await CreateReportCollectionAsync(cancellationToken);
+        await CreateSagaIndexesAsync(cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

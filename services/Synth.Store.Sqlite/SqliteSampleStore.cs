@@ -65,6 +65,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
         await InitializeDedupAsync(connection, transaction, cancellationToken);
         await CreateReviewIndexesAsync(connection, transaction, cancellationToken);
         await CreateReportTablesAsync(connection, transaction, cancellationToken);
+        await CreateSagaTableAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -1,0 +1,55 @@
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Synth.ControlPlane.Persistence;
+using Synth.Store;
+
+namespace Synth.ControlPlane;
+
+/// <summary>
+/// When the control plane starts, every unfinished job re-issues what its state waits on (<see cref="RecoverJob"/>):
+/// generation is started again (recorded requests are skipped), a drain is checked, an evaluation asked for. What
+/// the stages reported while the control plane was down is therefore never waited for in vain.
+/// </summary>
+public sealed class ControlPlaneRecovery(ISagaStore sagas, IBus bus, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    public static readonly string[] UnfinishedStates = ["Submitted", "Generating", "Draining", "Evaluating"];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The bus must be up to publish; it starts with the host.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task.ConfigureAwait(false);
+        }
+
+        foreach (var saga in await sagas.ListSagasAsync(UnfinishedStates, stoppingToken).ConfigureAwait(false))
+        {
+            await bus.Publish(new RecoverJob(saga.Id, saga.JobId), stoppingToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// A generator instance that starts while jobs are generating takes its share of them from the stored sagas: the
+/// state machine's start command went out before this instance was listening.
+/// </summary>
+public sealed class GeneratorRecovery(ISagaStore sagas, Stages.GenerationRunner runner, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task.ConfigureAwait(false);
+        }
+
+        foreach (var stored in await sagas.ListSagasAsync(["Submitted", "Generating"], stoppingToken).ConfigureAwait(false))
+        {
+            var saga = SagaJson.FromStored<JobSaga>(stored);
+            await runner.StartAsync(saga.JobId, saga.TargetCount, stoppingToken).ConfigureAwait(false);
+        }
+    }
+}

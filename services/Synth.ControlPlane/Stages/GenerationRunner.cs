@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Synth.Jobs;
+using Synth.Pipeline;
+using Synth.Store;
+
+namespace Synth.ControlPlane.Stages;
+
+/// <summary>
+/// A generator instance's share of every job the control plane runs: one generation run per job, started and
+/// stopped by the state machine's commands, reporting started, progress (each second) and finished. Restarting a
+/// run is cheap: recorded requests are skipped.
+/// </summary>
+public sealed partial class GenerationRunner(
+    GeneratorWorker worker,
+    ISampleStore store,
+    IBudgetStore budgets,
+    IBus bus,
+    IOptions<ControlPlaneOptions> options,
+    IOptions<ProcessorOptions> processorOptions,
+    GeneratorShard shard,
+    ILogger<GenerationRunner> logger) : IAsyncDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, Run> _runs = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    // Start and stop commands for one job may arrive together (a recovery and a command); one at a time.
+    private readonly SemaphoreSlim _commands = new(1, 1);
+
+    /// <summary>Starts (or restarts with a new target) the job's generation; a run with the same target goes on.</summary>
+    public async Task StartAsync(string jobId, int targetCount, CancellationToken cancellationToken)
+    {
+        await _commands.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_runs.TryGetValue(jobId, out var running) && running.TargetCount == targetCount && !running.Task.IsCompleted)
+            {
+                return;
+            }
+
+            await StopRunAsync(jobId).ConfigureAwait(false);
+            var document = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new UnknownJobException(jobId);
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            _runs[jobId] = new Run(targetCount, cancel, Task.Run(() => RunAsync(document.Id, document.SpecText, targetCount, cancel.Token), CancellationToken.None));
+        }
+        finally
+        {
+            _commands.Release();
+        }
+    }
+
+    public async Task StopAsync(string jobId)
+    {
+        await _commands.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await StopRunAsync(jobId).ConfigureAwait(false);
+        }
+        finally
+        {
+            _commands.Release();
+        }
+    }
+
+    private async Task StopRunAsync(string jobId)
+    {
+        if (_runs.TryRemove(jobId, out var run))
+        {
+            await run.Cancel.CancelAsync().ConfigureAwait(false);
+            await run.Task.ConfigureAwait(false);
+            run.Cancel.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_runs.Values.Select(r => r.Task)).ConfigureAwait(false);
+        _stopping.Dispose();
+        _commands.Dispose();
+    }
+
+    private async Task RunAsync(string jobId, string specText, int targetCount, CancellationToken cancellationToken)
+    {
+        var correlation = JobCorrelation.Of(jobId);
+        try
+        {
+            var spec = JobSpecLoader.Parse(specText, $"job '{jobId}'", Path.GetFullPath(options.Value.JobFilesRoot));
+            spec.Generation.Target = targetCount;
+            var job = new PipelineJob(jobId, spec);
+            await bus.Publish(new GenerationStarted(correlation, jobId, shard.Index, shard.Count), cancellationToken).ConfigureAwait(false);
+            using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var progress = ReportProgressAsync(job, stopProgress.Token);
+            string? stopReason;
+            try
+            {
+                stopReason = await worker.RunAsync(job, shard, processorOptions.Value.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await stopProgress.CancelAsync().ConfigureAwait(false);
+                await progress.ConfigureAwait(false);
+            }
+
+            // The last progress report carries the final spend, so the machine sees it before the finish.
+            await PublishProgressAsync(job, cancellationToken).ConfigureAwait(false);
+            await bus.Publish(new GenerationFinished(correlation, jobId, shard.Index, shard.Count, targetCount, stopReason), cancellationToken)
+                .ConfigureAwait(false);
+            LogFinished(logger, jobId, shard.Index, stopReason ?? "done");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogStopped(logger, jobId);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex, jobId);
+            await bus.Publish(new JobFailed(correlation, jobId, $"generator {shard.Index}: {ex.GetType().Name}: {ex.Message}"), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReportProgressAsync(PipelineJob job, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await PublishProgressAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PublishProgressAsync(PipelineJob job, CancellationToken cancellationToken)
+    {
+        var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        var (spent, _) = await budgets.GetBudgetAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        await bus.Publish(new GenerationProgress(JobCorrelation.Of(job.JobId), job.JobId, shard.Index, recorded.Count,
+            GeneratorWorker.RequestCount(job), new JobSpending(spent.Requests, spent.Tokens, spent.CostUsd)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed record Run(int TargetCount, CancellationTokenSource Cancel, Task Task);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generator shard {Shard} finished ({Outcome})")]
+    private static partial void LogFinished(ILogger logger, string jobId, int shard, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation stopped by the control plane")]
+    private static partial void LogStopped(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: generation failed")]
+    private static partial void LogFailed(ILogger logger, Exception error, string jobId);
+}

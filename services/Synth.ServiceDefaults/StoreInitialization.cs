@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Hosting;
+using Synth.Store;
+
+namespace Synth.ServiceDefaults;
+
+/// <summary>Creates the store's tables, collections and indexes before any other hosted service starts using it.</summary>
+public sealed class StoreInitialization(ISampleStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

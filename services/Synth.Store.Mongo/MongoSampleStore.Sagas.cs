@@ -1,0 +1,91 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Synth.Store.Mongo;
+
+public sealed partial class MongoSampleStore : ISagaStore
+{
+    public const string SagasCollection = "sagas";
+
+    private IMongoCollection<BsonDocument> Sagas => _database.GetCollection<BsonDocument>(SagasCollection);
+
+    public async Task<StoredSaga?> GetSagaAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var document = await Sagas.Find(MongoSagas.ById(id)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : MongoSagas.FromBson(document);
+    }
+
+    public async Task<bool> InsertSagaAsync(StoredSaga saga, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        try
+        {
+            await Sagas.InsertOneAsync(MongoSagas.ToBson(saga), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> UpdateSagaAsync(StoredSaga saga, int expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        var result = await Sagas.ReplaceOneAsync(MongoSagas.AtVersion(saga.Id, expectedVersion), MongoSagas.ToBson(saga),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public Task DeleteSagaAsync(Guid id, CancellationToken cancellationToken) =>
+        Sagas.DeleteOneAsync(MongoSagas.ById(id), cancellationToken);
+
+    public async Task<IReadOnlyList<StoredSaga>> ListSagasAsync(IReadOnlyCollection<string> states, CancellationToken cancellationToken)
+    {
+        var documents = await Sagas.Find(MongoSagas.InStates(states)).Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+            .ToListAsync(cancellationToken);
+        return documents.Select(MongoSagas.FromBson).ToList();
+    }
+
+    /// <summary>The state index serves the resume query at start (called from <see cref="InitializeAsync"/>).</summary>
+    private Task CreateSagaIndexesAsync(CancellationToken cancellationToken) =>
+        Sagas.Indexes.CreateOneAsync(MongoSagas.StateIndex, cancellationToken: cancellationToken);
+}
+
+/// <summary>
+/// The BSON shape of a stored saga: <c>{ _id: "uuid", jobId, state, version, json }</c>. The id is the UUID's
+/// canonical text, so it reads the same in any shell.
+/// </summary>
+public static class MongoSagas
+{
+    public static readonly CreateIndexModel<BsonDocument> StateIndex = new(
+        Builders<BsonDocument>.IndexKeys.Ascending("state").Ascending("_id"), new CreateIndexOptions { Name = "ix_sagas_state" });
+
+    public static FilterDefinition<BsonDocument> ById(Guid id) => Builders<BsonDocument>.Filter.Eq("_id", id.ToString("D"));
+
+    public static FilterDefinition<BsonDocument> AtVersion(Guid id, int version) =>
+        Builders<BsonDocument>.Filter.And(ById(id), Builders<BsonDocument>.Filter.Eq("version", version));
+
+    public static FilterDefinition<BsonDocument> InStates(IReadOnlyCollection<string> states) =>
+        Builders<BsonDocument>.Filter.In("state", states);
+
+    public static BsonDocument ToBson(StoredSaga saga)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        return new BsonDocument
+        {
+            ["_id"] = saga.Id.ToString("D"),
+            ["jobId"] = saga.JobId,
+            ["state"] = saga.State,
+            ["version"] = saga.Version,
+            ["json"] = saga.Json,
+        };
+    }
+
+    public static StoredSaga FromBson(BsonDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return new StoredSaga(Guid.Parse(document["_id"].AsString), document["jobId"].AsString, document["state"].AsString,
+            document["version"].AsInt32, document["json"].AsString);
+    }
+}
