@@ -18,6 +18,12 @@ public sealed class ApiOptions : IValidatableObject
     public int ReviewLeaseMinutes { get; set; } = 15;
 
     /// <summary>
+    /// One machine: run the control plane's state machine and every stage (the built-in processors of "Processors")
+    /// in this process, as <c>synth run</c> does, so a submitted job runs here. Read once at start-up.
+    /// </summary>
+    public bool RunPipeline { get; set; }
+
+    /// <summary>
     /// Link to one trace in the trace viewer, with <c>{traceId}</c> where the id goes (e.g. Jaeger's
     /// "http://localhost:16686/trace/{traceId}"); no links when empty.
     /// </summary>

@@ -3,12 +3,24 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Synth.Api;
+using Synth.ControlPlane;
 using Synth.Pipeline;
 using Synth.ServiceDefaults;
 using Synth.Store;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSynthDefaults("synth-api");
+// One machine: this process also runs every stage and the control plane's state machine, on an in-memory bus.
+// Otherwise it only sends commands to the control plane (ControlPlane:* says how to reach it).
+if (builder.Configuration.GetValue<bool>($"{ApiOptions.SectionName}:{nameof(ApiOptions.RunPipeline)}"))
+{
+    builder.AddInProcessPipeline();
+}
+else
+{
+    builder.AddSynthControlPlane();
+}
+
 var services = builder.Services;
 services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 services.AddAuthentication(ApiKeyAuthentication.SchemeName)

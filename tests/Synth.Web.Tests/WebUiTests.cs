@@ -94,7 +94,7 @@ public sealed class WebUiTests : IAsyncLifetime
         {
             if (message.Type == "error")
             {
-                errors.Enqueue(message.Text);
+                errors.Enqueue($"{message.Text} ({message.Location})");
             }
         };
 
@@ -149,7 +149,9 @@ public sealed class WebUiTests : IAsyncLifetime
         Assert.Contains(charts, c => c.Id == "chart-labels");
         Assert.All(charts, c => Assert.True(c.Points > 0 && c.Marks == c.Points, $"{c.Id}: {c.Points} points, {c.Marks} marks"));
 
-        Assert.Empty(errors);
+        // The browser logs the deliberate 400 of the spec with a typo; nothing else may have gone wrong.
+        Assert.True(errors.Count == 1 && errors.Single().StartsWith("Failed to load resource: the server responded with a status of 400", StringComparison.Ordinal)
+            && errors.Single().Contains(new Uri(_api.BaseUrl, "/jobs").AbsoluteUri, StringComparison.Ordinal), string.Join("\n", errors));
         // What the reviewer did is what the store holds.
         var store = _api.Store();
         foreach (var (sampleId, label) in labelled)
