@@ -28,7 +28,7 @@ public static class JobEndpoints
         jobs.MapPost("/", SubmitAsync)
             .Accepts<string>("application/yaml", "application/json", "text/yaml", "text/plain")
             .WithName("SubmitJob")
-            .WithSummary("Submit a job spec (YAML or JSON); it is validated, stored and started. A bad spec gets 400 naming line and field of every error.");
+            .WithSummary("Submit a job spec (YAML or JSON); it is validated, stored and started. A bad spec gets 400 naming line and field of every error; an existing job id with another spec 409.");
         jobs.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("Jobs in id order with state, live counts per stage and budget spent; paged by ?after=&limit=.");
         jobs.MapGet("/{jobId}", GetAsync).WithName("GetJob").WithSummary("One job with its state history and spec.");
         jobs.MapPost("/{jobId}/pause", (string jobId, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
@@ -60,6 +60,11 @@ public static class JobEndpoints
         catch (JobSpecException ex)
         {
             return SpecProblem(ex);
+        }
+        catch (JobTransitionException ex)
+        {
+            // The job id exists with another spec.
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job exists with another spec", detail: ex.Message);
         }
 
         return TypedResults.Created($"/jobs/{Uri.EscapeDataString(job.Id)}", await views.DetailAsync(job, cancellationToken));

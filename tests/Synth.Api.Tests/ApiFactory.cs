@@ -2,17 +2,17 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Synth.ControlPlane;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Store.Sqlite;
 
 namespace Synth.Api.Tests;
 
-/// <summary>The real API over a real SQLite file in a temp folder, with two reviewers' keys; every log line is kept.</summary>
+/// <summary>
+/// The real API over a real SQLite file in a temp folder, with two reviewers' keys and the real control plane (in-memory
+/// bus and state machine, no stages: a submitted job is started but nothing generates); every log line is kept.
+/// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AliceKey = "alice-key-0123456789abcdef";
@@ -33,6 +33,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Store:Provider"] = "Sqlite",
             ["Store:SqlitePath"] = DatabasePath,
             ["Api:TraceViewerUrl"] = TraceViewerUrl,
+            ["ControlPlane:JobFilesRoot"] = _folder,
         };
         foreach (var (key, value) in keys ?? new()
         {
@@ -109,7 +110,6 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(Logs)));
-        builder.ConfigureTestServices(services => services.AddSingleton<IJobControl, RecordingJobControl>());
     }
 
     protected override void Dispose(bool disposing)

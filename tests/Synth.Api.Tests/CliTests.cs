@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Synth.Contracts.Jobs;
 
 namespace Synth.Api.Tests;
 
@@ -44,24 +45,40 @@ public sealed class CliTests : IDisposable
         var submit = await SynthAsync(ApiFactory.AliceKey, null, "submit", spec);
         var all = await SynthAsync(ApiFactory.AliceKey, null, "status");
         var pause = await SynthAsync(ApiFactory.AliceKey, null, "pause", "cli-job");
+        await WaitForStateAsync(state => state == JobState.Paused);
         var resume = await SynthAsync(ApiFactory.AliceKey, null, "resume", "cli-job");
+        await WaitForStateAsync(state => state != JobState.Paused);
         var cancel = await SynthAsync(ApiFactory.AliceKey, null, "cancel", "cli-job", "--reason", "enough");
+        await WaitForStateAsync(state => state == JobState.Cancelled);
         var pauseCancelled = await SynthAsync(ApiFactory.AliceKey, null, "pause", "cli-job");
         var one = await SynthAsync(ApiFactory.AliceKey, null, "status", "cli-job");
 
         Assert.True(submit.ExitCode == 0, submit.Output);
-        Assert.Contains("Submitted job cli-job (generating, target 20 samples)", submit.Output, StringComparison.Ordinal);
+        Assert.Contains("Submitted job cli-job (submitted, target 20 samples)", submit.Output, StringComparison.Ordinal);
         Assert.True(all.ExitCode == 0, all.Output);
-        Assert.Contains("cli-job  generating", all.Output, StringComparison.Ordinal);
+        Assert.Contains("cli-job  submitted", all.Output, StringComparison.Ordinal);
         Assert.Contains("spent 0/40 requests", all.Output, StringComparison.Ordinal);
         Assert.True((pause.ExitCode, resume.ExitCode, cancel.ExitCode) == (0, 0, 0), pause.Output + resume.Output + cancel.Output);
-        Assert.Contains("state now paused", pause.Output, StringComparison.Ordinal);
+        Assert.Contains("Sent pause to job cli-job", pause.Output, StringComparison.Ordinal);
         Assert.Equal(4 /* Conflict */, pauseCancelled.ExitCode);
         Assert.Contains("not allowed now (409): Job 'cli-job' is cancelled: it cannot be paused.", pauseCancelled.Output, StringComparison.Ordinal);
         Assert.True(one.ExitCode == 0, one.Output);
-        Assert.Contains("cli-job  cancelled (enough)", one.Output, StringComparison.Ordinal);
-        Assert.Contains("paused -> generating", one.Output, StringComparison.Ordinal);
-        Assert.Contains("generating -> cancelled  (enough)", one.Output, StringComparison.Ordinal);
+        Assert.Contains("cli-job  cancelled", one.Output, StringComparison.Ordinal);
+        Assert.Contains("submitted -> paused", one.Output, StringComparison.Ordinal);
+        Assert.Contains("-> cancelled", one.Output, StringComparison.Ordinal);
+        Assert.Contains("enough", one.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The control plane makes transitions asynchronously: wait for the stored job.</summary>
+    private async Task WaitForStateAsync(Func<JobState, bool> reached)
+    {
+        var store = await _factory.StoreAsync();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (!reached((await store.GetJobAsync("cli-job", CancellationToken.None))!.State))
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the job did not reach the state in 30 s");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
