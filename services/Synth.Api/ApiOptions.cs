@@ -17,11 +17,38 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1, 24 * 60)]
     public int ReviewLeaseMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// One machine: run the control plane's state machine and every stage (the built-in processors of "Processors")
+    /// in this process, as <c>synth run</c> does, so a submitted job runs here. Read once at start-up.
+    /// </summary>
+    public bool RunPipeline { get; set; }
+
+    /// <summary>
+    /// Link to one trace in the trace viewer, with <c>{traceId}</c> where the id goes (e.g. Jaeger's
+    /// "http://localhost:16686/trace/{traceId}"); no links when empty.
+    /// </summary>
+    public string? TraceViewerUrl { get; set; }
+
+    /// <summary>The trace viewer link of a trace, or null when no viewer is configured.</summary>
+    public Uri? TraceLink(string? traceId) =>
+        string.IsNullOrWhiteSpace(TraceViewerUrl) || string.IsNullOrEmpty(traceId)
+            ? null
+            : new Uri(TraceViewerUrl.Replace(TraceIdPlaceholder, Uri.EscapeDataString(traceId), StringComparison.Ordinal));
+
+    private const string TraceIdPlaceholder = "{traceId}";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Keys.Count == 0)
         {
             yield return new ValidationResult("Api:Keys is empty: configure at least one { Name, Key } (e.g. Api__Keys__0__Name and Api__Keys__0__Key).", [nameof(Keys)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(TraceViewerUrl)
+            && (!TraceViewerUrl.Contains(TraceIdPlaceholder, StringComparison.Ordinal)
+                || !Uri.TryCreate(TraceViewerUrl.Replace(TraceIdPlaceholder, "0", StringComparison.Ordinal), UriKind.Absolute, out _)))
+        {
+            yield return new ValidationResult($"Api:TraceViewerUrl '{TraceViewerUrl}' must be an absolute URL containing {TraceIdPlaceholder}, e.g. http://localhost:16686/trace/{TraceIdPlaceholder}.", [nameof(TraceViewerUrl)]);
         }
 
         // Messages name the entry by index and name only: a key is never echoed.

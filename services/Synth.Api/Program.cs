@@ -3,12 +3,24 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Synth.Api;
+using Synth.ControlPlane;
 using Synth.Pipeline;
 using Synth.ServiceDefaults;
 using Synth.Store;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSynthDefaults("synth-api");
+// One machine: this process also runs every stage and the control plane's state machine, on an in-memory bus.
+// Otherwise it only sends commands to the control plane (ControlPlane:* says how to reach it).
+if (builder.Configuration.GetValue<bool>($"{ApiOptions.SectionName}:{nameof(ApiOptions.RunPipeline)}"))
+{
+    builder.AddInProcessPipeline();
+}
+else
+{
+    builder.AddSynthControlPlane();
+}
+
 var services = builder.Services;
 services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -16,6 +28,7 @@ services.AddAuthentication(ApiKeyAuthentication.SchemeName)
 // Every endpoint needs a key unless it says otherwise (only /health does).
 services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
+services.AddSingleton<JobViews>();
 services.AddHostedService<StoreInitializer>();
 services.AddProblemDetails();
 services.AddOpenApi();
@@ -23,11 +36,17 @@ services.AddOpenApi();
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
 
 var app = builder.Build();
+// The web UI's files are public (they hold no data); every call they make sends the key.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
 app.MapOpenApi();
 app.MapReviewApi();
+app.MapJobApi();
+app.MapSampleApi();
+app.MapReportApi();
 await app.RunAsync();
 
 /// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>

@@ -41,6 +41,11 @@ public static class SynthCommand
             ReportCommand.Create(),
             ExportCommand.Create(),
             CompareCommand.Create(),
+            ApiCommands.Submit(),
+            ApiCommands.Status(),
+            ApiCommands.Lifecycle("pause"),
+            ApiCommands.Lifecycle("resume"),
+            ApiCommands.Lifecycle("cancel"),
         };
     }
 }

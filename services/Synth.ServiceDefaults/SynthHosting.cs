@@ -39,6 +39,7 @@ public static class SynthHosting
         services.AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (IReportStore)sp.GetRequiredService<ISampleStore>());
         services.AddSingleton(sp => (ISagaStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => (IBrowseStore)sp.GetRequiredService<ISampleStore>());
 
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var instance = builder.Configuration.GetSection(InstanceOptions.SectionName).Get<InstanceOptions>() ?? new InstanceOptions();

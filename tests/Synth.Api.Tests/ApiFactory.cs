@@ -9,11 +9,15 @@ using Synth.Store.Sqlite;
 
 namespace Synth.Api.Tests;
 
-/// <summary>The real API over a real SQLite file in a temp folder, with two reviewers' keys; every log line is kept.</summary>
+/// <summary>
+/// The real API over a real SQLite file in a temp folder, with two reviewers' keys and the real control plane (in-memory
+/// bus and state machine, no stages: a submitted job is started but nothing generates); every log line is kept.
+/// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AliceKey = "alice-key-0123456789abcdef";
     public const string BobKey = "bob-key-0123456789abcdef-xyz";
+    public const string TraceViewerUrl = "http://localhost:16686/trace/{traceId}";
     public static readonly DateTimeOffset Created = new(2026, 11, 25, 16, 0, 0, TimeSpan.Zero);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "synth-api-tests-" + Guid.NewGuid().ToString("N"));
@@ -28,6 +32,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             ["Store:Provider"] = "Sqlite",
             ["Store:SqlitePath"] = DatabasePath,
+            ["Api:TraceViewerUrl"] = TraceViewerUrl,
+            ["ControlPlane:JobFilesRoot"] = _folder,
         };
         foreach (var (key, value) in keys ?? new()
         {

@@ -1,0 +1,68 @@
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+using Synth.Pipeline;
+using Synth.Store;
+
+namespace Synth.Api;
+
+/// <summary>A job as listed: state, live counts per stage and budget.</summary>
+public sealed record JobSummary(
+    string Id,
+    string Name,
+    JobState State,
+    string? StateReason,
+    int? TargetCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    JobStageCounts Counts,
+    JobBudget Budget);
+
+/// <summary>A job with its state history and spec.</summary>
+public sealed record JobDetail(JobSummary Job, IReadOnlyList<JobTransition> Transitions, string SpecText);
+
+/// <param name="States">Samples per state (generated, accepted, rejected, refined, evaluated).</param>
+/// <param name="Stages">Samples each stage has finished with (generator: every sample; filter: accepted or rejected; …).</param>
+public sealed record JobStageCounts(
+    IReadOnlyDictionary<string, long> States,
+    IReadOnlyDictionary<string, long> Stages,
+    long Samples,
+    long RequestsSucceeded,
+    long RequestsFailed,
+    long Failures);
+
+/// <param name="Limits">The spec's limits (null when a limit is not set).</param>
+public sealed record JobBudget(BudgetTotals Spent, BudgetTotals Reserved, JobBudgetLimits Limits);
+
+public sealed record JobBudgetLimits(long? MaxRequests, long? MaxTokens, decimal? MaxCostUsd);
+
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextAfter);
+
+/// <summary>Builds the job views from the store: counts, budget spent, and the limits of the stored spec.</summary>
+public sealed class JobViews(ISampleStore store, IBudgetStore budgets, JobCatalog catalog)
+{
+    public async Task<JobSummary> SummarizeAsync(JobDocument job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var counts = await store.CountAsync(job.Id, cancellationToken);
+        var (spent, reserved) = await budgets.GetBudgetAsync(job.Id, cancellationToken);
+        var spec = (await catalog.GetAsync(job.Id, cancellationToken)).Spec;
+        return new JobSummary(job.Id, job.Name, job.State, job.StateReason, job.TargetCount ?? spec.Generation.Target, job.CreatedAt, job.UpdatedAt,
+            StageCounts(counts), new JobBudget(spent, reserved, new JobBudgetLimits(spec.Budget.MaxRequests, spec.Budget.MaxTokens, spec.Budget.MaxCostUsd)));
+    }
+
+    public async Task<JobDetail> DetailAsync(JobDocument job, CancellationToken cancellationToken) =>
+        new(await SummarizeAsync(job, cancellationToken), job.Transitions, job.SpecText);
+
+    /// <summary>How far each stage has got: a sample counts for every stage it has passed.</summary>
+    public static JobStageCounts StageCounts(JobCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var states = Enum.GetValues<SampleState>().ToDictionary(StateName, state => counts[state]);
+        var stages = Enum.GetValues<Stage>().ToDictionary(
+            stage => stage.Name(),
+            stage => Enum.GetValues<SampleState>().Where(state => state.Ordinal() >= stage.OutputStates()[0].Ordinal()).Sum(state => counts[state]));
+        return new JobStageCounts(states, stages, counts.TotalSamples, counts.RequestsSucceeded, counts.RequestsFailed, counts.Failures);
+    }
+
+    private static string StateName(SampleState state) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(state.ToString());
+}

@@ -1,0 +1,125 @@
+using System.IO.Compression;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Synth.Pipeline;
+using Synth.Reports;
+using Synth.Store;
+
+namespace Synth.Api;
+
+/// <summary>A job's stored evaluation report (JSON and HTML) and its dataset export (docs/api.md).</summary>
+public static class ReportEndpoints
+{
+    public static IEndpointRouteBuilder MapReportApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/jobs/{jobId}").WithTags("Reports");
+        jobs.MapGet("/report", JsonAsync)
+            .Produces<JobReport>(contentType: "application/json")
+            .WithName("GetReport")
+            .WithSummary("The job's latest evaluation report as JSON (written by the evaluator when the job completes, or by synth report).");
+        jobs.MapGet("/report.html", HtmlAsync)
+            .Produces<string>(contentType: "text/html")
+            .WithName("GetReportHtml")
+            .WithSummary("The same report as one self-contained HTML page with its charts.");
+        jobs.MapGet("/export", ExportAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .WithName("ExportDataset")
+            .WithSummary("The curated dataset as a zip of the Hugging Face folder (README.md dataset card, train/validation/test splits) in ?format=jsonl or parquet.");
+        return app;
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> JsonAsync(string jobId, [FromServices] ISampleStore store, [FromServices] IReportStore reports, CancellationToken cancellationToken) =>
+        await FindReportAsync(jobId, store, reports, cancellationToken) switch
+        {
+            (StoredReport report, _) => TypedResults.Text(report.Json, "application/json"),
+            (_, var problem) => problem!,
+        };
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> HtmlAsync(string jobId, [FromServices] ISampleStore store, [FromServices] IReportStore reports, CancellationToken cancellationToken) =>
+        await FindReportAsync(jobId, store, reports, cancellationToken) switch
+        {
+            (StoredReport report, _) => TypedResults.Text(HtmlReport.Render(ReportJson.Deserialize(report.Json)), "text/html"),
+            (_, var problem) => problem!,
+        };
+
+    private static async Task<Results<FileStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
+        string jobId, string? format, [FromServices] ISampleStore store, [FromServices] IReportStore reports, [FromServices] JobCatalog catalog, CancellationToken cancellationToken)
+    {
+        var folderOfFormat = format switch
+        {
+            "jsonl" => DatasetExporter.JsonlFolder,
+            "parquet" or null => DatasetExporter.ParquetFolder,
+            _ => null,
+        };
+        if (folderOfFormat is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not an export format; one of: jsonl, parquet"] });
+        }
+
+        var (stored, problem) = await FindReportAsync(jobId, store, reports, cancellationToken);
+        if (stored is null)
+        {
+            return problem!;
+        }
+
+        var spec = (await catalog.GetAsync(jobId, cancellationToken)).Spec;
+        var archive = await ExportArchive.CreateAsync(store, ReportJson.Deserialize(stored.Json), spec, folderOfFormat, cancellationToken);
+        return TypedResults.Stream(archive, "application/zip", $"{jobId}-{format ?? "parquet"}.zip");
+    }
+
+    private static async Task<(StoredReport? Report, ProblemHttpResult? Problem)> FindReportAsync(
+        string jobId, ISampleStore store, IReportStore reports, CancellationToken cancellationToken)
+    {
+        if (await store.GetJobAsync(jobId, cancellationToken) is null)
+        {
+            return (null, JobEndpoints.UnknownJob(jobId));
+        }
+
+        return await reports.GetReportAsync(jobId, cancellationToken) is { } report
+            ? (report, null)
+            : (null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No report yet",
+                detail: $"Job '{jobId}' has no report yet: the evaluator writes it when the job completes (or run synth report {jobId})."));
+    }
+}
+
+/// <summary>
+/// Writes the export into a temporary folder and zips the chosen format's folder with the dataset card. The zip is a
+/// temporary file deleted when the response stream closes, so a large export is streamed from disk, not memory.
+/// </summary>
+public static class ExportArchive
+{
+    public static async Task<Stream> CreateAsync(ISampleStore store, JobReport report, Contracts.Jobs.JobSpec spec, string formatFolder, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("synth-export-").FullName;
+        try
+        {
+            await JobReports.ExportAsync(store, report, spec, folder, cancellationToken);
+            var zipPath = Path.Combine(Path.GetTempPath(), $"synth-export-{Guid.NewGuid():N}.zip");
+            var zip = new FileStream(zipPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    archive.CreateEntryFromFile(Path.Combine(folder, "README.md"), "README.md");
+                    var data = Path.Combine(folder, formatFolder);
+                    foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                    {
+                        archive.CreateEntryFromFile(file, Path.GetRelativePath(folder, file).Replace('\\', '/'));
+                    }
+                }
+
+                zip.Position = 0;
+                return zip;
+            }
+            catch
+            {
+                await zip.DisposeAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+
+namespace Synth.Store.Sqlite;
+
+/// <summary>
+/// Job listing and the sample browser. Reject-reason and text filters read the JSON document (json_extract), so they
+/// scan the job's samples; the job, state and label filters use the existing indexes.
+/// </summary>
+public sealed partial class SqliteSampleStore : IBrowseStore
+{
+    /// <summary>Every content field of <see cref="SampleText.Of"/>, joined, lower-cased (ASCII) for a contains test.</summary>
+    private const string ContentText = """
+        lower(
+            coalesce(json_extract(document, '$.content.text'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.instruction'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.input'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.context'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.question'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.rationale'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.answer'), '') || char(10) ||
+            coalesce(json_extract(document, '$.content.response'), '') || char(10) ||
+            coalesce((SELECT group_concat(json_extract(turn.value, '$.text'), char(10)) FROM json_each(document, '$.content.turns') AS turn), ''))
+        """;
+
+    private const string RejectedFor = """
+        EXISTS (SELECT 1 FROM json_each(document, '$.decisions') AS decision
+                WHERE json_extract(decision.value, '$.outcome') = 'rejected'
+                  AND instr(lower(coalesce(json_extract(decision.value, '$.reason'), '')), lower($reject_reason)) > 0)
+        """;
+
+    public async Task<Page<JobDocument>> ListJobsAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, afterId is null
+            ? "SELECT id, document FROM jobs ORDER BY id LIMIT $limit;"
+            : "SELECT id, document FROM jobs WHERE id > $after_id ORDER BY id LIMIT $limit;");
+        if (afterId is not null)
+        {
+            command.Parameters.AddWithValue("$after_id", afterId);
+        }
+        command.Parameters.AddWithValue("$limit", limit + 1L);
+        return await ReadPageAsync<JobDocument>(command, limit, cancellationToken);
+    }
+
+    public async Task<Page<SampleDocument>> BrowseSamplesAsync(SampleBrowseQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var states = query.States();
+        if (states is { Count: 0 })
+        {
+            return new Page<SampleDocument>([], null);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
+        command.Parameters.AddWithValue("$job_id", query.JobId);
+        if (states is not null)
+        {
+            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
+            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
+            for (var i = 0; i < states.Count; i++)
+            {
+                command.Parameters.AddWithValue(names[i], Name(states[i]));
+            }
+        }
+        if (query.Label is not null)
+        {
+            sql.Append(" AND label = $label");
+            command.Parameters.AddWithValue("$label", query.Label);
+        }
+        if (query.RejectReason is not null)
+        {
+            sql.Append(" AND ").Append(RejectedFor);
+            command.Parameters.AddWithValue("$reject_reason", query.RejectReason);
+        }
+        if (query.Text is not null)
+        {
+            sql.Append(" AND instr(").Append(ContentText).Append(", lower($text)) > 0");
+            command.Parameters.AddWithValue("$text", query.Text);
+        }
+        if (query.AfterId is not null)
+        {
+            sql.Append(" AND id > $after_id");
+            command.Parameters.AddWithValue("$after_id", query.AfterId);
+        }
+        sql.Append(" ORDER BY id LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit + 1L);
+        command.CommandText = sql.ToString();
+        return await ReadPageAsync<SampleDocument>(command, query.Limit, cancellationToken);
+    }
+}
