@@ -10,6 +10,8 @@ using Synth.Store;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSynthDefaults("synth-api");
+// The store's tables exist before the bus starts handing out work.
+builder.Services.AddHostedService<StoreInitialization>();
 // One machine: this process also runs every stage and the control plane's state machine, on an in-memory bus.
 // Otherwise it only sends commands to the control plane (ControlPlane:* says how to reach it).
 if (builder.Configuration.GetValue<bool>($"{ApiOptions.SectionName}:{nameof(ApiOptions.RunPipeline)}"))
@@ -29,7 +31,6 @@ services.AddAuthentication(ApiKeyAuthentication.SchemeName)
 services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
 services.AddSingleton<JobViews>();
-services.AddHostedService<StoreInitializer>();
 services.AddProblemDetails();
 services.AddOpenApi();
 // The same enum spelling as the stored documents (docs/schemas.md).
