@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Synth.ControlPlane;
+using Synth.ServiceDefaults;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddSynthDefaults("synth-controller");
+var services = builder.Services;
+services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+// Registered before the bus: hosted services start in order, and recovery reads the sagas as soon as the bus is up.
+services.AddHostedService<StoreInitialization>();
+services.AddHealthFile();
+// This host exists to run the state machine; without it jobs would be submitted and never move.
+services.AddOptions<ControlPlaneOptions>().Validate(o => o.RunStateMachine,
+    "ControlPlane:RunStateMachine must be true in the controller: it is the process that runs the job state machine.");
+builder.AddSynthControlPlane();
+await builder.Build().RunAsync();
