@@ -37,6 +37,7 @@ public static class ControlPlaneParticipation
             });
             services.AddSingleton<GenerationRunner>();
             services.AddHostedService<GeneratorRecovery>();
+            services.AddHostedService<ControlPlaneGeneratorHealth>();
         }
 
         return builder.AddSynthControlPlane(bus =>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,18 +66,9 @@ public static class SynthHosting
         builder.AddSynthDefaults($"synth-{stage.Name()}");
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKafkaMessaging();
         services.AddSingleton<WorkerHealth>();
-        services.AddSingleton<IHealthCheckPublisher, HealthFilePublisher>();
-        services.AddOptions<HealthCheckPublisherOptions>().Configure<IOptions<HealthOptions>>((publisher, health) =>
-        {
-            publisher.Delay = TimeSpan.FromSeconds(1);
-            publisher.Period = TimeSpan.FromSeconds(health.Value.IntervalSeconds);
-        });
-        services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store")
-            .AddCheck<WorkerHealth>("worker");
+        services.AddHealthFile().AddCheck<WorkerHealth>("worker");
 
         services.AddSingleton(sp => new StageActivity(stage));
         services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));

@@ -64,14 +64,16 @@ public sealed class CheckerTests
             "Store:MongoDatabase", "Telemetry:OtlpEndpoint", "Telemetry:OtlpProtocol", "Health:FilePath", "Health:IntervalSeconds",
             "Synth:InstanceName", "Processors:PluginAssembly", "Processors:Generator", "Processors:Filter", "Processors:LabelRefiner",
             "Processors:Evaluator", "Processors:MaxInFlight", "Processors:MaxConcurrentRequests", "Generator:JobFile",
-            "Generator:ShardIndex", "Generator:ShardCount",
+            "Generator:ShardIndex", "Generator:ShardCount", "ControlPlane:Transport", "ControlPlane:RabbitMqHost",
+            "ControlPlane:RabbitMqUser", "ControlPlane:RabbitMqPassword", "ControlPlane:RunStateMachine", "ControlPlane:JobFilesRoot",
         })
         {
             Assert.Contains(key, keys);
         }
 
         var required = ConfigurationCatalog.KeysFor(Stage.Generator).Where(k => k.IsRequired && !k.HasDefault).Select(k => k.Key).Order();
-        Assert.Equal(["Generator:JobFile", "Kafka:BootstrapServers"], required);
+        Assert.Equal(["Kafka:BootstrapServers"], required);
+        Assert.Contains("Api:Keys:*", ConfigurationCatalog.ApiServiceOptions.SelectMany(ConfigurationCatalog.KeysOf).Select(k => k.Key));
     }
 
     [Fact]
@@ -99,18 +101,89 @@ public sealed class CheckerTests
         Reports(DeploymentChecks.Values(Broken("${SYNTH_MAX_IN_FLIGHT:-16}", "${SYNTH_MAX_IN_FLIGHT:-}"), Repo.Root), "Processors__MaxInFlight resolves to an empty value");
     }
 
+    private const string GeneratorShard = "      Generator__ShardIndex: \"0\"\n";
+
     [Fact]
-    public void A_missing_job_file_setting_fails_for_the_generator()
+    public void A_job_file_next_to_the_control_plane_fails_for_the_generator()
     {
-        var compose = Broken("      Generator__JobFile: ${SYNTH_JOB:-/jobs/sentiment-classification.yaml}\n", "");
-        Reports(DeploymentChecks.RequiredKeys(compose), "generator: required key Generator:JobFile is not set");
+        var compose = Broken(GeneratorShard, GeneratorShard + "      Generator__JobFile: /jobs/sentiment-classification.yaml\n");
+        Reports(DeploymentChecks.PluginsAndJob(compose, Repo.Root), "generator: Generator__JobFile is set, but with the ControlPlane section");
     }
 
     [Fact]
-    public void A_job_outside_the_mounts_or_missing_fails()
+    public void A_job_files_root_outside_the_mounts_missing_or_writable_fails()
     {
-        Reports(DeploymentChecks.PluginsAndJob(Broken("${SYNTH_JOB:-/jobs/sentiment-classification.yaml}", "${SYNTH_JOB:-/jobs/nope.yaml}"), Repo.Root), "does not exist");
-        Reports(DeploymentChecks.PluginsAndJob(Broken("${SYNTH_JOB:-/jobs/sentiment-classification.yaml}", "${SYNTH_JOB:-/elsewhere/x.yaml}"), Repo.Root), "is not inside a bind-mounted folder");
+        Reports(DeploymentChecks.JobFiles(Broken("  ControlPlane__JobFilesRoot: /jobs\n", "  ControlPlane__JobFilesRoot: /elsewhere\n"), Repo.Root),
+            "generator: ControlPlane__JobFilesRoot '/elsewhere' is not inside a bind-mounted folder");
+        Reports(DeploymentChecks.JobFiles(Broken("  ControlPlane__JobFilesRoot: /jobs\n", "  ControlPlane__JobFilesRoot: /jobs/nope\n"), Repo.Root), "which does not exist");
+        var writable = ComposeFile.Parse(ComposeText.Replace("      - ./examples:/jobs:ro", "      - ./examples:/jobs", StringComparison.Ordinal));
+        Reports(DeploymentChecks.JobFiles(writable, Repo.Root), "generator: the job files folder '/jobs' is mounted read-write");
+    }
+
+    [Fact]
+    public void A_control_plane_that_does_not_match_the_rabbitmq_service_fails()
+    {
+        Reports(DeploymentChecks.ControlPlaneWiring(Broken("  ControlPlane__RabbitMqHost: rabbitmq\n", "  ControlPlane__RabbitMqHost: rabbit\n")),
+            "filter: ControlPlane__RabbitMqHost 'rabbit' is not the rabbitmq service");
+        Reports(DeploymentChecks.ControlPlaneWiring(Broken("RABBITMQ_DEFAULT_USER: ${RABBITMQ_USER:-synth}", "RABBITMQ_DEFAULT_USER: admin")),
+            "controller: ControlPlane__RabbitMqUser 'synth' is not the user rabbitmq creates ('admin')");
+        var password = Broken("RABBITMQ_DEFAULT_PASS: ${RABBITMQ_PASSWORD:-synth}", "RABBITMQ_DEFAULT_PASS: ${RABBITMQ_PASSWORD:-other}");
+        var problems = DeploymentChecks.ControlPlaneWiring(password).ToList();
+        Reports(problems, "api: ControlPlane__RabbitMqPassword differs from rabbitmq's RABBITMQ_DEFAULT_PASS (values not shown)");
+        Assert.DoesNotContain(problems, p => p.Contains("other", StringComparison.Ordinal));
+        Reports(DeploymentChecks.ControlPlaneWiring(Broken("  ControlPlane__Transport: RabbitMq\n  ControlPlane__RabbitMqHost", "  ControlPlane__Transport: InMemory\n  ControlPlane__RabbitMqHost")),
+            "evaluator: ControlPlane__Transport is 'InMemory', expected RabbitMq");
+        Reports(DeploymentChecks.ControlPlaneWiring(Broken("    rabbitmq:\n      condition: service_healthy\n    jaeger:\n      condition: service_started\n  volumes:",
+            "    jaeger:\n      condition: service_started\n  volumes:")), "label-refiner: must depend on rabbitmq with condition service_healthy");
+    }
+
+    [Fact]
+    public void A_state_machine_outside_the_controller_or_none_in_it_fails()
+    {
+        Reports(DeploymentChecks.ControlPlaneWiring(Broken("  ControlPlane__RunStateMachine: \"false\"\n  ControlPlane__JobFilesRoot", "  ControlPlane__RunStateMachine: \"true\"\n  ControlPlane__JobFilesRoot")),
+            "filter: ControlPlane__RunStateMachine must be \"false\"");
+        Reports(DeploymentChecks.ControlPlaneWiring(Broken("      ControlPlane__RunStateMachine: \"true\"", "      ControlPlane__RunStateMachine: \"false\"")),
+            "controller: ControlPlane__RunStateMachine must be \"true\"");
+    }
+
+    [Fact]
+    public void Controller_and_api_keys_are_checked_against_the_options_their_hosts_bind()
+    {
+        const string controllerHealth = "      Health__IntervalSeconds: \"5\"\n      Logging__LogLevel__Default: ${SYNTH_LOG_LEVEL:-Information}\n      ControlPlane__Transport";
+        Reports(DeploymentChecks.EnvironmentKeys(Broken(controllerHealth, controllerHealth.Replace("Health__IntervalSeconds", "Kafka__BootstrapServers", StringComparison.Ordinal)), new HashSet<string>()),
+            "controller: environment variable 'Kafka__BootstrapServers' is not a configuration key of the controller service");
+        Reports(DeploymentChecks.EnvironmentKeys(Broken("      Api__Keys__0__Name:", "      Api__Key__0__Name:"), new HashSet<string>()),
+            "api: environment variable 'Api__Key__0__Name' is not a configuration key of the api service");
+        Reports(DeploymentChecks.Values(Broken("      Api__Keys__0__Key: ${SYNTH_API_KEY:-}", "      Api__Keys__0__Key: short-key-value"), Repo.Root),
+            "api: Api options are invalid: Api:Keys:0:Key is missing or shorter than 16 characters");
+        Reports(DeploymentChecks.HealthChecks(Broken("      Health__FilePath: /tmp/health.json", "      Health__FilePath: /tmp/elsewhere.json"), Repo.Root),
+            "controller: docker-compose.yml healthcheck reads '/tmp/health.json', but the service writes its health to Health__FilePath '/tmp/elsewhere.json'");
+    }
+
+    [Fact]
+    public void An_api_key_in_the_file_or_a_public_port_fails()
+    {
+        Reports(DeploymentChecks.Api(Broken("      Api__Keys__0__Key: ${SYNTH_API_KEY:-}", "      Api__Keys__0__Key: 0123456789abcdef0123"), Repo.Root),
+            "api: Api__Keys__0__Key must come from a variable with no default");
+        Reports(DeploymentChecks.Api(Broken("\"127.0.0.1:${SYNTH_API_PORT:-8080}:8080\"", "\"${SYNTH_API_PORT:-8080}:8080\""), Repo.Root),
+            "api: port '8080:8080' is not bound to 127.0.0.1");
+        Reports(DeploymentChecks.Api(Broken("      dockerfile: services/Synth.Api/Dockerfile", "      dockerfile: services/Synth.Api/Dockerfile.web"), Repo.Root),
+            "api: must be built from services/Synth.Api/Dockerfile");
+    }
+
+    [Fact]
+    public void An_api_image_on_the_plain_runtime_or_a_controller_image_missing_a_project_fails()
+    {
+        var api = File.ReadAllText(Repo.Full("services/Synth.Api/Dockerfile"));
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Api", false,
+            api.Replace("FROM mcr.microsoft.com/dotnet/aspnet:10.0", "FROM mcr.microsoft.com/dotnet/runtime:10.0", StringComparison.Ordinal)),
+            "then mcr.microsoft.com/dotnet/aspnet:10.0");
+        var controller = File.ReadAllText(Repo.Full("services/Synth.Controller/Dockerfile"));
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Controller", true,
+            controller.Replace("COPY services/Synth.ControlPlane/Synth.ControlPlane.csproj services/Synth.ControlPlane/\n", "", StringComparison.Ordinal)),
+            "services/Synth.ControlPlane/Synth.ControlPlane.csproj is referenced by services/Synth.Controller/Synth.Controller.csproj");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Controller", true,
+            controller.Replace("HEALTHCHECK", "# HEALTHCHECK", StringComparison.Ordinal)), "no HEALTHCHECK");
     }
 
     [Fact]

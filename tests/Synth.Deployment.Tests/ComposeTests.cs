@@ -10,6 +10,10 @@ public sealed class ComposeTests
 {
     private static readonly ComposeFile Compose = ComposeFile.Load(Repo.ComposePath);
 
+    /// <summary>The file with what the guide says to put in .env: the api's key (without it the api refuses to start).</summary>
+    private static readonly ComposeFile ComposeWithApiKey = ComposeFile.Load(Repo.ComposePath,
+        new Dictionary<string, string> { ["SYNTH_API_KEY"] = "0123456789abcdef0123456789abcdef" });
+
     private static void NoProblems(IEnumerable<string> problems)
     {
         var list = problems.ToList();
@@ -29,8 +33,29 @@ public sealed class ComposeTests
         NoProblems(DeploymentChecks.RequiredKeys(Compose));
 
     [Fact]
-    public void Every_stage_binds_and_validates_its_options_from_what_the_container_sees() =>
-        NoProblems(DeploymentChecks.Values(Compose, Repo.Root));
+    public void Every_service_binds_and_validates_its_options_from_what_the_container_sees() =>
+        NoProblems(DeploymentChecks.Values(ComposeWithApiKey, Repo.Root));
+
+    [Fact]
+    public void Without_an_api_key_only_the_api_fails_and_says_which_key_is_missing()
+    {
+        var problems = DeploymentChecks.Values(Compose, Repo.Root).ToList();
+        Assert.NotEmpty(problems);
+        Assert.All(problems, p => Assert.StartsWith("api: ", p, StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Api__Keys__0__Key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_service_reaches_the_control_plane_on_the_rabbitmq_service_and_only_the_controller_runs_the_state_machine() =>
+        NoProblems(DeploymentChecks.ControlPlaneWiring(Compose));
+
+    [Fact]
+    public void The_api_is_built_from_its_Dockerfile_on_127_0_0_1_with_keys_from_variables() =>
+        NoProblems(DeploymentChecks.Api(Compose, Repo.Root));
+
+    [Fact]
+    public void The_job_files_folder_is_mounted_read_only_and_the_submitted_example_loads() =>
+        NoProblems(DeploymentChecks.JobFiles(Compose, Repo.Root));
 
     [Fact]
     public void Every_host_named_in_a_value_is_a_service_of_the_file() =>
@@ -53,7 +78,7 @@ public sealed class ComposeTests
         NoProblems(DeploymentChecks.Infrastructure(Compose));
 
     [Fact]
-    public void The_plug_in_folder_is_mounted_and_the_generator_s_default_job_loads_in_its_container() =>
+    public void The_plug_in_folder_is_mounted_and_the_generator_takes_jobs_from_the_control_plane() =>
         NoProblems(DeploymentChecks.PluginsAndJob(Compose, Repo.Root));
 
     [Fact]
@@ -64,6 +89,7 @@ public sealed class ComposeTests
         foreach (var stage in Repo.Stages)
         {
             var env = Compose.Service(Repo.ServiceName(stage)).Environment;
+            Assert.Contains("ControlPlane__Transport", shared);
             Assert.All(shared, key => Assert.True(env.ContainsKey(key), $"{stage.Name()} lacks shared key {key}: merge x-synth-env with <<: *synth-env."));
         }
     }
@@ -92,15 +118,25 @@ public sealed class ComposeTests
     }
 
     [Fact]
-    public void The_generator_reads_the_job_from_the_examples_folder_mounted_at_jobs()
+    public void The_services_that_read_a_job_s_files_mount_the_examples_folder_at_jobs()
     {
-        var generator = Compose.Service(Repo.ServiceName(Stage.Generator));
-        Assert.Equal("${SYNTH_JOB:-/jobs/sentiment-classification.yaml}", generator.RawEnvironment["Generator__JobFile"]);
-        Assert.Contains(generator.Volumes, v => v.Source == "./examples" && v.Target == "/jobs" && v.ReadOnly);
+        foreach (var name in DeploymentChecks.JobFileReaders)
+        {
+            var service = Compose.Service(name);
+            Assert.Contains(service.Volumes, v => v.Source == "./examples" && v.Target == "/jobs" && v.ReadOnly);
+            Assert.Equal("/jobs", service.Environment["ControlPlane__JobFilesRoot"]);
+        }
 
-        // Another job chosen by SYNTH_JOB flows into the container's configuration.
-        var chosen = ComposeFile.Load(Repo.ComposePath, new Dictionary<string, string> { ["SYNTH_JOB"] = "/jobs/dialogue.yaml" });
-        Assert.Equal("/jobs/dialogue.yaml", chosen.Service("generator").Environment["Generator__JobFile"]);
+        Assert.False(Compose.Service("generator").Environment.ContainsKey("Generator__JobFile"), "jobs come from the control plane");
+    }
+
+    [Fact]
+    public void RabbitMQ_credentials_chosen_in_the_environment_reach_the_broker_and_every_service()
+    {
+        var chosen = ComposeFile.Load(Repo.ComposePath, new Dictionary<string, string> { ["RABBITMQ_USER"] = "ops", ["RABBITMQ_PASSWORD"] = "s3cret-s3cret" });
+        NoProblems(DeploymentChecks.ControlPlaneWiring(chosen));
+        Assert.Equal("ops", chosen.Service("controller").Environment["ControlPlane__RabbitMqUser"]);
+        Assert.Equal("s3cret-s3cret", chosen.Service("filter").Environment["ControlPlane__RabbitMqPassword"]);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Synth.Api;
+using Synth.ControlPlane;
 using Synth.Contracts.Samples;
 using Synth.Messaging.Kafka;
 using Synth.Pipeline;
@@ -36,7 +38,10 @@ public sealed record ConfigurationKey(string Section, Type OptionsType, Property
 /// </summary>
 public static class ConfigurationCatalog
 {
-    /// <summary>Options every stage service binds (SynthHosting.AddSynthDefaults and AddSynthStage).</summary>
+    /// <summary>
+    /// Options every stage service binds (SynthHosting.AddSynthDefaults and AddSynthStage; ControlPlaneOptions because a
+    /// deployment configures the ControlPlane section, which makes a stage take part in the control plane).
+    /// </summary>
     public static IReadOnlyList<Type> CommonOptions { get; } =
     [
         typeof(InstanceOptions),
@@ -45,6 +50,29 @@ public static class ConfigurationCatalog
         typeof(ProcessorOptions),
         typeof(HealthOptions),
         typeof(KafkaOptions),
+        typeof(ControlPlaneOptions),
+    ];
+
+    /// <summary>What services/Synth.Controller binds: AddSynthDefaults, AddHealthFile and AddSynthControlPlane (no Kafka).</summary>
+    public static IReadOnlyList<Type> ControllerOptions { get; } =
+    [
+        typeof(InstanceOptions),
+        typeof(TelemetryOptions),
+        typeof(StoreOptions),
+        typeof(ProcessorOptions),
+        typeof(HealthOptions),
+        typeof(ControlPlaneOptions),
+    ];
+
+    /// <summary>What services/Synth.Api binds: AddSynthDefaults, ApiOptions, and the control plane it submits jobs through.</summary>
+    public static IReadOnlyList<Type> ApiServiceOptions { get; } =
+    [
+        typeof(InstanceOptions),
+        typeof(TelemetryOptions),
+        typeof(StoreOptions),
+        typeof(ProcessorOptions),
+        typeof(ControlPlaneOptions),
+        typeof(ApiOptions),
     ];
 
     /// <summary>Environment variable prefixes read by the platform rather than by Synth's options.</summary>
@@ -61,6 +89,8 @@ public static class ConfigurationCatalog
     public static IReadOnlySet<Type> BoundByHost(Stage stage)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // As in the deployment: the ControlPlane section is configured, so the stage takes part in the control plane.
+        builder.Configuration[$"{ControlPlaneOptions.SectionName}:{nameof(ControlPlaneOptions.Transport)}"] = nameof(ControlPlaneTransport.RabbitMq);
         builder.AddSynthStage(stage);
         return builder.Services
             .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>))
@@ -69,7 +99,7 @@ public static class ConfigurationCatalog
             .ToHashSet();
     }
 
-    public static IReadOnlyList<Type> AllOptions { get; } = [.. CommonOptions, typeof(GeneratorOptions)];
+    public static IReadOnlyList<Type> AllOptions { get; } = [.. CommonOptions, typeof(GeneratorOptions), typeof(ApiOptions)];
 
     public static string SectionOf(Type optionsType) =>
         optionsType.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string
@@ -106,7 +136,8 @@ public static class ConfigurationCatalog
     public static bool IsStandard(string environmentName) =>
         StandardPrefixes.Any(p => environmentName.StartsWith(p, StringComparison.Ordinal));
 
+    /// <summary>A dictionary or a list: configuration binds it from sub-keys (Kafka__Settings__&lt;name&gt;, Api__Keys__0__Name).</summary>
     private static bool IsMap(Type type) =>
-        type.IsGenericType && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
-        || (typeof(IDictionary).IsAssignableFrom(type) && type != typeof(string));
+        type.IsGenericType && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() is var d && (d == typeof(IDictionary<,>) || d == typeof(IList<>)))
+        || ((typeof(IDictionary).IsAssignableFrom(type) || typeof(IList).IsAssignableFrom(type)) && type != typeof(string));
 }

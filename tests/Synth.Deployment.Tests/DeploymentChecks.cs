@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Synth.ControlPlane;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Jobs;
@@ -93,12 +94,12 @@ public static partial class DeploymentChecks
 
     // ------------------------------------------------------------------ environment → configuration keys
 
-    /// <summary>Every environment variable of a stage service is a configuration key that service reads.</summary>
+    /// <summary>Every environment variable of a Synth service (stages, controller, api) is a configuration key that service reads.</summary>
     public static IEnumerable<string> EnvironmentKeys(ComposeFile compose, IReadOnlySet<string> passThroughSecrets)
     {
-        foreach (var stage in Repo.Stages)
+        foreach (var synth in Repo.SynthServices)
         {
-            if (!compose.Services.TryGetValue(Repo.ServiceName(stage), out var service))
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
             {
                 continue;
             }
@@ -131,16 +132,16 @@ public static partial class DeploymentChecks
                     continue;
                 }
 
-                if (ConfigurationCatalog.Find(stage, name) is not null)
+                if (ConfigurationCatalog.Find(synth.Keys, name) is not null)
                 {
                     continue;
                 }
 
-                var elsewhere = Repo.Stages.Where(s => s != stage && ConfigurationCatalog.Find(s, name) is not null).Select(s => s.Name()).ToList();
+                var elsewhere = Repo.SynthServices.Where(s => s != synth && ConfigurationCatalog.Find(s.Keys, name) is not null).Select(s => s.Name).ToList();
                 var hint = elsewhere.Count > 0
                     ? $" (only the {string.Join(", ", elsewhere)} service reads it)"
-                    : Suggest(name, stage) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
-                yield return $"{service.Name}: environment variable '{name}' is not a configuration key of the {stage} service{hint}.";
+                    : Suggest(name, synth) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
+                yield return $"{service.Name}: environment variable '{name}' is not a configuration key of the {synth.Stage?.ToString() ?? synth.Name} service{hint}.";
             }
         }
     }
@@ -151,15 +152,15 @@ public static partial class DeploymentChecks
     /// </summary>
     public static IEnumerable<string> RequiredKeys(ComposeFile compose)
     {
-        foreach (var stage in Repo.Stages)
+        foreach (var synth in Repo.SynthServices)
         {
-            if (!compose.Services.TryGetValue(Repo.ServiceName(stage), out var service))
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
             {
                 continue;
             }
 
             var env = service.Environment;
-            foreach (var key in ConfigurationCatalog.KeysFor(stage).Where(k => k.IsRequired && !k.HasDefault))
+            foreach (var key in synth.Keys.Where(k => k.IsRequired && !k.HasDefault))
             {
                 var set = env.FirstOrDefault(e => string.Equals(e.Key, key.EnvironmentName, StringComparison.OrdinalIgnoreCase));
                 if (string.IsNullOrWhiteSpace(set.Value))
@@ -172,6 +173,11 @@ public static partial class DeploymentChecks
                 || !string.Equals(provider, nameof(StoreProvider.Mongo), StringComparison.OrdinalIgnoreCase))
             {
                 yield return $"{service.Name}: Store__Provider must be Mongo in a deployment (SQLite is for one machine).";
+            }
+
+            if (synth.Stage is not { } stage)
+            {
+                continue;
             }
 
             var processorKey = $"Processors__{stage}";
@@ -190,9 +196,9 @@ public static partial class DeploymentChecks
     /// </summary>
     public static IEnumerable<string> Values(ComposeFile compose, string repoRoot)
     {
-        foreach (var stage in Repo.Stages)
+        foreach (var synth in Repo.SynthServices)
         {
-            if (!compose.Services.TryGetValue(Repo.ServiceName(stage), out var service))
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
             {
                 continue;
             }
@@ -200,14 +206,14 @@ public static partial class DeploymentChecks
             var env = service.Environment;
             foreach (var (name, value) in env)
             {
-                if (value is null || ConfigurationCatalog.Find(stage, name) is not { } key)
+                if (value is null || ConfigurationCatalog.Find(synth.Keys, name) is not { } key)
                 {
                     continue;
                 }
 
                 if (value.Length == 0)
                 {
-                    if (!(key.OptionsType == typeof(Pipeline.ProcessorOptions) && key.Property.Name == stage.ToString()))
+                    if (!(key.OptionsType == typeof(Pipeline.ProcessorOptions) && key.Property.Name == synth.Stage?.ToString()))
                     {
                         yield return $"{service.Name}: {name} resolves to an empty value by default; configuration binds \"\" as a value (an error for numbers, a path \"\" for strings). Give the variable a default.";
                     }
@@ -222,8 +228,8 @@ public static partial class DeploymentChecks
                 }
             }
 
-            var configuration = EffectiveConfiguration(service, repoRoot, Repo.ProjectFolder(stage), useImageEnv: true);
-            foreach (var optionsType in ConfigurationCatalog.OptionsFor(stage))
+            var configuration = EffectiveConfiguration(service, repoRoot, synth.ProjectFolder, useImageEnv: true);
+            foreach (var optionsType in synth.Options)
             {
                 var section = ConfigurationCatalog.SectionOf(optionsType);
                 var options = Activator.CreateInstance(optionsType)!;
@@ -281,9 +287,9 @@ public static partial class DeploymentChecks
             .SelectMany(s => new[] { s.Name, s.Hostname })
             .OfType<string>()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var stage in Repo.Stages)
+        foreach (var synth in Repo.SynthServices)
         {
-            if (!compose.Services.TryGetValue(Repo.ServiceName(stage), out var service))
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
             {
                 continue;
             }
@@ -322,9 +328,9 @@ public static partial class DeploymentChecks
             : [];
         var replicaSet = mongo is null ? null : ArgumentAfter(mongo.Command, "--replSet");
 
-        foreach (var stage in Repo.Stages)
+        foreach (var synth in Repo.SynthServices)
         {
-            if (!compose.Services.TryGetValue(Repo.ServiceName(stage), out var service))
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
             {
                 continue;
             }
@@ -376,14 +382,14 @@ public static partial class DeploymentChecks
     /// <summary>The probe a stage container gets reads the file the service writes (Health:FilePath), and checks it is fresh.</summary>
     public static IEnumerable<string> HealthChecks(ComposeFile compose, string repoRoot)
     {
-        foreach (var stage in Repo.Stages)
+        foreach (var synth in Repo.SynthServices.Where(s => s.WritesHealthFile))
         {
-            if (!compose.Services.TryGetValue(Repo.ServiceName(stage), out var service))
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
             {
                 continue;
             }
 
-            var dockerfilePath = Path.Combine(repoRoot, Repo.ProjectFolder(stage), "Dockerfile");
+            var dockerfilePath = Path.Combine(repoRoot, synth.ProjectFolder, "Dockerfile");
             var dockerfile = File.Exists(dockerfilePath) ? Dockerfile.Load(dockerfilePath) : null;
             var imageEnv = dockerfile?.Env(dockerfile.FinalStage) ?? new Dictionary<string, string>();
             var filePath = service.Environment.GetValueOrDefault("Health__FilePath") ?? imageEnv.GetValueOrDefault("Health__FilePath");
@@ -406,14 +412,14 @@ public static partial class DeploymentChecks
 
             if (dockerfile?.HealthcheckCommand(dockerfile.FinalStage) is { } imageProbe)
             {
-                probes.Add(($"{Repo.ProjectFolder(stage)}/Dockerfile HEALTHCHECK", imageProbe));
+                probes.Add(($"{synth.ProjectFolder}/Dockerfile HEALTHCHECK", imageProbe));
 
                 // The image's probe must also match the image's own ENV (a container run without compose).
                 if (imageEnv.GetValueOrDefault("Health__FilePath") is { } imagePath)
                 {
                     foreach (var path in PathsIn(imageProbe).Where(p => p != imagePath))
                     {
-                        yield return $"{Repo.ProjectFolder(stage)}/Dockerfile: HEALTHCHECK reads '{path}' but ENV Health__FilePath is '{imagePath}'.";
+                        yield return $"{synth.ProjectFolder}/Dockerfile: HEALTHCHECK reads '{path}' but ENV Health__FilePath is '{imagePath}'.";
                     }
                 }
             }
@@ -647,6 +653,128 @@ public static partial class DeploymentChecks
         }
     }
 
+    // ------------------------------------------------------------------ control plane and API
+
+    public const string RabbitMqService = "rabbitmq";
+
+    /// <summary>The service that runs the job state machine; every other Synth service only takes part.</summary>
+    public const string ControllerService = "controller";
+
+    /// <summary>
+    /// Every Synth service reaches the control plane on RabbitMQ at the rabbitmq service with the credentials that
+    /// service is created with, waits for it to be healthy, and exactly the controller runs the state machine.
+    /// </summary>
+    public static IEnumerable<string> ControlPlaneWiring(ComposeFile compose)
+    {
+        if (!compose.Services.TryGetValue(RabbitMqService, out var rabbit))
+        {
+            yield return $"docker-compose.yml has no '{RabbitMqService}' service.";
+            yield break;
+        }
+
+        var rabbitHosts = new[] { rabbit.Name, rabbit.Hostname }.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var defaults = new ControlPlaneOptions();
+        var user = rabbit.Environment.GetValueOrDefault("RABBITMQ_DEFAULT_USER") ?? defaults.RabbitMqUser;
+        var password = rabbit.Environment.GetValueOrDefault("RABBITMQ_DEFAULT_PASS") ?? defaults.RabbitMqPassword;
+        foreach (var synth in Repo.SynthServices)
+        {
+            if (!compose.Services.TryGetValue(synth.Name, out var service))
+            {
+                continue;
+            }
+
+            var env = service.Environment;
+            string Value(string key) => env.GetValueOrDefault($"ControlPlane__{key}") ?? "";
+            if (!string.Equals(Value("Transport"), nameof(ControlPlaneTransport.RabbitMq), StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"{service.Name}: ControlPlane__Transport is '{Value("Transport")}', expected RabbitMq (separate containers share no in-memory bus).";
+                continue;
+            }
+
+            if (!rabbitHosts.Contains(Value("RabbitMqHost")))
+            {
+                yield return $"{service.Name}: ControlPlane__RabbitMqHost '{Value("RabbitMqHost")}' is not the {RabbitMqService} service.";
+            }
+
+            if (env.GetValueOrDefault("ControlPlane__RabbitMqPort") is { } port && port != "5672")
+            {
+                yield return $"{service.Name}: ControlPlane__RabbitMqPort {port} is not the port RabbitMQ listens on inside the network (5672).";
+            }
+
+            if (Value("RabbitMqUser") != user)
+            {
+                yield return $"{service.Name}: ControlPlane__RabbitMqUser '{Value("RabbitMqUser")}' is not the user {RabbitMqService} creates ('{user}').";
+            }
+
+            // The password is a credential: the message names it without echoing either value.
+            if (Value("RabbitMqPassword") != password)
+            {
+                yield return $"{service.Name}: ControlPlane__RabbitMqPassword differs from {RabbitMqService}'s RABBITMQ_DEFAULT_PASS (values not shown).";
+            }
+
+            var runs = bool.TryParse(Value("RunStateMachine"), out var b) ? b : defaults.RunStateMachine;
+            if (runs != (synth.Name == ControllerService))
+            {
+                yield return synth.Name == ControllerService
+                    ? $"{service.Name}: ControlPlane__RunStateMachine must be \"true\": the controller runs the job state machine."
+                    : $"{service.Name}: ControlPlane__RunStateMachine must be \"false\": only the controller runs the job state machine.";
+            }
+
+            if (service.DependsOn.GetValueOrDefault(RabbitMqService) != "service_healthy")
+            {
+                yield return $"{service.Name}: must depend on {RabbitMqService} with condition service_healthy (the bus starts with the service).";
+            }
+        }
+
+        if (!compose.Services.ContainsKey(ControllerService))
+        {
+            yield return $"docker-compose.yml has no '{ControllerService}' service: nothing would run the job state machine.";
+        }
+    }
+
+    /// <summary>
+    /// The api is built from its own Dockerfile, publishes its port on 127.0.0.1 only, and takes its keys from
+    /// variables (a key written into the file would be a committed secret).
+    /// </summary>
+    public static IEnumerable<string> Api(ComposeFile compose, string repoRoot)
+    {
+        if (!compose.Services.TryGetValue("api", out var api))
+        {
+            yield return "docker-compose.yml has no 'api' service.";
+            yield break;
+        }
+
+        if (api.Build is not { } build || Repo.Normalize(build.Dockerfile) != "services/Synth.Api/Dockerfile"
+            || !File.Exists(Path.Combine(repoRoot, build.Context, build.Dockerfile)))
+        {
+            yield return "api: must be built from services/Synth.Api/Dockerfile with the repository root as context.";
+        }
+
+        foreach (var port in api.Ports.Where(p => !p.StartsWith("127.0.0.1:", StringComparison.Ordinal)))
+        {
+            yield return $"api: port '{port}' is not bound to 127.0.0.1.";
+        }
+
+        if (!api.Ports.Any(p => p.EndsWith(":8080", StringComparison.Ordinal)))
+        {
+            yield return "api: the container port 8080 (ASPNETCORE_HTTP_PORTS in the image) is not published.";
+        }
+
+        var keys = api.RawEnvironment.Where(e => Regex.IsMatch(e.Key, @"^Api__Keys__\d+__Key$", RegexOptions.IgnoreCase)).ToList();
+        if (keys.Count == 0)
+        {
+            yield return "api: no Api__Keys__<n>__Key: the api refuses to start without a key.";
+        }
+
+        foreach (var (name, raw) in keys)
+        {
+            if (raw is null || !Regex.IsMatch(raw, @"^\$\{[A-Z0-9_]+(:?-)?\}$"))
+            {
+                yield return $"api: {name} must come from a variable with no default (e.g. ${{SYNTH_API_KEY:-}}), not be written into the file.";
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ processors, plug-ins, the generator's job
 
     public static IEnumerable<string> PluginsAndJob(ComposeFile compose, string repoRoot)
@@ -673,35 +801,65 @@ public static partial class DeploymentChecks
                 }
             }
 
-            if (stage != Stage.Generator)
+            if (stage == Stage.Generator && env.ContainsKey("Generator__JobFile") && env.Keys.Any(k => k.StartsWith("ControlPlane__", StringComparison.Ordinal)))
+            {
+                yield return $"{service.Name}: Generator__JobFile is set, but with the ControlPlane section the generator runs the jobs the control plane starts and ignores it.";
+            }
+        }
+    }
+
+    /// <summary>
+    /// The services that resolve a job's files under ControlPlane:JobFilesRoot: the api when a spec is submitted
+    /// (JobControl), the generator (GenerationRunner) and the evaluator (EvaluateJobConsumer). The other stages and
+    /// the controller only carry the shared setting.
+    /// </summary>
+    public static IReadOnlyList<string> JobFileReaders { get; } = ["generator", "evaluator", "api"];
+
+    /// <summary>
+    /// ControlPlane__JobFilesRoot is a read-only bind mount in every service that reads job files, and the example
+    /// job the guide submits loads from that folder on the host.
+    /// </summary>
+    public static IEnumerable<string> JobFiles(ComposeFile compose, string repoRoot)
+    {
+        foreach (var name in JobFileReaders)
+        {
+            if (!compose.Services.TryGetValue(name, out var service))
             {
                 continue;
             }
 
-            var jobFile = env.GetValueOrDefault("Generator__JobFile");
-            if (string.IsNullOrEmpty(jobFile))
+            if (service.Environment.GetValueOrDefault("ControlPlane__JobFilesRoot") is not { Length: > 0 } root)
             {
-                continue; // RequiredKeys reports it.
-            }
-
-            if (HostPath(service, jobFile, repoRoot) is not { } hostJob)
-            {
-                yield return $"{service.Name}: Generator__JobFile '{jobFile}' is not inside a bind-mounted folder.";
+                yield return $"{service.Name}: ControlPlane__JobFilesRoot is not set, so a job's relative paths would resolve in the container's working folder.";
                 continue;
             }
 
-            if (!File.Exists(hostJob))
+            if (HostPath(service, root, repoRoot) is not { } hostRoot)
             {
-                yield return $"{service.Name}: Generator__JobFile '{jobFile}' is '{Path.GetRelativePath(repoRoot, hostJob)}' on the host, which does not exist.";
+                yield return $"{service.Name}: ControlPlane__JobFilesRoot '{root}' is not inside a bind-mounted folder.";
                 continue;
             }
 
-            // The generator loads the spec with JobSpecLoader.LoadFile: relative paths resolve against the spec's folder,
-            // which the mount mirrors on the host.
-            string? problem = null;
+            if (service.Volumes.FirstOrDefault(v => root == v.Target.TrimEnd('/') || root.StartsWith(v.Target.TrimEnd('/') + "/", StringComparison.Ordinal)) is { ReadOnly: false } mount)
+            {
+                yield return $"{service.Name}: the job files folder '{mount.Target}' is mounted read-write; mount it :ro.";
+            }
+
+            if (!Directory.Exists(hostRoot))
+            {
+                yield return $"{service.Name}: ControlPlane__JobFilesRoot '{root}' is '{Path.GetRelativePath(repoRoot, hostRoot)}' on the host, which does not exist.";
+                continue;
+            }
+
+            // The spec the guide and the compose header submit: it loads with its relative paths resolved in that folder.
+            var submitted = Path.Combine(hostRoot, "sentiment-classification.yaml");
+            string? problem = File.Exists(submitted) ? null : $"{Path.GetRelativePath(repoRoot, submitted)} does not exist";
             try
             {
-                JobSpecLoader.LoadFile(hostJob);
+                if (problem is null)
+                {
+                    JobSpecLoader.LoadFile(submitted);
+                }
             }
             catch (Exception e) when (e is JobSpecException or JobSpecValidationException)
             {
@@ -710,7 +868,7 @@ public static partial class DeploymentChecks
 
             if (problem is not null)
             {
-                yield return $"{service.Name}: the job {jobFile} does not load: {problem}";
+                yield return $"{service.Name}: the job {root.TrimEnd('/')}/sentiment-classification.yaml does not load: {problem}";
             }
         }
     }
@@ -718,7 +876,8 @@ public static partial class DeploymentChecks
     // ------------------------------------------------------------------ Dockerfiles
 
     /// <param name="text">The Dockerfile's text; read from the project folder when null.</param>
-    public static IEnumerable<string> DockerfileProblems(string repoRoot, string projectFolder, bool isStage, string? text = null)
+    /// <param name="writesHealthFile">The service's liveness is the health file (stages, the controller): the image sets and probes it.</param>
+    public static IEnumerable<string> DockerfileProblems(string repoRoot, string projectFolder, bool writesHealthFile, string? text = null)
     {
         var relative = $"{projectFolder}/Dockerfile";
         var path = Path.Combine(repoRoot, relative);
@@ -730,11 +889,13 @@ public static partial class DeploymentChecks
 
         var dockerfile = Dockerfile.Parse(text ?? File.ReadAllText(path), path);
         var project = $"{projectFolder}/{Path.GetFileName(projectFolder)}.csproj";
+        // A web project (Microsoft.NET.Sdk.Web, the api) needs ASP.NET Core, which only the aspnet image has.
+        var runtimeImage = Repo.IsWebProject(project) ? "mcr.microsoft.com/dotnet/aspnet:10.0" : "mcr.microsoft.com/dotnet/runtime:10.0";
         var stages = dockerfile.Stages;
         if (stages.Count != 2 || !stages[0].Image.StartsWith("mcr.microsoft.com/dotnet/sdk:10.0", StringComparison.Ordinal)
-            || !stages[1].Image.StartsWith("mcr.microsoft.com/dotnet/runtime:10.0", StringComparison.Ordinal))
+            || !stages[1].Image.StartsWith(runtimeImage, StringComparison.Ordinal))
         {
-            yield return $"{relative}: expected two stages, mcr.microsoft.com/dotnet/sdk:10.0 (build) then mcr.microsoft.com/dotnet/runtime:10.0.";
+            yield return $"{relative}: expected two stages, mcr.microsoft.com/dotnet/sdk:10.0 (build) then {runtimeImage}.";
             yield break;
         }
 
@@ -841,7 +1002,7 @@ public static partial class DeploymentChecks
             }
         }
 
-        if (isStage)
+        if (writesHealthFile)
         {
             var env = dockerfile.Env(1);
             if (!env.TryGetValue("Health__FilePath", out var healthPath))
@@ -958,9 +1119,9 @@ public static partial class DeploymentChecks
         (listeners ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l[(l.IndexOf("://", StringComparison.Ordinal) + 3)..]).ToHashSet(StringComparer.Ordinal);
 
-    private static string? Suggest(string name, Stage stage)
+    private static string? Suggest(string name, SynthService synth)
     {
-        var best = ConfigurationCatalog.KeysFor(stage)
+        var best = synth.Keys
             .Select(k => (Name: k.AnySubKey ? k.EnvironmentName.Replace("__*", "__<key>", StringComparison.Ordinal) : k.EnvironmentName,
                 Distance: Distance(name.ToUpperInvariant(), k.EnvironmentName.Replace("__*", "", StringComparison.Ordinal).ToUpperInvariant())))
             .MinBy(k => k.Distance);

@@ -9,13 +9,14 @@ public sealed class DockerfileTests
         { "services/Synth.LabelRefiner", true },
         { "services/Synth.Evaluator", true },
         { "services/Synth.Cli", false },
+        { "services/Synth.Controller", true },
     };
 
     [Theory]
     [MemberData(nameof(Projects))]
-    public void Dockerfile_restores_the_project_closure_publishes_and_runs_the_project_s_assembly_as_non_root(string projectFolder, bool isStage)
+    public void Dockerfile_restores_the_project_closure_publishes_and_runs_the_project_s_assembly_as_non_root(string projectFolder, bool writesHealthFile)
     {
-        var problems = DeploymentChecks.DockerfileProblems(Repo.Root, projectFolder, isStage).ToList();
+        var problems = DeploymentChecks.DockerfileProblems(Repo.Root, projectFolder, writesHealthFile).ToList();
         Assert.True(problems.Count == 0, "Problems:\n  " + string.Join("\n  ", problems));
     }
 
@@ -39,7 +40,7 @@ public sealed class DockerfileTests
     public void The_runtime_image_installs_libsasl2_for_librdkafka()
     {
         // The NuGet linux-x64 librdkafka.so links libsasl2.so.3; without it Confluent.Kafka falls back to its centos8 build.
-        foreach (var folder in new[] { "services/Synth.Generator", "services/Synth.Filter", "services/Synth.LabelRefiner", "services/Synth.Evaluator", "services/Synth.Cli" })
+        foreach (var folder in new[] { "services/Synth.Generator", "services/Synth.Filter", "services/Synth.LabelRefiner", "services/Synth.Evaluator", "services/Synth.Cli", "services/Synth.Controller", "services/Synth.Api" })
         {
             var dockerfile = Dockerfile.Load(Repo.Full($"{folder}/Dockerfile"));
             Assert.Contains(dockerfile.InStage(dockerfile.FinalStage), i => i.Keyword == "RUN" && i.Arguments.Contains("libsasl2-2", StringComparison.Ordinal));

@@ -20,6 +20,18 @@ public static class Repo
 
     public static IReadOnlyList<Stage> Stages { get; } = Enum.GetValues<Stage>();
 
+    /// <summary>Every compose service that runs Synth code with its configuration bound from the environment.</summary>
+    public static IReadOnlyList<SynthService> SynthServices { get; } =
+    [
+        .. Stages.Select(stage => new SynthService(ServiceName(stage), ProjectFolder(stage), stage, ConfigurationCatalog.OptionsFor(stage), WritesHealthFile: true)),
+        new SynthService("controller", "services/Synth.Controller", null, ConfigurationCatalog.ControllerOptions, WritesHealthFile: true),
+        new SynthService("api", "services/Synth.Api", null, ConfigurationCatalog.ApiServiceOptions, WritesHealthFile: false),
+    ];
+
+    /// <summary>Whether a project is an ASP.NET Core app (Sdk="Microsoft.NET.Sdk.Web").</summary>
+    public static bool IsWebProject(string csprojRelative) =>
+        XDocument.Load(Full(csprojRelative)).Root?.Attribute("Sdk")?.Value == "Microsoft.NET.Sdk.Web";
+
     /// <summary>AssemblyName of a project (its file name unless the project sets one).</summary>
     public static string AssemblyName(string csprojPath) =>
         XDocument.Load(csprojPath).Descendants("AssemblyName").LastOrDefault()?.Value.Trim() is { Length: > 0 } name
@@ -64,4 +76,10 @@ public static class Repo
 
         throw new DirectoryNotFoundException($"No Synth.Streaming.sln above '{AppContext.BaseDirectory}'.");
     }
+}
+
+/// <summary>A compose service running a Synth host: its project folder, its stage (if a stage) and the options it binds.</summary>
+public sealed record SynthService(string Name, string ProjectFolder, Stage? Stage, IReadOnlyList<Type> Options, bool WritesHealthFile)
+{
+    public IReadOnlyList<ConfigurationKey> Keys { get; } = Options.SelectMany(ConfigurationCatalog.KeysOf).ToList();
 }
