@@ -281,6 +281,9 @@ public static partial class DeploymentChecks
     // ------------------------------------------------------------------ host names and endpoints
 
     /// <summary>Hosts named in a Synth service's values (URIs, host:port lists) are services of the file.</summary>
+    /// <summary>Settings that are links for the user's browser (the trace viewer), not addresses the container dials.</summary>
+    public static readonly IReadOnlySet<string> BrowserLinks = new HashSet<string>(StringComparer.Ordinal) { "Api__TraceViewerUrl" };
+
     public static IEnumerable<string> Hostnames(ComposeFile compose)
     {
         var known = compose.Services.Values
@@ -297,7 +300,8 @@ public static partial class DeploymentChecks
             var extraHosts = service.ExtraHosts.Select(h => h.Split(':', '=')[0]).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in service.Environment)
             {
-                if (value is null)
+                // A link the service hands to the user's browser names a host as the browser sees it.
+                if (value is null || BrowserLinks.Contains(name))
                 {
                     continue;
                 }

@@ -10,6 +10,7 @@ public sealed class DockerfileTests
         { "services/Synth.Evaluator", true },
         { "services/Synth.Cli", false },
         { "services/Synth.Controller", true },
+        { "services/Synth.Api", false },
     };
 
     [Theory]
