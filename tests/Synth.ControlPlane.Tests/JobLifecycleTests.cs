@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Synth.Contracts.Jobs;
+using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
+using Synth.Messaging;
 using Synth.Store;
 using Synth.Testing;
 
@@ -26,6 +29,7 @@ public sealed class JobLifecycleTests : IDisposable
     {
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport);
         var changes = await host.ObserveAsync<JobStateChanged>("states");
+        var reportMessages = host.Services.GetRequiredService<InProcessBus>().Subscribe(Topics.Reports);
         var submitted = await host.Jobs.SubmitAsync(TestJob.Spec("lifecycle", target: 20, samplesPerRequest: 5), "lifecycle.yaml", CancellationToken.None);
         Assert.Equal(JobState.Submitted, submitted.State);
 
@@ -40,7 +44,12 @@ public sealed class JobLifecycleTests : IDisposable
         Assert.Equal(20, counts.TotalSamples);
         Assert.Equal(0, DrainMonitor.Pending(counts));
         Assert.Equal(TestJob.ExpectedRejected(20), counts[SampleState.Rejected]);
-        Assert.NotNull(await ((IReportStore)host.Store).GetReportAsync("lifecycle", CancellationToken.None));
+        var stored = await ((IReportStore)host.Store).GetReportAsync("lifecycle", CancellationToken.None);
+        Assert.NotNull(stored);
+        // The evaluator publishes the report it stored on synth.reports, keyed by the job.
+        Assert.True(reportMessages.TryRead(out var published));
+        Assert.Equal("lifecycle", published.Key);
+        Assert.Equal(stored.Json, System.Text.Encoding.UTF8.GetString(published.Value));
         await host.WaitUntilAsync(() => Task.FromResult(Count(changes) >= 5), "every state change was published");
         Assert.Equal(job.Transitions.Select(t => t.To), Snapshot(changes).Select(c => c.To));
     }

@@ -4,15 +4,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.Embeddings;
 using Synth.Jobs;
+using Synth.Messaging;
 using Synth.Reports;
 using Synth.Store;
 
 namespace Synth.ControlPlane.Stages;
 
-/// <summary>The evaluator's part of a job's end: build the report from the store, keep it, and say so.</summary>
+/// <summary>The evaluator's part of a job's end: build the report from the store, keep it, publish it on synth.reports, and say so.</summary>
 public sealed partial class EvaluateJobConsumer(
     ISampleStore store,
     IReportStore reports,
+    IMessagePublisher publisher,
     IOptions<ControlPlaneOptions> options,
     TimeProvider time,
     ILogger<EvaluateJobConsumer> logger) : IConsumer<EvaluateJob>
@@ -27,7 +29,7 @@ public sealed partial class EvaluateJobConsumer(
                 ?? throw new InvalidOperationException($"Job '{jobId}' is not in the store.");
             var spec = JobSpecLoader.Parse(document.SpecText, $"job '{jobId}'", Path.GetFullPath(options.Value.JobFilesRoot));
             using var embedder = spec.Evaluation.Embeddings ? new MiniLmEmbeddingGenerator() : null;
-            await JobReports.BuildAndStoreAsync(store, reports, jobId, spec, time, embedder, context.CancellationToken).ConfigureAwait(false);
+            await JobReports.BuildStoreAndPublishAsync(store, reports, publisher, jobId, spec, time, embedder, context.CancellationToken).ConfigureAwait(false);
             LogEvaluated(logger, jobId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
@@ -40,7 +42,7 @@ public sealed partial class EvaluateJobConsumer(
         await context.Publish(new JobEvaluated(context.Message.CorrelationId, jobId, error)).ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: report built and stored")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: report built, stored and published")]
     private static partial void LogEvaluated(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the report could not be built")]
