@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Synth.Contracts.Json;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 
@@ -139,37 +140,21 @@ public static class Faithfulness
     /// <summary>The judge's verdict, or why the answer cannot be read (never the answer's text).</summary>
     public static (bool? Faithful, string? Problem) ParseVerdict(string? answer)
     {
-        var text = answer?.Trim() ?? "";
-        // Models wrap JSON in a code fence or a sentence; the object is what counts.
-        var start = text.IndexOf('{', StringComparison.Ordinal);
-        var end = text.LastIndexOf('}');
-        if (start < 0 || end < start)
+        using var document = AnswerJson.ParseObject(answer, out var problem);
+        if (document is null)
         {
-            return (null, "the judge's answer holds no JSON object");
+            return (null, problem);
         }
 
-        try
+        var verdict = AnswerJson.Property(document.RootElement, "faithful");
+        return verdict.ValueKind switch
         {
-            using var document = JsonDocument.Parse(text[start..(end + 1)]);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, "the judge's answer is not a JSON object");
-            }
-
-            var verdict = document.RootElement.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "faithful", StringComparison.OrdinalIgnoreCase)).Value;
-            return verdict.ValueKind switch
-            {
-                JsonValueKind.True => (true, null),
-                JsonValueKind.False => (false, null),
-                JsonValueKind.String when string.Equals(verdict.GetString(), "yes", StringComparison.OrdinalIgnoreCase) => (true, null),
-                JsonValueKind.String when string.Equals(verdict.GetString(), "no", StringComparison.OrdinalIgnoreCase) => (false, null),
-                _ => (null, "the judge's answer has no true/false 'faithful' field"),
-            };
-        }
-        catch (JsonException)
-        {
-            return (null, "the judge's answer is not valid JSON");
-        }
+            JsonValueKind.True => (true, null),
+            JsonValueKind.False => (false, null),
+            JsonValueKind.String when string.Equals(verdict.GetString(), "yes", StringComparison.OrdinalIgnoreCase) => (true, null),
+            JsonValueKind.String when string.Equals(verdict.GetString(), "no", StringComparison.OrdinalIgnoreCase) => (false, null),
+            _ => (null, "the judge's answer has no true/false 'faithful' field"),
+        };
     }
 
     /// <summary>Pools the verdicts into Wilson intervals at <paramref name="confidence"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Synth.Contracts.Json;
 using Synth.Contracts.Jobs;
 
 namespace Synth.Evaluation;
@@ -128,35 +129,20 @@ public static class PairwiseComparison
     /// <summary>The preferred position, or why the answer cannot be read (never the answer's text).</summary>
     public static (Position? Better, string? Problem) ParsePreference(string? answer)
     {
-        var text = answer?.Trim() ?? "";
-        var start = text.IndexOf('{', StringComparison.Ordinal);
-        var end = text.LastIndexOf('}');
-        if (start < 0 || end < start)
+        using var document = AnswerJson.ParseObject(answer, out var problem);
+        if (document is null)
         {
-            return (null, "the judge's answer holds no JSON object");
+            return (null, problem);
         }
 
-        try
+        var better = AnswerJson.Property(document.RootElement, "better");
+        var choice = better.ValueKind switch
         {
-            using var document = JsonDocument.Parse(text[start..(end + 1)]);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, "the judge's answer is not a JSON object");
-            }
-
-            var better = document.RootElement.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "better", StringComparison.OrdinalIgnoreCase)).Value;
-            var choice = better.ValueKind switch
-            {
-                JsonValueKind.Number when better.TryGetInt32(out var n) => n,
-                JsonValueKind.String when int.TryParse(better.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
-                _ => 0,
-            };
-            return choice is 1 or 2 ? ((Position)choice, null) : (null, "the judge's answer has no 'better' of 1 or 2");
-        }
-        catch (JsonException)
-        {
-            return (null, "the judge's answer is not valid JSON");
-        }
+            JsonValueKind.Number when better.TryGetInt32(out var n) => n,
+            JsonValueKind.String when int.TryParse(better.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+            _ => 0,
+        };
+        return choice is 1 or 2 ? ((Position)choice, null) : (null, "the judge's answer has no 'better' of 1 or 2");
     }
 
     /// <summary>Win, tie and first-position rates, each with its Wilson interval at <paramref name="confidence"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Synth.Contracts.Json;
 using Synth.Contracts.Jobs;
 
 namespace Synth.Curation.Filters;
@@ -39,42 +40,31 @@ public static class JudgePrompt
     /// <summary>The assessment, or the reason the answer could not be read (never the answer's text itself).</summary>
     public static (JudgeAssessment? Assessment, string? Problem) Parse(string? answer, IReadOnlyList<string> criteria, string judge)
     {
-        var text = answer?.Trim() ?? "";
-        // Models often wrap JSON in a code fence or a sentence; the object is what counts.
-        var start = text.IndexOf('{', StringComparison.Ordinal);
-        var end = text.LastIndexOf('}');
-        if (start < 0 || end < start)
+        using var document = AnswerJson.ParseObject(answer, out var problem);
+        if (document is null)
         {
-            return (null, "the judge's answer holds no JSON object");
+            return (null, problem);
         }
 
-        try
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var criterion in criteria)
         {
-            using var document = JsonDocument.Parse(text[start..(end + 1)]);
-            var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var criterion in criteria)
+            var property = AnswerJson.Property(document.RootElement, criterion);
+            if (property.ValueKind != JsonValueKind.Number || !property.TryGetDouble(out var score) || !double.IsFinite(score))
             {
-                var property = document.RootElement.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, criterion, StringComparison.OrdinalIgnoreCase));
-                if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var score) || !double.IsFinite(score))
-                {
-                    return (null, $"the judge's answer has no numeric score for '{criterion}'");
-                }
-
-                // A judge that answers on a 1–10 or 1–5 scale despite the instruction is rescaled, not rejected.
-                scores[criterion] = score switch
-                {
-                    <= 1 => Math.Max(0, score),
-                    <= 5 => score / 5,
-                    <= 10 => score / 10,
-                    _ => 1,
-                };
+                return (null, $"the judge's answer has no numeric score for '{criterion}'");
             }
 
-            return (new JudgeAssessment(judge, scores), null);
+            // A judge that answers on a 1–10 or 1–5 scale despite the instruction is rescaled, not rejected.
+            scores[criterion] = score switch
+            {
+                <= 1 => Math.Max(0, score),
+                <= 5 => score / 5,
+                <= 10 => score / 10,
+                _ => 1,
+            };
         }
-        catch (JsonException e)
-        {
-            return (null, string.Create(CultureInfo.InvariantCulture, $"the judge's answer is not valid JSON (line {e.LineNumber}, position {e.BytePositionInLine})"));
-        }
+
+        return (new JudgeAssessment(judge, scores), null);
     }
 }
