@@ -123,6 +123,7 @@ public sealed partial class InProcessStages(IServiceProvider services, InProcess
             }).ToList();
             consumers.Add(ForwardFeedbackAsync(generator, stoppingToken));
             LogRunning(logger, ConsumingStages.Length);
+            await RepublishUnfinishedAsync(instance, stoppingToken).ConfigureAwait(false);
             await Task.WhenAll(consumers).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -137,6 +138,24 @@ public sealed partial class InProcessStages(IServiceProvider services, InProcess
         }
     }
 
+    /// <summary>
+    /// The channels died with the last process: every sample of an unfinished job that had not finished its stages
+    /// goes in again (a stage that already decided re-emits its decision), or a restarted host would wait on them forever.
+    /// </summary>
+    private async Task RepublishUnfinishedAsync(string instance, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<ISampleStore>();
+        var sagas = await services.GetRequiredService<ISagaStore>().ListSagasAsync(ControlPlaneRecovery.UnfinishedStates, cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var saga in sagas)
+        {
+            var republished = await SampleMessages.RepublishAsync(store, bus,
+                new SampleQuery { JobId = saga.JobId, States = [SampleState.Generated, SampleState.Accepted, SampleState.Refined], Limit = 500 },
+                _ => true, $"/synth/resume/{instance}", services.GetRequiredService<TimeProvider>(), cancellationToken).ConfigureAwait(false);
+            LogRepublished(logger, saga.JobId, republished);
+        }
+    }
+
     private async Task ForwardFeedbackAsync(ISampleGenerator generator, CancellationToken cancellationToken)
     {
         await foreach (var message in services.GetRequiredService<IFeedbackSource>().SubscribeAsync(cancellationToken).ConfigureAwait(false))
@@ -144,6 +163,9 @@ public sealed partial class InProcessStages(IServiceProvider services, InProcess
             await generator.OnFeedbackAsync(message, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Count} unfinished samples sent through their stages again")]
+    private static partial void LogRepublished(ILogger logger, string jobId, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "In-process pipeline: {Stages} consuming stages running for every job")]
     private static partial void LogRunning(ILogger logger, int stages);

@@ -52,8 +52,12 @@ public class TopicsFileTests
             Assert.Equal(3, topics[Topics.DeadLetter(topic)]);
         }
 
-        Assert.Equal(3, topics[Topics.Feedback]);
-        Assert.Equal(3, topics[Topics.DeadLetter(Topics.Feedback)]);
+        foreach (var topic in new[] { Topics.Feedback, Topics.Reports })
+        {
+            Assert.Equal(3, topics[topic]);
+            Assert.Equal(3, topics[Topics.DeadLetter(topic)]);
+        }
+
         Assert.Equal(topics.Count, TopicsFile.WithDeadLetterTopics(TopicsFile.Load(path)).Count);
     }
 
