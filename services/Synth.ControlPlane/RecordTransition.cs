@@ -51,12 +51,16 @@ public sealed class RecordTransition(ISampleStore store, TimeProvider time) : IS
             ?? throw new InvalidOperationException($"Job '{saga.JobId}' has a saga but no job document.");
         var transition = new JobTransition(ToJobState(saga.PreviousState), ToJobState(saga.CurrentState), time.GetUtcNow(), saga.TransitionReason);
         var last = job.Transitions.LastOrDefault();
-        // A redelivered message makes the same transition again: record it once.
-        if (last is null || last.From != transition.From || last.To != transition.To || last.Reason != transition.Reason || job.State != transition.To)
+        // A message handled again (redelivered, or retried after another controller won the saga) makes a transition
+        // the document already shows; it is recorded once. A change within one state (a new target while paused) is
+        // told apart by its reason.
+        if (last is not null && job.State == transition.To && last.To == transition.To
+            && (transition.From != transition.To || last.Reason == transition.Reason))
         {
-            job.Transitions.Add(transition);
+            return;
         }
 
+        job.Transitions.Add(transition);
         job.State = transition.To;
         job.StateReason = saga.TransitionReason;
         job.TargetCount = saga.TargetCount;
