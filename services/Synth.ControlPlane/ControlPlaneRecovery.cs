@@ -14,15 +14,21 @@ public sealed class ControlPlaneRecovery(ISagaStore sagas, IBus bus, IHostApplic
 {
     public static readonly string[] UnfinishedStates = ["Submitted", "Generating", "Draining", "Evaluating"];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Completes once the host has started every hosted service (the bus among them).</summary>
+    internal static async Task HostStarted(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
     {
-        // The bus must be up to publish; it starts with the host.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
         {
             await started.Task.ConfigureAwait(false);
         }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The bus must be up to publish; it starts with the host.
+        await HostStarted(lifetime, stoppingToken).ConfigureAwait(false);
 
         foreach (var saga in await sagas.ListSagasAsync(UnfinishedStates, stoppingToken).ConfigureAwait(false))
         {
@@ -39,12 +45,7 @@ public sealed class GeneratorRecovery(ISagaStore sagas, Stages.GenerationRunner 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task.ConfigureAwait(false);
-        }
+        await ControlPlaneRecovery.HostStarted(lifetime, stoppingToken).ConfigureAwait(false);
 
         foreach (var stored in await sagas.ListSagasAsync(["Submitted", "Generating"], stoppingToken).ConfigureAwait(false))
         {
