@@ -1,5 +1,4 @@
 using Synth.Contracts.Jobs;
-using Synth.Generation.Conditions;
 
 namespace Synth.Evaluation;
 

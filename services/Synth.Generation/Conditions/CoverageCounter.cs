@@ -1,3 +1,5 @@
+using Synth.Contracts.Jobs;
+
 namespace Synth.Generation.Conditions;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Synth.Contracts.Jobs;
-
-namespace Synth.Generation.Conditions;
+namespace Synth.Contracts.Jobs;
 
 /// <summary>
 /// A mutable copy of the spec's concept tree. Its leaves are the values of its condition dimension, written as paths
@@ -104,7 +102,7 @@ public sealed class ConceptTree
     }
 
     /// <summary>The leaves under <paramref name="path"/> (the path itself when it is a leaf) with their share relative to it; empty when unknown.</summary>
-    internal IReadOnlyList<(string Path, double Share)> LeavesUnder(string path)
+    public IReadOnlyList<(string Path, double Share)> LeavesUnder(string path)
     {
         var node = Find(path);
         if (node is null)
