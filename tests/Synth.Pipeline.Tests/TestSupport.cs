@@ -206,7 +206,7 @@ public sealed class ScriptedGenerator(Func<GenerationRequest, GenerationResult> 
     }
 }
 
-/// <summary>A store that throws on sample saves while <see cref="FailingSaves"/> is above zero (counting it down).</summary>
+/// <summary>A store that throws on sample saves (plain or compare-and-set) while <see cref="FailingSaves"/> is above zero (counting it down).</summary>
 public sealed class FlakyStore(ISampleStore inner) : ISampleStore
 {
     private int _failingSaves;
@@ -219,13 +219,24 @@ public sealed class FlakyStore(ISampleStore inner) : ISampleStore
 
     public Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
     {
+        FailWhileCounting();
+        return inner.SaveSampleAsync(sample, cancellationToken);
+    }
+
+    public Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
+    {
+        FailWhileCounting();
+        return inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
+    }
+
+    private void FailWhileCounting()
+    {
         if (Interlocked.Decrement(ref _failingSaves) >= 0)
         {
             throw new IOException("disk full (test)");
         }
 
         Interlocked.Exchange(ref _failingSaves, 0);
-        return inner.SaveSampleAsync(sample, cancellationToken);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);

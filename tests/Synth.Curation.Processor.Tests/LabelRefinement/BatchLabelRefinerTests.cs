@@ -91,6 +91,7 @@ public sealed class BatchLabelRefinerTests
         public Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken) => inner.UpsertJobAsync(job, cancellationToken);
         public Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) => inner.GetJobAsync(jobId, cancellationToken);
         public Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken) => inner.SaveSampleAsync(sample, cancellationToken);
+        public Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken) => inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
         public Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken) => inner.SaveRequestAsync(request, samples, cancellationToken);
         public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) => inner.GetRequestAsync(requestId, cancellationToken);
         public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) => inner.GetRecordedRequestIndexesAsync(jobId, cancellationToken);
