@@ -157,6 +157,26 @@ public sealed class ScriptedProcessor(Stage stage, Func<SampleDocument, StageVer
         new(Stage.Evaluator, s => new StageVerdict(SampleState.Evaluated, new Dictionary<string, double> { ["characters"] = s.Content.Text!.Length }));
 }
 
+/// <summary>
+/// A consuming-stage processor during whose work something else writes the sample (<paramref name="meanwhile"/>,
+/// e.g. a reviewer), then decides as <paramref name="decide"/> says on the copy it was given; counts its calls.
+/// </summary>
+public sealed class InterruptedProcessor(Stage stage, Func<SampleDocument, Task> meanwhile, Func<SampleDocument, StageVerdict> decide) : ISampleProcessor
+{
+    private int _calls;
+
+    public Stage Stage { get; } = stage;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public async ValueTask<StageVerdict> ProcessAsync(SampleDocument sample, PipelineJob job, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        await meanwhile(sample);
+        return decide(sample);
+    }
+}
+
 /// <summary>A generator whose answers the test decides; records every request it gets.</summary>
 public sealed class ScriptedGenerator(Func<GenerationRequest, GenerationResult> answer) : ISampleGenerator
 {
