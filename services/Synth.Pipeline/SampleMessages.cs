@@ -7,7 +7,10 @@ using Synth.Store;
 
 namespace Synth.Pipeline;
 
-/// <summary>Builds the message that carries a sample to the topic of its state, with its CloudEvents envelope.</summary>
+/// <summary>
+/// Builds the message that tells the stage of a sample's state that the sample is there: a <see cref="SampleNotification"/>
+/// (the document itself stays in the store) with its CloudEvents envelope, to the topic of the state.
+/// </summary>
 public static class SampleMessages
 {
     /// <returns>Null when no stage follows the sample's state (evaluated samples).</returns>
@@ -31,7 +34,7 @@ public static class SampleMessages
             MessageHeader.Utf8(EnvelopeHeaders.JobId, sample.JobId),
             MessageHeader.Utf8(EnvelopeHeaders.SchemaVersion, sample.SchemaVersion.ToString(CultureInfo.InvariantCulture)),
         ];
-        return new OutboundMessage(topic, sample.Id, SampleJson.Serialize(sample), headers);
+        return new OutboundMessage(topic, sample.Id, SampleNotification.Of(sample).ToUtf8Json(), headers);
     }
 
     /// <summary>

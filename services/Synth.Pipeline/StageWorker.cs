@@ -9,11 +9,12 @@ using Synth.Store;
 namespace Synth.Pipeline;
 
 /// <summary>
-/// Runs one consuming stage on one message, at-least-once in, effectively-once in the store:
-/// read the sample → if the store already holds this stage's decision, re-emit it (no second processing)
-/// → else process, write the sample, then publish it onwards. The transport marks the message consumed only after
-/// this returns. A message that cannot be read or processed is stored as a failure and dead-lettered; a store or
-/// transport error propagates, so the message is not marked and comes again.
+/// Runs one consuming stage on one notification, at-least-once in, effectively-once in the store: read the sample
+/// from the store → if it already holds this stage's decision, re-emit it (no second processing) → else process the
+/// stored copy, append the decision with a compare-and-set on the version read (read again and redo on a conflict),
+/// then notify the next stage. The transport marks the message consumed only after this returns. A message that
+/// cannot be read or processed is stored as a failure and dead-lettered; a store or transport error propagates, so
+/// the message is not marked and comes again.
 /// </summary>
 public sealed partial class StageWorker(
     ISampleProcessor processor,
@@ -26,6 +27,13 @@ public sealed partial class StageWorker(
     string instanceName,
     IStageObserver? observer = null) : IMessageHandler
 {
+    /// <summary>
+    /// Bounded because every attempt runs the processor again on the fresh copy (a conflict means someone else wrote
+    /// the sample meanwhile, usually a reviewer, whose change the processor must see). A sample rewritten this often
+    /// is better left to the message's redelivery than spun on here.
+    /// </summary>
+    private const int MaxWriteAttempts = 5;
+
     private readonly Stage _stage = processor.Stage;
     private readonly IReadOnlyList<SampleState> _outputs = processor.Stage.OutputStates();
     private readonly string _source = $"/synth/{processor.Stage.Name()}/{instanceName}";
@@ -45,53 +53,81 @@ public sealed partial class StageWorker(
 
     private async Task HandleCoreAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        SampleDocument incoming;
+        SampleNotification notification;
         try
         {
-            incoming = SampleJson.Deserialize(message.Value);
+            notification = SampleNotification.Parse(message.Value);
         }
         catch (JsonException ex)
         {
-            await DeadLetterAsync(message, null, null, $"Unreadable sample document: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            await DeadLetterAsync(message, null, null, $"Unreadable sample notification: {ex.Message}", cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var current = Activity.Current;
-        current?.SetTag("synth.sample.id", incoming.Id);
-        current?.SetTag("synth.job.id", incoming.JobId);
+        current?.SetTag("synth.sample.id", notification.SampleId);
+        current?.SetTag("synth.job.id", notification.JobId);
+        current?.SetTag("synth.sample.version", notification.Version);
 
-        var stored = await store.GetSampleAsync(incoming.Id, cancellationToken).ConfigureAwait(false);
-        var outputOrdinal = _outputs[0].Ordinal();
-        if (stored is not null && stored.State.Ordinal() > outputOrdinal)
+        for (var attempt = 1; ; attempt++)
         {
-            LogAlreadyPast(logger, incoming.Id, _stage, stored.State);
-            return;
+            var outcome = await TryDecideAsync(message, notification, current, cancellationToken).ConfigureAwait(false);
+            if (outcome is not Attempt.Conflict)
+            {
+                return;
+            }
+
+            if (attempt == MaxWriteAttempts)
+            {
+                throw new InvalidOperationException(
+                    $"Sample '{notification.SampleId}' was written by others during each of {attempt} attempts at stage {_stage.Name()}; the message comes again.");
+            }
+
+            LogConflict(logger, notification.SampleId, _stage, attempt);
+        }
+    }
+
+    /// <summary>One read → process → compare-and-set round.</summary>
+    private async Task<Attempt> TryDecideAsync(InboundMessage message, SampleNotification notification, Activity? current, CancellationToken cancellationToken)
+    {
+        var sample = await store.GetSampleAsync(notification.SampleId, cancellationToken).ConfigureAwait(false);
+        if (sample is null)
+        {
+            await DeadLetterAsync(message, notification.SampleId, notification.JobId,
+                $"Sample '{notification.SampleId}' is not in the store.", cancellationToken).ConfigureAwait(false);
+            return Attempt.Done;
         }
 
-        if (stored is not null && stored.State.Ordinal() == outputOrdinal)
+        var outputOrdinal = _outputs[0].Ordinal();
+        if (sample.State.Ordinal() > outputOrdinal)
+        {
+            LogAlreadyPast(logger, sample.Id, _stage, sample.State);
+            return Attempt.Done;
+        }
+
+        if (sample.State.Ordinal() == outputOrdinal)
         {
             // Decided before a crash or rebalance: the same decision goes on again; nothing is processed twice.
-            await PublishOnwardsAsync(stored, cancellationToken).ConfigureAwait(false);
+            await PublishOnwardsAsync(sample, cancellationToken).ConfigureAwait(false);
             activity.Reemitted();
-            return;
+            return Attempt.Done;
         }
 
-        if (incoming.State != _stage.InputState())
+        if (sample.State != _stage.InputState())
         {
-            await DeadLetterAsync(message, incoming.Id, incoming.JobId,
-                $"Sample '{incoming.Id}' is in state {incoming.State}; stage {_stage.Name()} takes {_stage.InputState()}.",
+            await DeadLetterAsync(message, sample.Id, sample.JobId,
+                $"Sample '{sample.Id}' is in state {sample.State}; stage {_stage.Name()} takes {_stage.InputState()}.",
                 cancellationToken).ConfigureAwait(false);
-            return;
+            return Attempt.Done;
         }
 
-        var job = await jobs.GetAsync(incoming.JobId, cancellationToken).ConfigureAwait(false);
-        // The sample was deserialized for this message alone, so the processor may change it in place.
-        var working = incoming;
-        AdoptHumanReview(stored, working);
+        var job = await jobs.GetAsync(sample.JobId, cancellationToken).ConfigureAwait(false);
+        var readVersion = sample.Version;
         StageVerdict verdict;
         try
         {
-            verdict = await processor.ProcessAsync(working, job, cancellationToken).ConfigureAwait(false);
+            // The copy was read for this attempt alone, so the processor may change it in place.
+            verdict = await processor.ProcessAsync(sample, job, cancellationToken).ConfigureAwait(false);
             if (!_outputs.Contains(verdict.Outcome))
             {
                 throw new InvalidOperationException(
@@ -100,12 +136,12 @@ public sealed partial class StageWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await DeadLetterAsync(message, incoming.Id, incoming.JobId, $"{ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
-            return;
+            await DeadLetterAsync(message, sample.Id, sample.JobId, $"{ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            return Attempt.Done;
         }
 
         var now = time.GetUtcNow();
-        working.Decisions.Add(new StageDecision
+        sample.Decisions.Add(new StageDecision
         {
             Stage = _stage,
             Outcome = verdict.Outcome,
@@ -116,41 +152,18 @@ public sealed partial class StageWorker(
             SpanId = current?.SpanId.ToHexString(),
             At = now,
         });
-        working.State = verdict.Outcome;
-        working.UpdatedAt = now;
+        sample.State = verdict.Outcome;
+        sample.UpdatedAt = now;
 
-        if (!await store.SaveSampleAsync(working, cancellationToken).ConfigureAwait(false))
+        if (!await store.TryReplaceSampleAsync(sample, readVersion, cancellationToken).ConfigureAwait(false))
         {
-            LogLostRace(logger, working.Id, _stage);
-            return;
+            return Attempt.Conflict;
         }
 
-        await PublishOnwardsAsync(working, cancellationToken).ConfigureAwait(false);
+        await PublishOnwardsAsync(sample, cancellationToken).ConfigureAwait(false);
         activity.Processed(verdict.Outcome);
-        observer?.Stored(_stage, working);
-    }
-
-    /// <summary>
-    /// A reviewer may label the stored copy while this message's older copy is in flight; saving the message's copy
-    /// would wipe the human label. The reviewer's label, review record and the label changes the message lacks are
-    /// taken over before processing, so the processor sees them too. (A review committed between this read and the
-    /// save below can still be lost; the store's upsert does not merge.)
-    /// </summary>
-    private static void AdoptHumanReview(SampleDocument? stored, SampleDocument working)
-    {
-        if (stored?.Review is not { Status: ReviewStatus.Labelled } review || working.Review?.Status == ReviewStatus.Labelled)
-        {
-            return;
-        }
-
-        working.Review = review;
-        working.Content.Label = stored.Content.Label;
-        foreach (var change in stored.LabelHistory.Where(c => !working.LabelHistory.Any(w => w.At == c.At && w.To == c.To && w.Method == c.Method)))
-        {
-            working.LabelHistory.Add(change);
-        }
-
-        working.LabelHistory.Sort((a, b) => a.At.CompareTo(b.At));
+        observer?.Stored(_stage, sample);
+        return Attempt.Done;
     }
 
     private async Task PublishOnwardsAsync(SampleDocument sample, CancellationToken cancellationToken)
@@ -189,9 +202,16 @@ public sealed partial class StageWorker(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sample {SampleId} is already past stage {Stage} (stored state {State}); skipped")]
     private static partial void LogAlreadyPast(ILogger logger, string sampleId, Stage stage, SampleState state);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sample {SampleId} moved past stage {Stage} while it was processed; the later state is kept")]
-    private static partial void LogLostRace(ILogger logger, string sampleId, Stage stage);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sample {SampleId} was written by another writer while stage {Stage} processed it (attempt {Attempt}); reading it again")]
+    private static partial void LogConflict(ILogger logger, string sampleId, Stage stage, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered sample {SampleId} at stage {Stage} from {Topic}[{Partition}]@{Offset}: {Error}")]
     private static partial void LogDeadLetter(ILogger logger, string? sampleId, Stage stage, string topic, int partition, long offset, string error);
+
+    private enum Attempt
+    {
+        Done,
+        /// <summary>The sample was written meanwhile: nothing was stored or published; read it again.</summary>
+        Conflict,
+    }
 }

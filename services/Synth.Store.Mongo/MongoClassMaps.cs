@@ -41,6 +41,7 @@ public static class MongoClassMaps
             map.MapIdMember(x => x.Id);
             map.MapMember(x => x.JobId).SetElementName("jobId").SetIsRequired(true);
             map.MapMember(x => x.SchemaVersion).SetElementName("schemaVersion").SetDefaultValue(SampleDocument.CurrentSchemaVersion);
+            map.MapMember(x => x.Version).SetElementName("version").SetDefaultValue(0L);
             map.MapMember(x => x.TaskType).SetElementName("taskType").SetIsRequired(true).SetSerializer(EnumAsString<TaskType>());
             map.MapMember(x => x.State).SetElementName("state").SetIsRequired(true).SetSerializer(EnumAsString<SampleState>());
             map.MapMember(x => x.Content).SetElementName("content").SetIsRequired(true);

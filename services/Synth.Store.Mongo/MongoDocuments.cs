@@ -11,6 +11,9 @@ internal static class MongoDocuments
     /// </summary>
     public const string StageOrdinal = "stageOrdinal";
 
+    /// <summary>The element of <see cref="SampleDocument.Version"/>, which the store's writes compare and increment.</summary>
+    public const string Version = "version";
+
     public static BsonDocument ToStoredSample(SampleDocument sample)
     {
         MongoClassMaps.Register();

@@ -38,6 +38,38 @@ internal static class MongoQueries
         return filter.Eq("_id", sampleId) & filter.Lte(MongoDocuments.StageOrdinal, stageOrdinal);
     }
 
+    /// <summary>
+    /// The upsert's update: the new copy with version = the stored version + 1 (1 when inserted; a document stored
+    /// before versions existed counts as 0). An update pipeline, so the increment happens on the server in the same
+    /// write; the copy is a $literal, so text that starts with "$" is never read as a field path.
+    /// </summary>
+    public static UpdateDefinition<BsonDocument> VersionedReplace(BsonDocument stored)
+    {
+        var copy = stored.DeepClone().AsBsonDocument;
+        copy.Remove(MongoDocuments.Version);
+        var nextVersion = new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$" + MongoDocuments.Version, 0L }), 1L });
+        var stage = new BsonDocument("$replaceWith", new BsonDocument("$mergeObjects", new BsonArray
+        {
+            new BsonDocument("$literal", copy),
+            new BsonDocument(MongoDocuments.Version, nextVersion),
+        }));
+        return Builders<BsonDocument>.Update.Pipeline(new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([stage]));
+    }
+
+    /// <summary>The compare-and-set filter: the sample, only while it is still at the version the writer read.</summary>
+    public static FilterDefinition<BsonDocument> VersionIs(string sampleId, long version)
+    {
+        var filter = Builders<BsonDocument>.Filter;
+        // A document stored before versions existed has no version field; it counts as version 0.
+        var versionIs = version == 0
+            ? filter.In(MongoDocuments.Version, new BsonValue[] { 0L, BsonNull.Value })
+            : filter.Eq(MongoDocuments.Version, version);
+        return filter.Eq("_id", sampleId) & versionIs;
+    }
+
+    public static ProjectionDefinition<BsonDocument> VersionProjection { get; } =
+        Builders<BsonDocument>.Projection.Include(MongoDocuments.Version);
+
     public static ProjectionDefinition<BsonDocument> StageOrdinalProjection { get; } =
         Builders<BsonDocument>.Projection.Include(MongoDocuments.StageOrdinal);
 

@@ -33,22 +33,8 @@ internal static class MongoReviewQueries
         Builders<SampleDocument>.Update
             .Set(x => x.Review!.LeasedBy, reviewer)
             .Set(x => x.Review!.LeaseToken, token)
-            .Set(x => x.Review!.LeaseExpiresAt, expiresAt);
-
-    /// <summary>
-    /// Replace-if-unchanged for completing a review: the copy read still holds the lease, is pending, and no stage has
-    /// written the sample since (same state and updatedAt), so neither the answer nor a stage's write is lost.
-    /// </summary>
-    public static FilterDefinition<BsonDocument> UnchangedSince(SampleDocument read, string leaseToken)
-    {
-        var filter = Builders<BsonDocument>.Filter;
-        var stored = MongoDocuments.ToStoredSample(read);
-        return filter.Eq("_id", read.Id)
-            & filter.Eq("state", stored["state"])
-            & filter.Eq("updatedAt", stored["updatedAt"])
-            & filter.Eq("review.status", stored["review"]["status"])
-            & filter.Eq("review.leaseToken", leaseToken);
-    }
+            .Set(x => x.Review!.LeaseExpiresAt, expiresAt)
+            .Inc(x => x.Version, 1L);
 
     public static IReadOnlyList<CreateIndexModel<SampleDocument>> Indexes()
     {

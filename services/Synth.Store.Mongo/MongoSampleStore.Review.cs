@@ -5,7 +5,8 @@ namespace Synth.Store.Mongo;
 
 /// <summary>
 /// The review queue on the samples collection: leasing is one atomic findOneAndUpdate (so two reviewers never get one
-/// task); completing is read, check, change, then replace-if-unchanged, retried when a stage wrote the sample between.
+/// task); completing is read, check, change, then a compare-and-set on the version read, retried when a stage wrote
+/// the sample between. Both write a new version, so a stage that read the sample before does not overwrite them.
 /// </summary>
 public sealed partial class MongoSampleStore : IReviewStore
 {
@@ -38,12 +39,10 @@ public sealed partial class MongoSampleStore : IReviewStore
                 return new ReviewCompletion(refusal, sample);
             }
 
-            var unchanged = MongoReviewQueries.UnchangedSince(sample!, leaseToken);
             var state = sample!.State;
             complete(sample);
             sample.State = state;
-            var result = await _storedSamples.ReplaceOneAsync(unchanged, MongoDocuments.ToStoredSample(sample), cancellationToken: cancellationToken);
-            if (result.MatchedCount == 1)
+            if (await TryReplaceSampleAsync(sample, sample.Version, cancellationToken))
             {
                 return new ReviewCompletion(ReviewCompletionStatus.Completed, sample);
             }

@@ -20,6 +20,13 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
 
     private static readonly ReplaceOptions Upsert = new() { IsUpsert = true };
 
+    private static readonly FindOneAndUpdateOptions<BsonDocument, BsonDocument> VersionedUpsert = new()
+    {
+        IsUpsert = true,
+        ReturnDocument = ReturnDocument.After,
+        Projection = MongoQueries.VersionProjection,
+    };
+
     private readonly IMongoClient? _ownedClient;
     private readonly IMongoDatabase _database;
     private readonly IMongoCollection<JobDocument> _jobs;
@@ -81,12 +88,14 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(sample);
         var ordinal = sample.State.Ordinal();
-        var document = MongoDocuments.ToStoredSample(sample);
+        var update = MongoQueries.VersionedReplace(MongoDocuments.ToStoredSample(sample));
         while (true)
         {
             try
             {
-                await _storedSamples.ReplaceOneAsync(MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), document, Upsert, cancellationToken);
+                var written = await _storedSamples.FindOneAndUpdateAsync(
+                    MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), update, VersionedUpsert, cancellationToken);
+                sample.Version = written[MongoDocuments.Version].ToInt64();
                 return true;
             }
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
@@ -99,6 +108,22 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
                 }
             }
         }
+    }
+
+    public async Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var read = sample.Version;
+        sample.Version = expectedVersion + 1;
+        var result = await _storedSamples.ReplaceOneAsync(
+            MongoQueries.VersionIs(sample.Id, expectedVersion), MongoDocuments.ToStoredSample(sample), cancellationToken: cancellationToken);
+        if (result.MatchedCount == 1)
+        {
+            return true;
+        }
+
+        sample.Version = read;
+        return false;
     }
 
     /// <summary>
@@ -242,8 +267,10 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         {
             return;
         }
-        await _storedSamples.ReplaceOneAsync(
-            session, MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), MongoDocuments.ToStoredSample(sample), Upsert, cancellationToken);
+        var written = await _storedSamples.FindOneAndUpdateAsync(
+            session, MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), MongoQueries.VersionedReplace(MongoDocuments.ToStoredSample(sample)),
+            VersionedUpsert, cancellationToken);
+        sample.Version = written[MongoDocuments.Version].ToInt64();
     }
 
     private async Task<int?> StoredOrdinalAsync(IClientSessionHandle? session, string sampleId, CancellationToken cancellationToken)

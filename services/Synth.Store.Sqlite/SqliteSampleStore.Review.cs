@@ -51,7 +51,7 @@ public sealed partial class SqliteSampleStore : IReviewStore
         }
 
         var lease = ReviewLeases.Take(next, reviewer, now, leaseFor);
-        await UpdateInPlaceAsync(connection, transaction, next, cancellationToken);
+        await ReplaceReadSampleAsync(connection, transaction, next, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return lease;
     }
@@ -78,7 +78,7 @@ public sealed partial class SqliteSampleStore : IReviewStore
         var state = sample!.State;
         complete(sample);
         sample.State = state;
-        await UpdateInPlaceAsync(connection, transaction, sample, cancellationToken);
+        await ReplaceReadSampleAsync(connection, transaction, sample, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ReviewCompletion(ReviewCompletionStatus.Completed, sample);
     }
@@ -119,14 +119,15 @@ public sealed partial class SqliteSampleStore : IReviewStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Rewrites the document and label of a sample without the monotonic check: its state is unchanged.</summary>
-    private static async Task UpdateInPlaceAsync(SqliteConnection connection, SqliteTransaction transaction, SampleDocument sample, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes back a sample read in the same write transaction, as the next version (its state is unchanged): nobody
+    /// can have written it between, so the version check cannot fail, and a stage that read it before sees the change.
+    /// </summary>
+    private static async Task ReplaceReadSampleAsync(SqliteConnection connection, SqliteTransaction transaction, SampleDocument sample, CancellationToken cancellationToken)
     {
-        await using var update = Command(connection, transaction, "UPDATE samples SET label = $label, updated_at = $updated_at, document = $document WHERE id = $id;");
-        update.Parameters.AddWithValue("$id", sample.Id);
-        update.Parameters.AddWithValue("$label", (object?)sample.Content.Label ?? DBNull.Value);
-        update.Parameters.AddWithValue("$updated_at", Timestamp(sample.UpdatedAt));
-        update.Parameters.AddWithValue("$document", SampleJson.ToJson(sample));
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        if (!await ReplaceSampleAsync(connection, transaction, sample, sample.Version, cancellationToken))
+        {
+            throw new InvalidOperationException($"Sample '{sample.Id}' changed inside a write transaction.");
+        }
     }
 }

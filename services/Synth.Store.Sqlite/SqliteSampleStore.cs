@@ -93,6 +93,13 @@ public sealed partial class SqliteSampleStore : ISampleStore
         return await SaveSampleAsync(command, sample, cancellationToken);
     }
 
+    public async Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReplaceSampleAsync(connection, null, sample, expectedVersion, cancellationToken);
+    }
+
     public async Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -299,7 +306,36 @@ public sealed partial class SqliteSampleStore : ISampleStore
         parameters["$label"].Value = (object?)sample.Content.Label ?? DBNull.Value;
         parameters["$updated_at"].Value = Timestamp(sample.UpdatedAt);
         parameters["$document"].Value = SampleJson.ToJson(sample);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not long version)
+        {
+            return false;
+        }
+
+        sample.Version = version;
+        return true;
+    }
+
+    /// <summary>Writes <paramref name="sample"/> as version <paramref name="expectedVersion"/> + 1 if the stored one is still <paramref name="expectedVersion"/>.</summary>
+    private static async Task<bool> ReplaceSampleAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var read = sample.Version;
+        sample.Version = expectedVersion + 1;
+        await using var command = Command(connection, transaction, SqliteSchema.ReplaceSampleIfVersion);
+        command.Parameters.AddWithValue("$id", sample.Id);
+        command.Parameters.AddWithValue("$expected_version", expectedVersion);
+        command.Parameters.AddWithValue("$state", Name(sample.State));
+        command.Parameters.AddWithValue("$stage_ordinal", sample.State.Ordinal());
+        command.Parameters.AddWithValue("$label", (object?)sample.Content.Label ?? DBNull.Value);
+        command.Parameters.AddWithValue("$updated_at", Timestamp(sample.UpdatedAt));
+        command.Parameters.AddWithValue("$document", SampleJson.ToJson(sample));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            return true;
+        }
+
+        sample.Version = read;
+        return false;
     }
 
     private async Task<T?> GetDocumentAsync<T>(string sql, string id, CancellationToken cancellationToken)

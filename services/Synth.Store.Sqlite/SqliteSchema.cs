@@ -49,20 +49,39 @@ internal static class SqliteSchema
 
     /// <summary>
     /// The monotonic upsert: an existing row is replaced only when the new copy is at the same or a later
-    /// pipeline stage, so a stale redelivery changes nothing (and reports 0 rows changed).
+    /// pipeline stage, so a stale redelivery changes nothing (and returns no row). The version stored is the stored
+    /// one + 1 (1 for a new sample), returned to the writer.
     /// </summary>
-    public const string UpsertSample = """
+    public const string UpsertSample = $"""
         INSERT INTO samples (id, job_id, state, stage_ordinal, label, updated_at, document)
-        VALUES ($id, $job_id, $state, $stage_ordinal, $label, $updated_at, $document)
+        VALUES ($id, $job_id, $state, $stage_ordinal, $label, $updated_at, json_set($document, '$.version', 1))
         ON CONFLICT (id) DO UPDATE SET
             job_id = excluded.job_id,
             state = excluded.state,
             stage_ordinal = excluded.stage_ordinal,
             label = excluded.label,
             updated_at = excluded.updated_at,
-            document = excluded.document
-        WHERE excluded.stage_ordinal >= samples.stage_ordinal;
+            document = json_set(excluded.document, '$.version', {StoredVersion} + 1)
+        WHERE excluded.stage_ordinal >= samples.stage_ordinal
+        RETURNING json_extract(document, '$.version');
         """;
+
+    /// <summary>
+    /// The compare-and-set replace: only while the stored version is still the one the writer read. The document
+    /// carries the next version already.
+    /// </summary>
+    public const string ReplaceSampleIfVersion = $"""
+        UPDATE samples SET
+            state = $state,
+            stage_ordinal = $stage_ordinal,
+            label = $label,
+            updated_at = $updated_at,
+            document = $document
+        WHERE id = $id AND {StoredVersion} = $expected_version;
+        """;
+
+    /// <summary>The stored sample's version; a document stored before versions existed counts as 0.</summary>
+    public const string StoredVersion = "COALESCE(json_extract(samples.document, '$.version'), 0)";
 
     public const string UpsertRequest = """
         INSERT INTO requests (id, job_id, request_index, status, at, document)

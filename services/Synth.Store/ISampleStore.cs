@@ -6,7 +6,8 @@ namespace Synth.Store;
 /// <summary>
 /// The store every stage writes through. All writes are idempotent upserts keyed by deterministic ids, so an
 /// at-least-once redelivery never duplicates anything. Implementations must be safe for concurrent use by
-/// several threads and several processes.
+/// several threads and several processes. Every write of a sample stores its <see cref="SampleDocument.Version"/> + 1
+/// and sets the written copy's version to it.
 /// </summary>
 public interface ISampleStore
 {
@@ -23,6 +24,14 @@ public interface ISampleStore
     /// </summary>
     /// <returns>True when written; false when the stored copy was further along and was kept.</returns>
     Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Compare-and-set: replaces the stored sample only while its version is still <paramref name="expectedVersion"/>
+    /// (the version the caller read), storing version <paramref name="expectedVersion"/> + 1, which is also set on
+    /// <paramref name="sample"/>. Whatever was written meanwhile (a reviewer's label, another stage) is never overwritten.
+    /// </summary>
+    /// <returns>True when written; false when the stored version differs or the sample is not stored (read it again).</returns>
+    Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>Saves a request's samples and its ledger record together, so a request is never half stored.</summary>
     Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken);

@@ -246,7 +246,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
             Assert.Equal(sample.TraceId, Tracing.TraceIdOf(traceparent));
             Assert.Equal("synth.sample.generated.v1", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
             Assert.Equal($"/synth/generator/{Instance}", RecordingPublisher.Header(message, EnvelopeHeaders.Source));
-            Assert.Equal(sample.Id, SampleJson.Deserialize(message.Value).Id);
+            Assert.Equal(SampleNotification.Of(sample), SampleNotification.Parse(message.Value));
         }
     }
 

@@ -82,9 +82,9 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal("1.0", RecordingPublisher.Header(message, EnvelopeHeaders.SpecVersion));
         Assert.Equal($"/synth/filter/{Instance}", RecordingPublisher.Header(message, EnvelopeHeaders.Source));
         Assert.Equal(sample.TraceId, Tracing.TraceIdOf(RecordingPublisher.Header(message, EnvelopeHeaders.TraceParent)!));
-        var published = SampleJson.Deserialize(message.Value);
-        Assert.Equal(SampleState.Accepted, published.State);
-        Assert.Equal(2, published.Decisions.Count);
+        // The message notifies; the sample stays in the store (saved as version 1, the filter's decision is version 2).
+        Assert.Equal(new SampleNotification(sample.Id, JobId, SampleState.Accepted, 2), SampleNotification.Parse(message.Value));
+        Assert.Equal(2, stored.Version);
 
         Assert.Equal(1, filter.Calls);
         Assert.Equal(1, activity.Outcome(SampleState.Accepted));
@@ -154,7 +154,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
 
         Assert.Equal(2, _publisher.Messages.Count);
         Assert.All(_publisher.Messages, m => Assert.Equal(Topics.Accepted, m.Topic));
-        Assert.Equal(SampleJson.Serialize(stored), _publisher.Messages[1].Value);
+        Assert.Equal(SampleNotification.Of(stored).ToUtf8Json(), _publisher.Messages[1].Value);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal(Stage.Filter, failure.Stage);
         Assert.Null(failure.SampleId);
         Assert.Null(failure.JobId);
-        Assert.StartsWith("Unreadable sample document", failure.Error, StringComparison.Ordinal);
+        Assert.StartsWith("Unreadable sample notification", failure.Error, StringComparison.Ordinal);
         Assert.Equal(Topics.Generated, failure.OriginTopic);
         Assert.Equal(3, failure.OriginPartition);
         Assert.Equal(42, failure.OriginOffset);
@@ -202,7 +202,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal("some-key", dlt.Key);
         Assert.Equal(message.Value, dlt.Value);
         Assert.Equal("raw-1", RecordingPublisher.Header(dlt, EnvelopeHeaders.Id));
-        Assert.StartsWith("Unreadable sample document", RecordingPublisher.Header(dlt, EnvelopeHeaders.DeadLetterError), StringComparison.Ordinal);
+        Assert.StartsWith("Unreadable sample notification", RecordingPublisher.Header(dlt, EnvelopeHeaders.DeadLetterError), StringComparison.Ordinal);
         Assert.Equal("filter", RecordingPublisher.Header(dlt, EnvelopeHeaders.DeadLetterStage));
         Assert.Equal(Topics.Generated, RecordingPublisher.Header(dlt, EnvelopeHeaders.DeadLetterOriginTopic));
         Assert.Equal("3", RecordingPublisher.Header(dlt, EnvelopeHeaders.DeadLetterOriginPartition));
@@ -217,8 +217,8 @@ public sealed class StageWorkerTests : IAsyncLifetime
     public async Task A_body_with_a_null_sample_id_is_dead_lettered_not_retried_forever()
     {
         var (worker, _) = Worker(ScriptedProcessor.Filter());
-        var valid = Encoding.UTF8.GetString(SampleJson.Serialize(TestJobs.GeneratedSample(JobId)));
-        var body = valid.Replace($"\"id\":\"{SampleIds.For(JobId, 0, 0)}\"", "\"id\":null", StringComparison.Ordinal);
+        var valid = Encoding.UTF8.GetString(SampleNotification.Of(TestJobs.GeneratedSample(JobId)).ToUtf8Json());
+        var body = valid.Replace($"\"sampleId\":\"{SampleIds.For(JobId, 0, 0)}\"", "\"sampleId\":null", StringComparison.Ordinal);
         Assert.NotEqual(valid, body);
         var message = TestJobs.RawMessage(Topics.Generated, body, key: null, partition: 1, offset: 7);
 
@@ -226,6 +226,49 @@ public sealed class StageWorkerTests : IAsyncLifetime
 
         Assert.NotNull(await _temp.ReadFailureAsync($"filter:{Topics.Generated}:1:7"));
         Assert.Equal($"{Topics.Generated}.dlt", Assert.Single(_publisher.Messages).Topic);
+    }
+
+    [Fact]
+    public async Task A_notification_of_a_sample_the_store_does_not_hold_is_dead_lettered()
+    {
+        var filter = ScriptedProcessor.Filter();
+        var (worker, activity) = Worker(filter);
+        var sample = TestJobs.GeneratedSample(JobId, 5, 0);
+
+        await HandleInSpanAsync(worker, TestJobs.MessageFor(sample, partition: 2, offset: 11));
+
+        Assert.Equal(0, filter.Calls);
+        var failure = await _temp.ReadFailureAsync($"filter:{sample.Id}");
+        Assert.NotNull(failure);
+        Assert.Contains("is not in the store", failure.Error, StringComparison.Ordinal);
+        Assert.Equal(Topics.DeadLetter(Topics.Generated), Assert.Single(_publisher.Messages).Topic);
+        Assert.Equal(1, activity.FailedCount);
+    }
+
+    [Fact]
+    public async Task A_sample_written_by_someone_else_during_every_attempt_is_given_up_on_after_a_bound_and_the_message_comes_again()
+    {
+        var sample = TestJobs.GeneratedSample(JobId);
+        await Store.SaveSampleAsync(sample, CancellationToken.None);
+        // Every processing is overtaken by another write of the sample, so every compare-and-set fails.
+        var filter = new InterruptedProcessor(
+            Stage.Filter,
+            async s =>
+            {
+                var other = (await Store.GetSampleAsync(s.Id, CancellationToken.None))!;
+                other.Weight += 1;
+                Assert.True(await Store.TryReplaceSampleAsync(other, other.Version, CancellationToken.None));
+            },
+            _ => new StageVerdict(SampleState.Accepted));
+        var (worker, activity) = Worker(filter);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => HandleInSpanAsync(worker, TestJobs.MessageFor(sample)));
+
+        Assert.Equal(5, filter.Calls);
+        Assert.Empty(_publisher.Messages);
+        var stored = await Store.GetSampleAsync(sample.Id, CancellationToken.None);
+        Assert.Equal((SampleState.Generated, 6.0), (stored!.State, stored.Weight));
+        Assert.Equal(0, activity.ProcessedCount + activity.FailedCount);
     }
 
     [Fact]
@@ -328,7 +371,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_processor_works_on_a_copy_and_its_label_changes_are_kept()
+    public async Task The_processor_works_on_the_stored_copy_and_its_label_changes_are_kept()
     {
         var sample = TestJobs.GeneratedSample(JobId, label: "negative");
         var accepted = TestJobs.Advanced(sample, Stage.Filter, SampleState.Accepted);
@@ -349,7 +392,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal("llm-relabel", Assert.Single(stored.LabelHistory).Method);
         Assert.Equal(Topics.Refined, Assert.Single(_publisher.Messages).Topic);
         // The inbound message's bytes were not touched.
-        Assert.Equal("negative", SampleJson.Deserialize(message.Value).Content.Label);
+        Assert.Equal(TestJobs.MessageFor(accepted).Value, message.Value);
     }
 
     [Fact]

@@ -157,6 +157,26 @@ public sealed class ScriptedProcessor(Stage stage, Func<SampleDocument, StageVer
         new(Stage.Evaluator, s => new StageVerdict(SampleState.Evaluated, new Dictionary<string, double> { ["characters"] = s.Content.Text!.Length }));
 }
 
+/// <summary>
+/// A consuming-stage processor during whose work something else writes the sample (<paramref name="meanwhile"/>,
+/// e.g. a reviewer), then decides as <paramref name="decide"/> says on the copy it was given; counts its calls.
+/// </summary>
+public sealed class InterruptedProcessor(Stage stage, Func<SampleDocument, Task> meanwhile, Func<SampleDocument, StageVerdict> decide) : ISampleProcessor
+{
+    private int _calls;
+
+    public Stage Stage { get; } = stage;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public async ValueTask<StageVerdict> ProcessAsync(SampleDocument sample, PipelineJob job, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        await meanwhile(sample);
+        return decide(sample);
+    }
+}
+
 /// <summary>A generator whose answers the test decides; records every request it gets.</summary>
 public sealed class ScriptedGenerator(Func<GenerationRequest, GenerationResult> answer) : ISampleGenerator
 {
@@ -206,7 +226,7 @@ public sealed class ScriptedGenerator(Func<GenerationRequest, GenerationResult> 
     }
 }
 
-/// <summary>A store that throws on sample saves while <see cref="FailingSaves"/> is above zero (counting it down).</summary>
+/// <summary>A store that throws on sample saves (plain or compare-and-set) while <see cref="FailingSaves"/> is above zero (counting it down).</summary>
 public sealed class FlakyStore(ISampleStore inner) : ISampleStore
 {
     private int _failingSaves;
@@ -219,13 +239,24 @@ public sealed class FlakyStore(ISampleStore inner) : ISampleStore
 
     public Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
     {
+        FailWhileCounting();
+        return inner.SaveSampleAsync(sample, cancellationToken);
+    }
+
+    public Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
+    {
+        FailWhileCounting();
+        return inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
+    }
+
+    private void FailWhileCounting()
+    {
         if (Interlocked.Decrement(ref _failingSaves) >= 0)
         {
             throw new IOException("disk full (test)");
         }
 
         Interlocked.Exchange(ref _failingSaves, 0);
-        return inner.SaveSampleAsync(sample, cancellationToken);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);

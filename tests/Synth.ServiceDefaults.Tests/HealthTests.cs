@@ -172,6 +172,7 @@ public sealed class HealthCheckTests
         public Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken) => throw Down();
         public Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) => throw Down();
         public Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken) => throw Down();
+        public Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken) => throw Down();
         public Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken) => throw Down();
         public Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) => throw Down();
         public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) => throw Down();

@@ -66,7 +66,7 @@ public sealed class ClassMapTests
         var document = Bson.Serialize(sample);
 
         Assert.Equal(
-            ["_id", "jobId", "schemaVersion", "taskType", "state", "content", "provenance", "decisions", "labelHistory", "weight", "review", "traceId", "createdAt", "updatedAt"],
+            ["_id", "jobId", "schemaVersion", "version", "taskType", "state", "content", "provenance", "decisions", "labelHistory", "weight", "review", "traceId", "createdAt", "updatedAt"],
             document.Names);
         Assert.Equal(new BsonString(sample.Id), document["_id"]);
         Assert.Equal(new BsonString("Dialogue"), document["taskType"]);

@@ -59,6 +59,32 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public void The_compare_and_set_matches_only_the_version_read()
+    {
+        Assert.Equal(
+            """{ "_id" : "job-1-r000000-s000", "version" : 3 }""",
+            Bson.Json(Bson.Render(MongoQueries.VersionIs("job-1-r000000-s000", 3))));
+        // Version 0 also matches a document stored before versions existed (no version field).
+        Assert.Equal(
+            """{ "_id" : "job-1-r000000-s000", "version" : { "$in" : [0, null] } }""",
+            Bson.Json(Bson.Render(MongoQueries.VersionIs("job-1-r000000-s000", 0))));
+        Assert.Equal("""{ "version" : 1 }""", Bson.Json(Bson.Render(MongoQueries.VersionProjection)));
+    }
+
+    [Fact]
+    public void The_upsert_increments_the_stored_version_on_the_server_and_takes_the_copy_literally()
+    {
+        var stored = new BsonDocument { { "_id", "s-1" }, { "version", 7L }, { "content", new BsonDocument("text", "$100 off") } };
+
+        var update = MongoQueries.VersionedReplace(stored).Render(Bson.Args<BsonDocument>()).AsBsonArray;
+
+        Assert.Equal(
+            """{ "$replaceWith" : { "$mergeObjects" : [{ "$literal" : { "_id" : "s-1", "content" : { "text" : "$100 off" } } }, { "version" : { "$add" : [{ "$ifNull" : ["$version", 0] }, 1] } }] } }""",
+            Bson.Json(Assert.Single(update).AsBsonDocument));
+        Assert.Equal(7L, stored["version"].AsInt64);
+    }
+
+    [Fact]
     public void The_ledger_of_a_job_filters_by_job()
     {
         Assert.Equal("""{ "jobId" : "job-1" }""", Bson.Json(Bson.Render(MongoQueries.RequestsOfJob("job-1"))));

@@ -43,28 +43,8 @@ public sealed class ReviewQueryTests
 
         Assert.Equal(("alice", "t0k"), (set["review.leasedBy"].AsString, set["review.leaseToken"].AsString));
         Assert.Equal(new BsonDateTime(Now.UtcDateTime), set["review.leaseExpiresAt"]["DateTime"]);
-    }
-
-    [Fact]
-    public void Completion_replaces_only_the_copy_that_was_read()
-    {
-        var sample = new SampleDocument
-        {
-            Id = "job-1-r000001-s000",
-            JobId = "job-1",
-            TaskType = TaskType.TextClassification,
-            State = SampleState.Refined,
-            Content = new SampleContent { Text = "t", Label = "spam" },
-            Provenance = new Provenance { RequestId = "job-1-r000001" },
-            Review = new ReviewRecord { Priority = 0.4, LeaseToken = "t0k" },
-            UpdatedAt = Now,
-        };
-
-        var filter = Bson.Render(MongoReviewQueries.UnchangedSince(sample, "t0k"));
-
-        Assert.Equal(["_id", "state", "updatedAt", "review.status", "review.leaseToken"], filter.Names);
-        Assert.Equal(("Refined", "Pending", "t0k"), (filter["state"].AsString, filter["review.status"].AsString, filter["review.leaseToken"].AsString));
-        Assert.Equal(new BsonDateTime(Now.UtcDateTime), filter["updatedAt"]["DateTime"]);
+        // A lease is a write: a stage that read the sample before cannot overwrite it.
+        Assert.Equal("""{ "version" : 1 }""", Bson.Json(update.AsBsonDocument["$inc"].AsBsonDocument));
     }
 
     [Fact]

@@ -140,6 +140,7 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
         queued.LabelHistory.Add(new LabelChange { From = "ham", To = "spam", Method = "student-model", Confidence = 0.4, At = Created });
         await store.SaveSampleAsync(queued, Ct);
         var lease = (await reviews.LeaseNextReviewAsync(jobId, "alice", Now, LeaseFor, Ct))!;
+        var readBeforeTheAnswer = (await store.GetSampleAsync(queued.Id, Ct))!;
 
         var done = await reviews.CompleteReviewAsync(lease.Sample.Id, lease.LeaseToken, s => Answer(s, "ham", "alice"), Ct);
         var again = await reviews.CompleteReviewAsync(lease.Sample.Id, lease.LeaseToken, s => Answer(s, "spam", "alice"), Ct);
@@ -156,6 +157,10 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
         Assert.Null(await reviews.LeaseNextReviewAsync(jobId, "bob", Now + LeaseFor, LeaseFor, Ct));
         var labelled = await store.QuerySamplesAsync(new SampleQuery { JobId = jobId, Label = "ham" }, Ct);
         Assert.Equal(lease.Sample.Id, Assert.Single(labelled.Items).Id);
+        // Leasing and answering are writes: each has a version of its own, so a stage that read the sample before the
+        // answer cannot write over it.
+        Assert.Equal((2, 3, 3), (readBeforeTheAnswer.Version, done.Sample!.Version, stored.Version));
+        Assert.False(await store.TryReplaceSampleAsync(readBeforeTheAnswer, readBeforeTheAnswer.Version, Ct));
     }
 }
 

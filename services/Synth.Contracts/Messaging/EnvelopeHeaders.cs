@@ -2,7 +2,7 @@ namespace Synth.Contracts.Messaging;
 
 /// <summary>
 /// Message envelope: CloudEvents 1.0 attributes in binary content mode (Kafka protocol binding: "ce_" headers),
-/// W3C trace context, and Synth extensions. The key is the sample id; the value is the sample document as JSON.
+/// W3C trace context, and Synth extensions. The key is the sample id; the value is a <see cref="SampleNotification"/> as JSON.
 /// </summary>
 public static class EnvelopeHeaders
 {

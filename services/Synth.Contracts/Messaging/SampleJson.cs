@@ -4,7 +4,7 @@ using Synth.Contracts.Samples;
 
 namespace Synth.Contracts.Messaging;
 
-/// <summary>The one JSON shape of documents on the wire and in the SQLite store: camelCase, enums as strings.</summary>
+/// <summary>The one JSON shape of documents and messages on the wire and in the SQLite store: camelCase, enums as strings.</summary>
 public static class SampleJson
 {
     public static readonly JsonSerializerOptions Options = Create();

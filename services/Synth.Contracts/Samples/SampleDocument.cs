@@ -12,6 +12,12 @@ public sealed class SampleDocument
     public required string Id { get; init; }
     public required string JobId { get; init; }
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+    /// <summary>
+    /// The store's write count: every write of the sample stores the previous version + 1 and hands the writer the new
+    /// number. A stage replaces the sample only if this is still the version it read (compare-and-set), so no write
+    /// made meanwhile (a reviewer's label) is overwritten. 0 for a sample never stored.
+    /// </summary>
+    public long Version { get; set; }
     public required TaskType TaskType { get; init; }
     public SampleState State { get; set; } = SampleState.Generated;
     public required SampleContent Content { get; set; }

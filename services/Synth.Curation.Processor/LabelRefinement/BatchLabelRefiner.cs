@@ -52,7 +52,6 @@ public sealed class BatchLabelRefiner(ISampleStore store, IReviewStore reviews, 
         var revisions = new StudentRefiner(StudentInputs.Labels(job.Spec), StudentInputs.Options(spec.Student)).Refine(students, now);
 
         var byId = samples.ToDictionary(sample => sample.Id, StringComparer.Ordinal);
-        var read = samples.ToDictionary(sample => sample.Id, sample => sample.UpdatedAt, StringComparer.Ordinal);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var candidates = new List<ReviewCandidate>();
         var proposals = new Dictionary<string, LabelChange>(StringComparer.Ordinal);
@@ -107,16 +106,10 @@ public sealed class BatchLabelRefiner(ISampleStore store, IReviewStore reviews, 
         foreach (var id in changed)
         {
             var sample = byId[id];
-            // A stage or a reviewer that wrote the sample since it was read wins; this pass's change waits for a rerun.
-            var current = await store.GetSampleAsync(id, cancellationToken).ConfigureAwait(false);
-            if (current is null || current.UpdatedAt != read[id])
-            {
-                movedOn++;
-                continue;
-            }
-
             sample.UpdatedAt = now;
-            movedOn += await store.SaveSampleAsync(sample, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+            // Written only over the version read: a stage or a reviewer that wrote the sample since wins; this pass's
+            // change waits for a rerun.
+            movedOn += await store.TryReplaceSampleAsync(sample, sample.Version, cancellationToken).ConfigureAwait(false) ? 0 : 1;
         }
 
         return new BatchRefineReport(samples.Count, relabelled, flagged, queued, movedOn);

@@ -71,21 +71,23 @@ public sealed class BatchLabelRefinerTests
         Assert.Contains("applies to text-classification only", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The real store, except that another writer (a stage) saves one sample just as the batch pass re-reads it.</summary>
+    /// <summary>The real store, except that another writer (a stage) saves one sample just as the batch pass writes it.</summary>
     private sealed class ConcurrentWriterStore(ISampleStore inner, string sampleId) : ISampleStore
     {
-        public async Task<SampleDocument?> GetSampleAsync(string id, CancellationToken cancellationToken)
+        public async Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
         {
-            if (id == sampleId)
+            if (sample.Id == sampleId)
             {
-                var other = SampleJson.Deserialize(SampleJson.Serialize((await inner.GetSampleAsync(id, cancellationToken))!));
+                var other = SampleJson.Deserialize(SampleJson.Serialize((await inner.GetSampleAsync(sample.Id, cancellationToken))!));
                 other.Decisions.Add(new StageDecision { Stage = Stage.Evaluator, Outcome = SampleState.Refined, Reason = "written meanwhile", At = RefinerFixture.Now });
                 other.UpdatedAt = RefinerFixture.Now.AddSeconds(1);
                 await inner.SaveSampleAsync(other, cancellationToken);
             }
 
-            return await inner.GetSampleAsync(id, cancellationToken);
+            return await inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
         }
+
+        public Task<SampleDocument?> GetSampleAsync(string id, CancellationToken cancellationToken) => inner.GetSampleAsync(id, cancellationToken);
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
         public Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken) => inner.UpsertJobAsync(job, cancellationToken);
