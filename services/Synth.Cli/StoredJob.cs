@@ -48,8 +48,7 @@ internal sealed record StoredJob(string JobId, JobSpec Spec, ISampleStore Store,
                 return (null, ExitCodes.Failed);
             }
 
-            // The stored spec is read back only for its settings; files it names need not exist here.
-            spec = JobSpecLoader.Parse(stored.SpecText, $"stored spec of job {jobId}", requireFiles: false);
+            spec = stored.RequireSpec();
         }
 
         if (await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) is null)

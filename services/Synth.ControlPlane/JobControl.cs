@@ -24,9 +24,20 @@ public sealed class JobControl(ISampleStore store, IBus bus, IOptions<ControlPla
         var existing = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            return existing.SpecHash == hash
-                ? existing
-                : throw new JobTransitionException(jobId, existing.State, "resubmitted with a different spec (give the new spec another id or name)");
+            if (existing.SpecHash != hash)
+            {
+                throw new JobTransitionException(jobId, existing.State, "resubmitted with a different spec (give the new spec another id or name)");
+            }
+
+            if (existing.Spec is null)
+            {
+                // A document from before jobs kept their normalised spec: the same spec resubmitted supplies it.
+                existing.Spec = spec;
+                existing.SchemaVersion = JobDocument.CurrentSchemaVersion;
+                await store.UpsertJobAsync(existing, cancellationToken).ConfigureAwait(false);
+            }
+
+            return existing;
         }
 
         var now = time.GetUtcNow();
@@ -34,6 +45,7 @@ public sealed class JobControl(ISampleStore store, IBus bus, IOptions<ControlPla
         {
             Id = jobId,
             Name = spec.Name,
+            Spec = spec,
             SpecText = specText,
             SpecHash = hash,
             State = JobState.Submitted,

@@ -7,9 +7,10 @@ using YamlDotNet.RepresentationModel;
 namespace Synth.Jobs;
 
 /// <summary>
-/// Reads a job spec (YAML, or JSON — which YAML reads too, keeping line numbers): strict binding first, then semantic
-/// validation that reports every problem. Relative file paths in the returned spec are resolved to absolute ones
-/// against the spec's folder, and a dataset's format is filled in from its extension.
+/// The one place spec text becomes a <see cref="JobSpec"/> (YAML, or JSON — which YAML reads too, keeping line
+/// numbers): parse, bind strictly, normalise (relative file paths resolved against the spec's folder, a dataset's
+/// format filled in from its extension, a strategy's settings filled with defaults), then validate, reporting every
+/// problem. The result is what a job stores and every stage reads; nothing parses the text again after submission.
 /// </summary>
 public static class JobSpecLoader
 {
@@ -37,10 +38,7 @@ public static class JobSpecLoader
 
     /// <param name="sourceName">Named in every error (usually the file's path).</param>
     /// <param name="baseDirectory">What relative paths are resolved against; the current directory when null.</param>
-    /// <param name="requireFiles">
-    /// False skips the checks that referenced files exist, for a process that re-reads a stored spec only for its
-    /// settings (a curation stage on another machine has no support set); paths are still resolved.
-    /// </param>
+    /// <param name="requireFiles">False skips the checks that referenced files exist (paths are still resolved).</param>
     /// <inheritdoc cref="LoadFile" path="/exception"/>
     public static JobSpec Parse(string yaml, string sourceName, string? baseDirectory = null, bool requireFiles = true)
     {
@@ -48,21 +46,11 @@ public static class JobSpecLoader
         ArgumentNullException.ThrowIfNull(sourceName);
         var root = ReadSingleDocument(yaml, sourceName);
         var bound = SpecBinder.Bind(root, sourceName);
-        var errors = JobSpecValidator.Validate(bound, sourceName, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()), requireFiles);
+        var writtenPaths = JobSpecNormaliser.Normalise(bound.Spec, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()));
+        var errors = JobSpecValidator.Validate(bound, sourceName, writtenPaths, requireFiles);
         if (errors.Count > 0)
         {
             throw new JobSpecValidationException(errors);
-        }
-
-        // Consumers read a strategy's settings without re-implementing its defaults.
-        var generation = bound.Spec.Generation;
-        if (generation.Strategy == GenerationStrategy.Dialogue)
-        {
-            generation.Dialogue ??= new DialogueSpec();
-        }
-        else if (generation.Strategy == GenerationStrategy.OutlineSections)
-        {
-            generation.Outline ??= new OutlineSpec();
         }
 
         return bound.Spec;

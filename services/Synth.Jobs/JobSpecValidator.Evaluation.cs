@@ -84,20 +84,13 @@ internal sealed partial class JobSpecValidator
                 Add($"{path}.testSource", $"'{indirect.TestSource}' is not a UCI source; use one of {string.Join(", ", uciSources)}");
                 break;
             case BenchmarkKind.File when Required($"{path}.file", indirect.File, "the CSV or JSONL benchmark file"):
-                var file = ResolveFile($"{path}.file", indirect.File!) ?? indirect.File!;
-                indirect.File = file;
-                if (Path.GetExtension(file).ToLowerInvariant() is not (".csv" or ".jsonl" or ".ndjson"))
+                FileFound($"{path}.file", indirect.File!);
+                if (Path.GetExtension(indirect.File!).ToLowerInvariant() is not (".csv" or ".jsonl" or ".ndjson"))
                 {
                     Add($"{path}.file", "must be a .csv or .jsonl file");
                 }
 
                 break;
-        }
-
-        if (indirect.Benchmark != BenchmarkKind.File)
-        {
-            // A folder, checked when the report runs: a missing data set then says how to fetch it.
-            indirect.DataFolder = Path.GetFullPath(Path.Combine(baseDirectory, indirect.DataFolder));
         }
 
         if (indirect.TestFraction is <= 0 or >= 1)

@@ -71,7 +71,7 @@ internal sealed partial class JobSpecValidator
         {
             if (Required($"{connectionPath}.modelPath", connection.ModelPath, "the GGUF model file"))
             {
-                connection.ModelPath = ResolveFile($"{connectionPath}.modelPath", connection.ModelPath!) ?? connection.ModelPath;
+                FileFound($"{connectionPath}.modelPath", connection.ModelPath!);
             }
         }
         else

@@ -59,7 +59,7 @@ internal sealed partial class JobSpecValidator
             case LlmProvider.LLamaSharp:
                 if (Required($"{path}.modelPath", model.ModelPath, "the GGUF model file"))
                 {
-                    model.ModelPath = ResolveFile($"{path}.modelPath", model.ModelPath!) ?? model.ModelPath;
+                    FileFound($"{path}.modelPath", model.ModelPath!);
                 }
 
                 break;

@@ -5,8 +5,8 @@ using Synth.Contracts.Samples;
 namespace Synth.Jobs;
 
 /// <summary>
-/// The rules a bound spec must meet, checked all at once so a user fixes every problem in one pass. Also resolves
-/// relative file paths against the spec's folder and fills in a dataset's format from its extension.
+/// The rules a bound, normalised spec must meet, checked all at once so a user fixes every problem in one pass.
+/// Only reads the spec: resolving paths and filling values is <see cref="JobSpecNormaliser"/>'s, which runs first.
 /// </summary>
 internal sealed partial class JobSpecValidator
 {
@@ -25,23 +25,25 @@ internal sealed partial class JobSpecValidator
     private readonly JobSpec spec;
     private readonly SpecPositions positions;
     private readonly string sourceName;
-    private readonly string baseDirectory;
+    private readonly IReadOnlyDictionary<string, string> writtenPaths;
     private readonly bool requireFiles;
     private readonly List<JobSpecError> errors = [];
 
-    private JobSpecValidator(BoundSpec bound, string sourceName, string baseDirectory, bool requireFiles)
+    private JobSpecValidator(BoundSpec bound, string sourceName, IReadOnlyDictionary<string, string> writtenPaths, bool requireFiles)
     {
         spec = bound.Spec;
         positions = bound.Positions;
         this.sourceName = sourceName;
-        this.baseDirectory = baseDirectory;
+        this.writtenPaths = writtenPaths;
         this.requireFiles = requireFiles;
     }
 
+    /// <param name="writtenPaths">From <see cref="JobSpecNormaliser.Normalise"/>: each resolved file's value as written.</param>
+    /// <param name="requireFiles">False skips the checks that the files exist.</param>
     /// <returns>Every problem, in the order they appear in the text.</returns>
-    public static IReadOnlyList<JobSpecError> Validate(BoundSpec bound, string sourceName, string baseDirectory, bool requireFiles)
+    public static IReadOnlyList<JobSpecError> Validate(BoundSpec bound, string sourceName, IReadOnlyDictionary<string, string> writtenPaths, bool requireFiles)
     {
-        var validator = new JobSpecValidator(bound, sourceName, baseDirectory, requireFiles);
+        var validator = new JobSpecValidator(bound, sourceName, writtenPaths, requireFiles);
         validator.CheckIdentity();
         validator.CheckTask();
         validator.CheckConditions();
@@ -124,18 +126,14 @@ internal sealed partial class JobSpecValidator
             CheckJsonSchema("task.outputSchema", task.OutputSchema);
         }
 
-        if (task.OutputSchemaFile is not null && ResolveFile("task.outputSchemaFile", task.OutputSchemaFile) is { } schemaFile)
+        if (task.OutputSchemaFile is { } schemaFile && FileFound("task.outputSchemaFile", schemaFile) && File.Exists(schemaFile))
         {
-            task.OutputSchemaFile = schemaFile;
-            if (File.Exists(schemaFile))
-            {
-                CheckJsonSchema("task.outputSchemaFile", File.ReadAllText(schemaFile));
-            }
+            CheckJsonSchema("task.outputSchemaFile", File.ReadAllText(schemaFile));
         }
 
         if (task.DomainKnowledgeFile is not null)
         {
-            task.DomainKnowledgeFile = ResolveFile("task.domainKnowledgeFile", task.DomainKnowledgeFile) ?? task.DomainKnowledgeFile;
+            FileFound("task.domainKnowledgeFile", task.DomainKnowledgeFile);
         }
     }
 
@@ -276,7 +274,7 @@ internal sealed partial class JobSpecValidator
             }
             else if (template.File is not null)
             {
-                template.File = ResolveFile($"{path}.file", template.File) ?? template.File;
+                FileFound($"{path}.file", template.File);
             }
             else
             {
@@ -357,7 +355,7 @@ internal sealed partial class JobSpecValidator
             case LlmProvider.LLamaSharp:
                 if (Required($"{path}.modelPath", generation.ModelPath, "the GGUF model file"))
                 {
-                    generation.ModelPath = ResolveFile($"{path}.modelPath", generation.ModelPath!) ?? generation.ModelPath;
+                    FileFound($"{path}.modelPath", generation.ModelPath!);
                 }
 
                 NotUsed($"{path}.baseUrl", generation.BaseUrl, provider);
@@ -424,13 +422,7 @@ internal sealed partial class JobSpecValidator
     {
         if (Required($"{path}.path", dataset.Path, "the JSONL or CSV file"))
         {
-            dataset.Path = ResolveFile($"{path}.path", dataset.Path) ?? dataset.Path;
-            dataset.Format ??= Path.GetExtension(dataset.Path).ToLowerInvariant() switch
-            {
-                ".jsonl" or ".ndjson" => DatasetFormat.Jsonl,
-                ".csv" => DatasetFormat.Csv,
-                _ => null,
-            };
+            FileFound($"{path}.path", dataset.Path);
             if (dataset.Format is null)
             {
                 Add($"{path}.format", "cannot tell the format from the file's extension; set format: jsonl or csv");
@@ -466,17 +458,17 @@ internal sealed partial class JobSpecValidator
         }
     }
 
-    /// <returns>The absolute path, unless the file is missing and required: then null after reporting it.</returns>
-    private string? ResolveFile(string path, string value)
+    /// <param name="resolved">The field's value, resolved by <see cref="JobSpecNormaliser"/>.</param>
+    /// <returns>False after reporting a missing file, unless files are not required.</returns>
+    private bool FileFound(string path, string resolved)
     {
-        var resolved = Path.GetFullPath(Path.Combine(baseDirectory, value));
         if (!requireFiles || File.Exists(resolved))
         {
-            return resolved;
+            return true;
         }
 
-        Add(path, $"file not found: '{value}' (looked for {resolved})");
-        return null;
+        Add(path, $"file not found: '{writtenPaths[path]}' (looked for {resolved})");
+        return false;
     }
 
     private void OnlyWith(string path, GenerationStrategy strategy)

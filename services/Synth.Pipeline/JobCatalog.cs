@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
-using Synth.Jobs;
 using Synth.Store;
 
 namespace Synth.Pipeline;
 
 /// <summary>
-/// Resolves a job id to its parsed spec from the store, once per process: stage services serve every job and learn
-/// of a job from the samples that reach them.
+/// Resolves a job id to its spec from the store, once per process: stage services serve every job and learn of a job
+/// from the samples that reach them.
 /// </summary>
 public sealed class JobCatalog(ISampleStore store)
 {
@@ -33,9 +32,7 @@ public sealed class JobCatalog(ISampleStore store)
     {
         var document = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new UnknownJobException(jobId);
-        // Stages read a stored spec for its settings only; the files it names live where the job was submitted.
-        var spec = JobSpecLoader.Parse(document.SpecText, $"job '{jobId}' (stored spec)", requireFiles: false);
-        return new PipelineJob(jobId, spec);
+        return new PipelineJob(jobId, document.RequireSpec());
     }
 }
 

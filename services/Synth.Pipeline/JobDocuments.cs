@@ -6,7 +6,7 @@ namespace Synth.Pipeline;
 
 public static class JobDocuments
 {
-    /// <summary>Stores a job's spec and state, keeping its original creation time.</summary>
+    /// <summary>Stores a job's spec (normalised, and <paramref name="specText"/> as written) and state, keeping its original creation time.</summary>
     public static async Task SaveAsync(ISampleStore store, PipelineJob job, string specText, JobState state, TimeProvider time, CancellationToken cancellationToken, string? reason = null)
     {
         var existing = await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false);
@@ -15,6 +15,7 @@ public static class JobDocuments
         {
             Id = job.JobId,
             Name = job.Spec.Name,
+            Spec = job.Spec,
             SpecText = specText,
             SpecHash = JobSpecLoader.Hash(specText),
             State = state,

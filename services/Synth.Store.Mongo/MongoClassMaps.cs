@@ -140,6 +140,7 @@ public static class MongoClassMaps
             map.MapIdMember(x => x.Id);
             map.MapMember(x => x.SchemaVersion).SetElementName("schemaVersion").SetDefaultValue(JobDocument.CurrentSchemaVersion);
             map.MapMember(x => x.Name).SetElementName("name").SetIsRequired(true);
+            map.MapMember(x => x.Spec).SetElementName("spec").SetSerializer(new JobSpecBsonSerializer()).SetIgnoreIfNull(true);
             map.MapMember(x => x.SpecText).SetElementName("specText").SetIsRequired(true);
             map.MapMember(x => x.SpecHash).SetElementName("specHash").SetIsRequired(true);
             map.MapMember(x => x.State).SetElementName("state").SetSerializer(EnumAsString<JobState>()).SetDefaultValue(JobState.Submitted);

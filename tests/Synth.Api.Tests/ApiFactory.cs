@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using Synth.Jobs;
 using Synth.Store.Sqlite;
 
 namespace Synth.Api.Tests;
@@ -59,11 +60,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         return store;
     }
 
-    public static JobDocument Job(string id) => new()
+    public static JobDocument Job(string id)
     {
-        Id = id,
-        Name = id,
-        SpecText = $$"""
+        var specText = $$"""
             id: {{id}}
             name: {{id}}
             task:
@@ -75,11 +74,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             generation:
               baseUrl: http://127.0.0.1:9/v1
               model: m
-            """,
-        SpecHash = "test",
-        CreatedAt = Created,
-        UpdatedAt = Created,
-    };
+            """;
+        return new JobDocument
+        {
+            Id = id,
+            Name = id,
+            Spec = JobSpecLoader.Parse(specText, $"{id}.yaml"),
+            SpecText = specText,
+            SpecHash = "test",
+            CreatedAt = Created,
+            UpdatedAt = Created,
+        };
+    }
 
     /// <summary>A refined sample queued for review with the given priority.</summary>
     public static SampleDocument Queued(string jobId, int index, string label, double priority) => new()

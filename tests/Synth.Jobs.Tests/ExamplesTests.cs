@@ -5,7 +5,7 @@ namespace Synth.Jobs.Tests;
 
 public sealed class ExamplesTests
 {
-    private static readonly string ExamplesFolder = Path.Combine(RepositoryRoot(), "examples");
+    internal static readonly string ExamplesFolder = Path.Combine(RepositoryRoot(), "examples");
 
     public static TheoryData<string> ExampleFiles()
     {

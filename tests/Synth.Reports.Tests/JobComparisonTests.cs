@@ -43,7 +43,7 @@ public sealed class JobComparisonTests : IAsyncLifetime
               embeddings: false
             """;
         var spec = JobSpecLoader.Parse(specText, "job.yaml");
-        await store.UpsertJobAsync(new JobDocument { Id = jobId, Name = jobId, SpecText = specText, SpecHash = JobSpecLoader.Hash(specText), State = JobState.Completed }, CancellationToken.None);
+        await store.UpsertJobAsync(new JobDocument { Id = jobId, Name = jobId, Spec = spec, SpecText = specText, SpecHash = JobSpecLoader.Hash(specText), State = JobState.Completed }, CancellationToken.None);
         for (var r = 0; r < samples; r++)
         {
             await store.SaveSampleAsync(new SampleDocument

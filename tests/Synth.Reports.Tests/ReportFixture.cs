@@ -61,6 +61,7 @@ internal sealed class ReportFixture : IAsyncDisposable
         {
             Id = JobId,
             Name = fixture.Spec.Name,
+            Spec = fixture.Spec,
             SpecText = SpecText,
             SpecHash = JobSpecLoader.Hash(SpecText),
             State = JobState.Completed,

@@ -171,8 +171,10 @@ public sealed class ClassMapTests
         var job = Job("job-1");
         var document = Bson.Serialize(job);
 
-        Assert.Equal(["_id", "schemaVersion", "name", "specText", "specHash", "state", "stateReason", "createdAt", "updatedAt", "transitions"], document.Names);
+        Assert.Equal(["_id", "schemaVersion", "name", "spec", "specText", "specHash", "state", "stateReason", "createdAt", "updatedAt", "transitions"], document.Names);
         Assert.Equal("Generating", document["state"].AsString);
+        // The normalised spec in the same JSON form SQLite stores, which keeps its nulls and decimals exactly.
+        Assert.Equal(JobSpecJson.ToJson(job.Spec!), document["spec"].AsString);
         AssertSame(job, Bson.Deserialize<JobDocument>(document));
 
         // Under the control plane: the target in force and every transition, states as names.
@@ -188,6 +190,13 @@ public sealed class ClassMapTests
         job.StateReason = null;
         document = Bson.Serialize(job);
         Assert.False(document.Contains("stateReason"));
+        AssertSame(job, Bson.Deserialize<JobDocument>(document));
+
+        // A document from before schema version 2 has no spec.
+        job.Spec = null;
+        job.SchemaVersion = 1;
+        document = Bson.Serialize(job);
+        Assert.False(document.Contains("spec"));
         AssertSame(job, Bson.Deserialize<JobDocument>(document));
     }
 

@@ -66,6 +66,38 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_job_keeps_its_normalised_spec_exactly()
+    {
+        var store = await NewStoreAsync();
+        var job = Job(NewJobId());
+        await store.UpsertJobAsync(job, Ct);
+
+        var spec = (await store.GetJobAsync(job.Id, Ct))!.RequireSpec();
+
+        Assert.Equal(JobSpecJson.ToJson(job.Spec!), JobSpecJson.ToJson(spec));
+        Assert.Null(spec.Curation.Filter.Length.MaxChars);
+        Assert.Null(spec.Curation.LabelRefinement.Review.MaxFraction);
+        Assert.Equal(1.2345678901234567890123m, spec.Budget.MaxCostUsd);
+        Assert.Equal("/jobs/prompt.liquid", spec.Templates[TaskType.TextClassification].File);
+    }
+
+    [StoreFact]
+    public async Task A_job_stored_before_specs_were_kept_reads_back_and_says_how_to_store_one()
+    {
+        var store = await NewStoreAsync();
+        var job = Job(NewJobId());
+        job.Spec = null;
+        job.SchemaVersion = 1;
+        await store.UpsertJobAsync(job, Ct);
+
+        var stored = (await store.GetJobAsync(job.Id, Ct))!;
+
+        Assert.Null(stored.Spec);
+        var e = Assert.Throws<InvalidOperationException>(stored.RequireSpec);
+        Assert.Contains($"Job '{job.Id}' was stored with schema version 1, without its normalised spec", e.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
     public async Task Saving_the_same_sample_twice_stores_one_identical_document()
     {
         var store = await NewStoreAsync();

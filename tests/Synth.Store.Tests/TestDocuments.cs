@@ -17,6 +17,7 @@ public static class TestDocuments
     {
         Id = jobId,
         Name = "Spam detector data",
+        Spec = Spec(),
         SpecText = "name: spam\ntask:\n  type: text-classification\n",
         SpecHash = new string('a', 64),
         State = JobState.Generating,
@@ -24,6 +25,35 @@ public static class TestDocuments
         CreatedAt = Created,
         UpdatedAt = Updated,
     };
+
+    /// <summary>
+    /// A normalised spec with what a stored form could lose: a bound with a default set to null, a decimal price
+    /// beyond a double's precision, enum values and an enum-keyed map, absolute paths.
+    /// </summary>
+    public static JobSpec Spec()
+    {
+        var spec = new JobSpec
+        {
+            Name = "spam",
+            Task = new TaskSpec
+            {
+                Type = TaskType.TextClassification,
+                DataDescription = "one short e-mail",
+                Labels = [new LabelSpec { Name = "spam", Description = "unsolicited" }, new LabelSpec { Name = "ham", Description = "wanted" }],
+            },
+            Demonstrations = new DemonstrationsSpec { SupportSet = new DatasetSpec { Path = "/jobs/data/support.jsonl", Format = DatasetFormat.Jsonl } },
+            Templates = { [TaskType.TextClassification] = new TemplateSpec { Language = TemplateLanguage.Liquid, File = "/jobs/prompt.liquid" } },
+            Generation = new GenerationSpec { Model = "m", BaseUrl = "http://localhost:8080/v1", Temperature = 0.1, RequestsPerMinute = 60 },
+            Budget = new BudgetSpec
+            {
+                MaxCostUsd = 1.2345678901234567890123m,
+                Prices = { ["m"] = new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.6m } },
+            },
+        };
+        spec.Curation.Filter.Length.MaxChars = null;
+        spec.Curation.LabelRefinement.Review.MaxFraction = null;
+        return spec;
+    }
 
     /// <summary>A minimal sample: only required fields and defaults.</summary>
     public static SampleDocument Sample(string jobId, long request, int index, SampleState state = SampleState.Generated, string? label = "spam") => new()

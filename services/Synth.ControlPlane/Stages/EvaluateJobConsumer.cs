@@ -1,9 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Synth.Embeddings;
-using Synth.Jobs;
 using Synth.Messaging;
 using Synth.Reports;
 using Synth.Store;
@@ -15,7 +13,6 @@ public sealed partial class EvaluateJobConsumer(
     ISampleStore store,
     IReportStore reports,
     IMessagePublisher publisher,
-    IOptions<ControlPlaneOptions> options,
     TimeProvider time,
     ILogger<EvaluateJobConsumer> logger) : IConsumer<EvaluateJob>
 {
@@ -27,7 +24,7 @@ public sealed partial class EvaluateJobConsumer(
         {
             var document = await store.GetJobAsync(jobId, context.CancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Job '{jobId}' is not in the store.");
-            var spec = JobSpecLoader.Parse(document.SpecText, $"job '{jobId}'", Path.GetFullPath(options.Value.JobFilesRoot));
+            var spec = document.RequireSpec();
             using var embedder = spec.Evaluation.Embeddings ? new MiniLmEmbeddingGenerator() : null;
             await JobReports.BuildStoreAndPublishAsync(store, reports, publisher, jobId, spec, time, embedder, context.CancellationToken).ConfigureAwait(false);
             LogEvaluated(logger, jobId);

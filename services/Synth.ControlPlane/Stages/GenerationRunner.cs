@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Synth.Jobs;
+using Synth.Contracts.Jobs;
 using Synth.Pipeline;
 using Synth.Store;
 
@@ -18,7 +18,6 @@ public sealed partial class GenerationRunner(
     ISampleStore store,
     IBudgetStore budgets,
     IBus bus,
-    IOptions<ControlPlaneOptions> options,
     IOptions<ProcessorOptions> processorOptions,
     GeneratorShard shard,
     ILogger<GenerationRunner> logger) : IAsyncDisposable
@@ -44,7 +43,7 @@ public sealed partial class GenerationRunner(
             await StopRunAsync(jobId).ConfigureAwait(false);
             var document = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new UnknownJobException(jobId);
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            _runs[jobId] = new Run(targetCount, cancel, Task.Run(() => RunAsync(document.Id, document.SpecText, targetCount, cancel.Token), CancellationToken.None));
+            _runs[jobId] = new Run(targetCount, cancel, Task.Run(() => RunAsync(document, targetCount, cancel.Token), CancellationToken.None));
         }
         finally
         {
@@ -83,12 +82,13 @@ public sealed partial class GenerationRunner(
         _commands.Dispose();
     }
 
-    private async Task RunAsync(string jobId, string specText, int targetCount, CancellationToken cancellationToken)
+    private async Task RunAsync(JobDocument document, int targetCount, CancellationToken cancellationToken)
     {
+        var jobId = document.Id;
         var correlation = JobCorrelation.Of(jobId);
         try
         {
-            var spec = JobSpecLoader.Parse(specText, $"job '{jobId}'", Path.GetFullPath(options.Value.JobFilesRoot));
+            var spec = document.RequireSpec();
             spec.Generation.Target = targetCount;
             var job = new PipelineJob(jobId, spec);
             await bus.Publish(new GenerationStarted(correlation, jobId, shard.Index, shard.Count), cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,6 @@ using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
-using Synth.Jobs;
 using Synth.Pipeline;
 using Synth.Store;
 
@@ -40,7 +39,7 @@ public static class FilterReplay
     {
         var source = await store.GetJobAsync(sourceJobId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Job '{sourceJobId}' is not in the store; nothing to replay.");
-        var spec = JobSpecLoader.Parse(source.SpecText, $"job '{sourceJobId}' (stored spec)", requireFiles: false);
+        var spec = source.RequireSpec();
         var replayId = ReplayJobId(sourceJobId, filterSpec);
         spec.Curation.Filter = filterSpec;
         // Replay never touches a shared index: its duplicates are found among its own samples.
