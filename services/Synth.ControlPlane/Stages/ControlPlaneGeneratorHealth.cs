@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using Synth.Pipeline;
 
-namespace Synth.ServiceDefaults;
+namespace Synth.ControlPlane.Stages;
 
 /// <summary>
 /// A generator under the control plane has no job loop of its own while idle: it waits for the control plane's

@@ -3,10 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.Contracts.Jobs;
 using Synth.Jobs;
-using Synth.Pipeline;
 using Synth.Store;
 
-namespace Synth.ServiceDefaults;
+namespace Synth.Pipeline;
 
 /// <summary>
 /// Runs the generator service's job: stores the job, generates this shard's requests, then stays up (streaming

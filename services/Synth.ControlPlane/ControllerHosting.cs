@@ -1,23 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Synth.ControlPlane;
+using Synth.Store;
 
-namespace Synth.ServiceDefaults;
+namespace Synth.ControlPlane;
 
-/// <summary>The wiring of the control-plane host of a deployment (services/Synth.Controller).</summary>
+/// <summary>The wiring of the control-plane role of a deployment (the worker's <c>--stage controller</c>).</summary>
 public static class ControllerHosting
 {
     /// <summary>
-    /// The job state machine with its sagas in the store, the drain monitor and recovery on start, on RabbitMQ, with
-    /// the health-file liveness of the stage services. Call after <see cref="SynthHosting.AddSynthDefaults"/>.
+    /// The job state machine with its sagas in the store, the drain monitor and recovery on start, on RabbitMQ. Needs
+    /// the store registered (<c>AddSynthStore</c>).
     /// </summary>
     public static IHostApplicationBuilder AddSynthController(this IHostApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         // Registered before the bus: hosted services start in order, and recovery reads the sagas once the bus is up.
         services.AddHostedService<StoreInitialization>();
-        services.AddHealthFile();
         // This host exists to run the state machine for other processes: without it jobs would never move, and on an
         // in-memory bus nothing else could reach it.
         services.AddOptions<ControlPlaneOptions>()

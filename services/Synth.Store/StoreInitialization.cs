@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
-using Synth.Store;
 
-namespace Synth.ServiceDefaults;
+namespace Synth.Store;
 
 /// <summary>Creates the store's tables, collections and indexes before any other hosted service starts using it.</summary>
 public sealed class StoreInitialization(ISampleStore store) : IHostedService

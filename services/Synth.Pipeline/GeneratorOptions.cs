@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Synth.ServiceDefaults;
+namespace Synth.Pipeline;
 
 /// <summary>
 /// The generator service's job (section "Generator"). Under the control plane (a "ControlPlane" section is

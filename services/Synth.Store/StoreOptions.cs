@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Synth.ServiceDefaults;
+namespace Synth.Store;
 
 public enum StoreProvider
 {
