@@ -4,18 +4,25 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Synth.Api;
 using Synth.ControlPlane;
+using Synth.Curation.Processor;
+using Synth.Evaluation.Processor;
+using Synth.Generation.Processor;
 using Synth.Pipeline;
 using Synth.ServiceDefaults;
 using Synth.Store;
+using Synth.Store.Mongo;
+using Synth.Store.Sqlite;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSynthDefaults("synth-api");
+builder.Services.AddSynthStore().AddSqliteStore().AddMongoStore();
 // The store's tables exist before the bus starts handing out work.
 builder.Services.AddHostedService<StoreInitialization>();
 // One machine: this process also runs every stage and the control plane's state machine, on an in-memory bus.
 // Otherwise it only sends commands to the control plane (ControlPlane:* says how to reach it).
 if (builder.Configuration.GetValue<bool>($"{ApiOptions.SectionName}:{nameof(ApiOptions.RunPipeline)}"))
 {
+    builder.Services.AddGeneratorStage().AddFilterStage().AddLabelRefinerStage().AddEvaluatorStage();
     builder.AddInProcessPipeline();
 }
 else

@@ -3,6 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.ServiceDefaults;
+using Synth.Store;
+using Synth.Store.Mongo;
+using Synth.Store.Sqlite;
 
 namespace Synth.Cli;
 
@@ -27,6 +30,7 @@ internal static class CliHost
         }
 
         builder.AddSynthDefaults("synth-cli");
+        builder.Services.AddSynthStore().AddSqliteStore().AddMongoStore();
         return builder;
     }
 

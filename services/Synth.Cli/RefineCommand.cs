@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Synth.Curation.Processor.LabelRefinement;
 using Synth.Jobs;
 using Synth.Pipeline;
-using Synth.ServiceDefaults;
 using Synth.Store;
 
 namespace Synth.Cli;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.Curation.Processor.Filter;
 using Synth.Embeddings;
-using Synth.ServiceDefaults;
 using Synth.Store;
 
 namespace Synth.Cli;

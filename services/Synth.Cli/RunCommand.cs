@@ -10,7 +10,9 @@ using Synth.Embeddings;
 using Synth.Jobs;
 using Synth.Pipeline;
 using Synth.Reports;
-using Synth.ServiceDefaults;
+using Synth.Curation.Processor;
+using Synth.Evaluation.Processor;
+using Synth.Generation.Processor;
 using Synth.Store;
 
 namespace Synth.Cli;
@@ -27,30 +29,17 @@ public static class RunCommand
 
         // Logs go to stderr so the progress display on stdout stays readable.
         var builder = CliHost.CreateBuilder(storePath, logToStandardError: true);
-        // One machine: the evaluator's feedback reaches the generator side in process (IFeedbackSource.SubscribeAsync).
-        builder.Services.AddSingleton<InProcessFeedbackHub>();
-        builder.Services.AddSingleton<IFeedbackPublisher>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
-        builder.Services.AddSingleton<IFeedbackSource>(sp => sp.GetRequiredService<InProcessFeedbackHub>());
+        // One machine: every stage in this process over the in-process bus, the store's tables made first.
+        builder.Services.AddHostedService<StoreInitialization>();
+        builder.Services.AddGeneratorStage().AddFilterStage().AddLabelRefinerStage().AddEvaluatorStage();
+        builder.Services.AddInProcessTransport();
+        builder.Services.AddSynthPipeline(PipelineComposition.AllStages);
 
         try
         {
             using var host = builder.Build();
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var services = host.Services;
-            var options = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
             var store = services.GetRequiredService<ISampleStore>();
-            var generator = ProcessorLoader.CreateGenerator(services, options);
-            ISampleProcessor[] processors =
-            [
-                ProcessorLoader.CreateProcessor(services, options, Stage.Filter),
-                ProcessorLoader.CreateProcessor(services, options, Stage.LabelRefiner),
-                ProcessorLoader.CreateProcessor(services, options, Stage.Evaluator),
-            ];
-            var pipeline = new LocalPipeline(store, generator, processors, options,
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILoggerFactory>(),
-                services.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName);
-
             var job = new PipelineJob(JobIds.Derive(spec!), spec!);
             if (retryFailed)
             {
@@ -60,31 +49,25 @@ public static class RunCommand
                 Console.WriteLine($"Retrying {reopened} failed request(s); their earlier failures stay on record.");
             }
 
-            // The evaluator's feedback steers the generator while the run lasts (the in-process hub; synth.feedback on Kafka).
-            using var stopFeedback = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var feedback = ForwardFeedbackAsync(services.GetRequiredService<IFeedbackSource>(), generator, stopFeedback.Token);
             var clock = Stopwatch.StartNew();
             JobCounts counts;
             try
             {
+                // Starts every stage (and sends samples an interrupted run left between stages through them again).
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                var pipeline = new LocalPipeline(services);
                 counts = await ProgressDisplay.RunAsync(job, progress => pipeline.RunAsync(job, specText!, progress, cancellationToken))
                     .ConfigureAwait(false);
             }
             finally
             {
-                await stopFeedback.CancelAsync().ConfigureAwait(false);
-                await feedback.ConfigureAwait(false);
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
             ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
             if ((await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false))?.StateReason is { } stoppedBecause)
             {
                 Console.WriteLine($"Generation stopped early: {stoppedBecause}. Raise the budget in the spec and rerun to continue.");
-            }
-
-            foreach (var processor in processors.OfType<IDisposable>())
-            {
-                processor.Dispose();
             }
 
             // The job is complete: its report is computed from the store, kept there, and written beside the run.
@@ -97,7 +80,6 @@ public static class RunCommand
                 Console.WriteLine($"Report: {files.Html}");
             }
 
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -125,20 +107,6 @@ public static class RunCommand
             Console.Error.WriteLine($"error: the run failed: {ex}");
             Console.Error.WriteLine("Finished work is stored; rerun the same command to resume.");
             return ExitCodes.Failed;
-        }
-    }
-
-    private static async Task ForwardFeedbackAsync(IFeedbackSource source, ISampleGenerator generator, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var message in source.SubscribeAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await generator.OnFeedbackAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
         }
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Jobs;
-using Synth.ServiceDefaults;
 using Synth.Store;
 
 namespace Synth.Cli;

@@ -4,13 +4,11 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Embeddings;
 using Synth.Evaluation;
 using Synth.Pipeline;
-using Synth.ServiceDefaults;
 using Synth.Store;
 
 namespace Synth.Evaluation.Processor;
@@ -42,8 +40,8 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
     /// <summary>The host's constructor: embeddings from the local MiniLM model, loaded when a job first needs them.</summary>
     [ActivatorUtilitiesConstructor]
     public EvaluatorProcessor(
-        ISampleStore store, IFeedbackPublisher feedback, IOptions<InstanceOptions> instance, TimeProvider time, ILogger<EvaluatorProcessor> logger)
-        : this(store, feedback, instance.Value.InstanceName, time, logger, null)
+        ISampleStore store, IFeedbackPublisher feedback, InstanceIdentity instance, TimeProvider time, ILogger<EvaluatorProcessor> logger)
+        : this(store, feedback, instance.Name, time, logger, null)
     {
     }
 

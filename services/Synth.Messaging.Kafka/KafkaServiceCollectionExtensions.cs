@@ -19,4 +19,12 @@ public static class KafkaServiceCollectionExtensions
         services.AddSingleton<KafkaConsumer>();
         return services;
     }
+
+    /// <summary>Kafka as the pipeline's <see cref="IMessageTransport"/> (with <see cref="AddKafkaMessaging"/>).</summary>
+    public static IServiceCollection AddKafkaTransport(this IServiceCollection services)
+    {
+        services.AddKafkaMessaging();
+        services.AddSingleton<IMessageTransport, KafkaTransport>();
+        return services;
+    }
 }

@@ -9,7 +9,7 @@ namespace Synth.Messaging;
 /// (backpressure). Nothing here is durable: on one machine the store is the source of truth, and a restarted
 /// run re-publishes every sample that had not finished its stage.
 /// </summary>
-public sealed class InProcessBus : IMessagePublisher
+public sealed class InProcessBus : IMessageTransport
 {
     public const string SystemName = "in-process";
 
@@ -27,6 +27,8 @@ public sealed class InProcessBus : IMessagePublisher
         _capacity = capacityPerTopic;
         _onHandlerError = onHandlerError;
     }
+
+    public bool KeepsMessagesAcrossRestarts => false;
 
     /// <summary>Declares that a consumer will read this topic; messages to topics nobody reads are not kept.</summary>
     public ChannelReader<InboundMessage> Subscribe(string topic) =>

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
@@ -11,75 +15,120 @@ namespace Synth.Pipeline;
 public sealed record PipelineProgress(long RequestsPlanned, JobCounts Counts, bool GenerationDone);
 
 /// <summary>
-/// The one-machine pipeline: every stage in this process, bounded in-process channels between them, one store.
-/// The store is the source of truth: a rerun re-publishes every sample that had not finished its stage, and the
-/// generator skips every request already recorded, so an interrupted run resumes without repeating work.
+/// One job through the one-machine pipeline (<c>synth run</c>): <see cref="PipelineComposition.AddSynthPipeline"/> with
+/// every stage over the in-process bus (<see cref="PipelineComposition.AddInProcessTransport"/>), driven to the end of
+/// this job. The store is the source of truth: the composition re-publishes every sample that had not finished its
+/// stages, and the generator skips every request already recorded, so an interrupted run resumes without repeating work.
 /// </summary>
-public sealed partial class LocalPipeline(
-    ISampleStore store,
-    ISampleGenerator generator,
-    IReadOnlyList<ISampleProcessor> processors,
-    ProcessorOptions options,
-    TimeProvider time,
-    ILoggerFactory loggerFactory,
-    string instanceName)
+public sealed class LocalPipeline
 {
-    private static readonly Stage[] ConsumingStages = [Stage.Filter, Stage.LabelRefiner, Stage.Evaluator];
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly IServiceProvider? _host;
+    private readonly Func<ServiceProvider>? _compose;
+
+    /// <summary>Over a started host that composed every stage over the in-process bus (the CLI's).</summary>
+    public LocalPipeline(IServiceProvider host)
+    {
+        _host = host;
+    }
+
+    /// <summary>Over a composition of its own, of the given store and processors, started and stopped by each run.</summary>
+    public LocalPipeline(
+        ISampleStore store,
+        ISampleGenerator generator,
+        IReadOnlyList<ISampleProcessor> processors,
+        ProcessorOptions options,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        string instanceName)
+    {
+        _compose = () =>
+        {
+            var services = new ServiceCollection();
+            services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+            services.AddSingleton(loggerFactory);
+            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+            services.AddSingleton(time);
+            services.AddSingleton(Options.Create(options));
+            services.AddSingleton(store);
+            services.AddSingleton((IBrowseStore)store);
+            services.AddSingleton(new InstanceIdentity(instanceName));
+            services.AddSingleton(new StageModule(Stage.Generator, _ => generator));
+            foreach (var processor in processors)
+            {
+                services.AddSingleton(new StageModule(processor.Stage, _ => processor));
+            }
+
+            services.AddInProcessTransport();
+            services.AddSynthPipeline(PipelineComposition.AllStages);
+            return services.BuildServiceProvider();
+        };
+    }
 
     public async Task<JobCounts> RunAsync(PipelineJob job, string specText, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
-        var logger = loggerFactory.CreateLogger<LocalPipeline>();
-        // Every stage must have its processor before anything starts, so a misconfiguration leaves nothing running.
-        var stageProcessors = ConsumingStages.ToDictionary(
-            stage => stage,
-            stage => processors.SingleOrDefault(p => p.Stage == stage)
-                ?? throw new InvalidOperationException($"No processor for stage {stage.Name()} ({ProcessorLoader.SettingName(stage)})."));
-        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, time, cancellationToken).ConfigureAwait(false);
-
-        var bus = new InProcessBus(
-            capacityPerTopic: Math.Max(64, options.MaxInFlight * 4),
-            onHandlerError: (message, error, attempt) => LogRetry(logger, message.Key, message.Topic, attempt, error));
-        var catalog = new JobCatalog(store);
-        catalog.Add(job);
-
-        using var stopConsumers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var consumers = new List<Task>();
-        foreach (var stage in ConsumingStages)
+        if (_host is not null)
         {
-            var worker = new StageWorker(stageProcessors[stage], store, bus, catalog, new StageActivity(stage), time,
-                loggerFactory.CreateLogger<StageWorker>(), instanceName);
-            var settings = new ConsumeSettings { Topic = Topics.InputOf(stage)!, GroupId = stage.Name(), MaxInFlight = options.MaxInFlight };
-            bus.Subscribe(settings.Topic);
-            consumers.Add(Task.Run(() => bus.ConsumeAsync(settings, worker, stopConsumers.Token), CancellationToken.None));
+            return await RunAsync(_host, job, specText, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        var generationDone = false;
-        string? budgetStop = null;
-        var planned = GeneratorWorker.RequestCount(job);
-        using var progressTimer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        var reporting = ReportAsync();
+        await using var services = _compose!();
+        var store = services.GetRequiredService<ISampleStore>();
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // Stored before the stages start, so their resume step includes this job if an earlier run left it unfinished.
+        await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, services.GetRequiredService<TimeProvider>(), cancellationToken)
+            .ConfigureAwait(false);
+        var started = new List<IHostedService>();
         try
         {
-            // The channels died with the last run; samples that had not finished a later stage go in again.
-            await SampleMessages.RepublishAsync(
-                store, bus, new SampleQuery { JobId = job.JobId, States = [SampleState.Accepted, SampleState.Refined], Limit = 500 },
-                _ => true, $"/synth/resume/{instanceName}", time, cancellationToken).ConfigureAwait(false);
-            var generatorWorker = new GeneratorWorker(generator, store, bus, new StageActivity(Stage.Generator), time,
-                loggerFactory.CreateLogger<GeneratorWorker>(), instanceName);
-            budgetStop = await generatorWorker.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            foreach (var hosted in services.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(cancellationToken).ConfigureAwait(false);
+                started.Add(hosted);
+            }
+
+            return await RunAsync(services, job, specText, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            started.Reverse();
+            foreach (var hosted in started)
+            {
+                await hosted.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<JobCounts> RunAsync(
+        IServiceProvider services, PipelineJob job, string specText, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<ISampleStore>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var bus = services.GetRequiredService<InProcessBus>();
+        var options = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
+        services.GetRequiredService<JobCatalog>().Add(job);
+        await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, time, cancellationToken).ConfigureAwait(false);
+
+        var generationDone = false;
+        var planned = GeneratorWorker.RequestCount(job);
+        using var progressTimer = new PeriodicTimer(ProgressInterval);
+        var reporting = ReportAsync();
+        string? budgetStop;
+        try
+        {
+            budgetStop = await services.GetRequiredService<GeneratorWorker>()
+                .RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
             generationDone = true;
             await JobDocuments.SaveAsync(store, job, specText, JobState.Draining, time, cancellationToken).ConfigureAwait(false);
 
-            while (ConsumingStages.Any(s => bus.UnfinishedCount(Topics.InputOf(s)!) > 0))
+            while (PipelineComposition.AllStages.Any(s => Topics.InputOf(s) is { } topic && bus.UnfinishedCount(topic) > 0))
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            await stopConsumers.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(consumers).ConfigureAwait(false);
             progressTimer.Dispose();
             await reporting.ConfigureAwait(false);
         }
@@ -103,7 +152,4 @@ public sealed partial class LocalPipeline(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling {SampleId} from {Topic} failed (attempt {Attempt}); retrying")]
-    private static partial void LogRetry(ILogger logger, string? sampleId, string topic, int attempt, Exception error);
 }

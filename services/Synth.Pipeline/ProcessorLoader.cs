@@ -28,20 +28,16 @@ public static class ProcessorLoader
         return processor;
     }
 
+    /// <summary>Whether configuration names a processor type for the stage (which then replaces the stage module's built-in one).</summary>
+    public static bool IsConfigured(ProcessorOptions options, Stage stage) => !string.IsNullOrWhiteSpace(TypeName(options, stage));
+
     /// <summary>The configuration key that names a stage's processor, e.g. "Processors:Filter".</summary>
     public static string SettingName(Stage stage) => $"{ProcessorOptions.SectionName}:{stage}";
 
     private static T Create<T>(IServiceProvider services, ProcessorOptions options, Stage stage)
         where T : class
     {
-        var typeName = stage switch
-        {
-            Stage.Generator => options.Generator,
-            Stage.Filter => options.Filter,
-            Stage.LabelRefiner => options.LabelRefiner,
-            Stage.Evaluator => options.Evaluator,
-            _ => null,
-        };
+        var typeName = TypeName(options, stage);
         if (string.IsNullOrWhiteSpace(typeName))
         {
             throw new InvalidOperationException(
@@ -58,6 +54,15 @@ public static class ProcessorLoader
 
         return (T)ActivatorUtilities.CreateInstance(services, type);
     }
+
+    private static string? TypeName(ProcessorOptions options, Stage stage) => stage switch
+    {
+        Stage.Generator => options.Generator,
+        Stage.Filter => options.Filter,
+        Stage.LabelRefiner => options.LabelRefiner,
+        Stage.Evaluator => options.Evaluator,
+        _ => null,
+    };
 
     private static Type? FindType(string typeName, string? pluginAssembly)
     {

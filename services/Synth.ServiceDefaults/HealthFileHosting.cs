@@ -8,8 +8,8 @@ namespace Synth.ServiceDefaults;
 public static class HealthFileHosting
 {
     /// <summary>
-    /// Registers the health file (rewritten every Health:IntervalSeconds) with the store check; the caller adds its own
-    /// checks to the returned builder. Health checks registered by libraries (MassTransit's bus) are reported too.
+    /// Registers the health file (rewritten every Health:IntervalSeconds); the caller adds its own checks to the
+    /// returned builder. Health checks registered elsewhere (the store's, MassTransit's bus) are reported too.
     /// </summary>
     public static IHealthChecksBuilder AddHealthFile(this IServiceCollection services)
     {
@@ -20,6 +20,6 @@ public static class HealthFileHosting
             publisher.Delay = TimeSpan.FromSeconds(1);
             publisher.Period = TimeSpan.FromSeconds(health.Value.IntervalSeconds);
         });
-        return services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return services.AddHealthChecks();
     }
 }

@@ -27,36 +27,3 @@ public sealed class HealthFilePublisher(IOptions<HealthOptions> options, TimePro
         File.Move(temp, path, overwrite: true);
     }
 }
-
-/// <summary>Healthy while the store answers.</summary>
-public sealed class StoreHealthCheck(Store.ISampleStore store) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await store.GetJobAsync("health-probe", cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy("store reachable");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy($"store unreachable: {ex.GetType().Name}");
-        }
-    }
-}
-
-/// <summary>Healthy while the stage's loop is running (not faulted, not stopped).</summary>
-public sealed class WorkerHealth : IHealthCheck
-{
-    private volatile string? _failure;
-    private volatile bool _running;
-
-    public void Running() => _running = true;
-
-    public void Faulted(string reason) => _failure = reason;
-
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_failure is { } failure
-            ? HealthCheckResult.Unhealthy(failure)
-            : _running ? HealthCheckResult.Healthy("running") : HealthCheckResult.Degraded("starting"));
-}

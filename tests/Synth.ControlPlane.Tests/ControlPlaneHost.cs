@@ -5,8 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Synth.ControlPlane;
 using Synth.Contracts.Jobs;
+using Synth.Generation.Processor;
 using Synth.ServiceDefaults;
 using Synth.Store;
+using Synth.Store.Sqlite;
 using Synth.Testing;
 
 namespace Synth.ControlPlane.Tests;
@@ -64,6 +66,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddSynthDefaults("synth-control-plane-test");
+        builder.Services.AddSynthStore().AddSqliteStore();
+        builder.Services.AddHostedService<StoreInitialization>();
+        builder.Services.AddGeneratorStage();
         builder.AddInProcessPipeline();
         var host = builder.Build();
         await host.StartAsync();

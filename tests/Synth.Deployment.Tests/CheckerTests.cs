@@ -172,18 +172,18 @@ public sealed class CheckerTests
     }
 
     [Fact]
-    public void An_api_image_on_the_plain_runtime_or_a_controller_image_missing_a_project_fails()
+    public void An_api_image_on_the_plain_runtime_or_a_worker_image_missing_a_project_fails()
     {
         var api = File.ReadAllText(Repo.Full("services/Synth.Api/Dockerfile"));
         Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Api", false,
             api.Replace("FROM mcr.microsoft.com/dotnet/aspnet:10.0", "FROM mcr.microsoft.com/dotnet/runtime:10.0", StringComparison.Ordinal)),
             "then mcr.microsoft.com/dotnet/aspnet:10.0");
-        var controller = File.ReadAllText(Repo.Full("services/Synth.Controller/Dockerfile"));
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Controller", true,
-            controller.Replace("COPY services/Synth.ControlPlane/Synth.ControlPlane.csproj services/Synth.ControlPlane/\n", "", StringComparison.Ordinal)),
-            "services/Synth.ControlPlane/Synth.ControlPlane.csproj is referenced by services/Synth.Controller/Synth.Controller.csproj");
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Controller", true,
-            controller.Replace("HEALTHCHECK", "# HEALTHCHECK", StringComparison.Ordinal)), "no HEALTHCHECK");
+        var worker = File.ReadAllText(Repo.Full($"{Repo.WorkerFolder}/Dockerfile"));
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
+            worker.Replace("COPY services/Synth.ControlPlane/Synth.ControlPlane.csproj services/Synth.ControlPlane/\n", "", StringComparison.Ordinal)),
+            "services/Synth.ControlPlane/Synth.ControlPlane.csproj is referenced by services/Synth.Worker/Synth.Worker.csproj");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
+            worker.Replace("HEALTHCHECK", "# HEALTHCHECK", StringComparison.Ordinal)), "no HEALTHCHECK");
     }
 
     [Fact]
@@ -214,7 +214,9 @@ public sealed class CheckerTests
     public void Service_shape_mistakes_fail()
     {
         Reports(DeploymentChecks.StageServices(Broken("  filter:\n    <<: *synth-service\n", "  filter:\n    <<: *synth-service\n    container_name: synth-filter\n"), Repo.Root), "filter: container_name is set");
-        Reports(DeploymentChecks.StageServices(Broken("dockerfile: services/Synth.Evaluator/Dockerfile", "dockerfile: services/Synth.Evaluator/Dockerfile.x"), Repo.Root), "does not exist");
+        Reports(DeploymentChecks.StageServices(Broken("dockerfile: services/Synth.Worker/Dockerfile", "dockerfile: services/Synth.Worker/Dockerfile.x"), Repo.Root), "does not exist");
+        Reports(DeploymentChecks.StageServices(Broken("command: [\"--stage\", \"label-refiner\"]", "command: [\"--stage\", \"filter\"]"), Repo.Root),
+            "label-refiner: command is [--stage, filter], expected [--stage, label-refiner]");
         Reports(DeploymentChecks.StageServices(Broken("      condition: service_completed_successfully", "      condition: service_started"), Repo.Root), "service_completed_successfully");
         Reports(DeploymentChecks.Kafka(Broken("    restart: \"no\"", "    restart: unless-stopped"), Repo.Root), "kafka-init: restart 'unless-stopped'");
         Reports(DeploymentChecks.Kafka(Broken("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: \"1\"", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: \"3\""), Repo.Root), "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR must be 1");
@@ -231,15 +233,15 @@ public sealed class CheckerTests
     [Fact]
     public void Dockerfile_drift_fails()
     {
-        var text = File.ReadAllText(Repo.Full("services/Synth.Filter/Dockerfile"));
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+        var text = File.ReadAllText(Repo.Full($"{Repo.WorkerFolder}/Dockerfile"));
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
             text.Replace("COPY services/Synth.Jobs/Synth.Jobs.csproj services/Synth.Jobs/\n", "", StringComparison.Ordinal)),
-            "services/Synth.Jobs/Synth.Jobs.csproj is referenced by services/Synth.Filter/Synth.Filter.csproj");
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
-            text.Replace("\"Synth.Filter.dll\"", "\"Synth.Filters.dll\"", StringComparison.Ordinal)), "publishes 'Synth.Filter.dll'");
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+            "services/Synth.Jobs/Synth.Jobs.csproj is referenced by services/Synth.Worker/Synth.Worker.csproj");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
+            text.Replace("\"Synth.Worker.dll\"", "\"Synth.Workers.dll\"", StringComparison.Ordinal)), "publishes 'Synth.Worker.dll'");
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
             text.Replace("USER $APP_UID\n", "", StringComparison.Ordinal)), "runs as root");
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Filter", true,
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
             text.Replace("ENV Health__FilePath=/tmp/health.json", "ENV Health__FilePath=/var/health.json", StringComparison.Ordinal)), "HEALTHCHECK reads [/tmp/health.json] but ENV Health__FilePath is '/var/health.json'");
     }
 

@@ -110,7 +110,7 @@ public sealed class ComposeTests
             if (builtIn.Length > 0)
             {
                 var assembly = builtIn.Split(", ")[1];
-                var serviceProject = File.ReadAllText(Repo.Full($"{Repo.ProjectFolder(stage)}/Synth.{stage}.csproj"));
+                var serviceProject = File.ReadAllText(Repo.Full($"{Repo.ProjectFolder(stage)}/Synth.Worker.csproj"));
                 Assert.Contains($"{assembly}.csproj", serviceProject, StringComparison.Ordinal);
                 Assert.StartsWith(assembly + ".", builtIn, StringComparison.Ordinal);
             }

@@ -9,6 +9,8 @@ using Synth.Contracts.Samples;
 using Synth.Messaging.Kafka;
 using Synth.Pipeline;
 using Synth.ServiceDefaults;
+using Synth.Store;
+using Synth.Worker;
 
 namespace Synth.Deployment.Tests;
 
@@ -39,7 +41,7 @@ public sealed record ConfigurationKey(string Section, Type OptionsType, Property
 public static class ConfigurationCatalog
 {
     /// <summary>
-    /// Options every stage service binds (SynthHosting.AddSynthDefaults and AddSynthStage; ControlPlaneOptions because a
+    /// Options every stage role of the worker binds (AddSynthDefaults, AddSynthStore, AddSynthPipeline; ControlPlaneOptions because a
     /// deployment configures the ControlPlane section, which makes a stage take part in the control plane).
     /// </summary>
     public static IReadOnlyList<Type> CommonOptions { get; } =
@@ -53,13 +55,12 @@ public static class ConfigurationCatalog
         typeof(ControlPlaneOptions),
     ];
 
-    /// <summary>What services/Synth.Controller binds: AddSynthDefaults, AddHealthFile and AddSynthControlPlane (no Kafka).</summary>
+    /// <summary>What the worker's controller role binds: AddSynthDefaults, AddHealthFile, AddSynthStore and AddSynthControlPlane (no Kafka).</summary>
     public static IReadOnlyList<Type> ControllerOptions { get; } =
     [
         typeof(InstanceOptions),
         typeof(TelemetryOptions),
         typeof(StoreOptions),
-        typeof(ProcessorOptions),
         typeof(HealthOptions),
         typeof(ControlPlaneOptions),
     ];
@@ -91,7 +92,8 @@ public static class ConfigurationCatalog
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // As in the deployment: the ControlPlane section is configured, so the stage takes part in the control plane.
         builder.Configuration[$"{ControlPlaneOptions.SectionName}:{nameof(ControlPlaneOptions.Transport)}"] = nameof(ControlPlaneTransport.RabbitMq);
-        builder.AddSynthStage(stage);
+        builder.Configuration[WorkerRole.ConfigurationKey] = stage.Name();
+        builder.AddSynthWorker();
         return builder.Services
             .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>))
             .Select(d => d.ServiceType.GetGenericArguments()[0])

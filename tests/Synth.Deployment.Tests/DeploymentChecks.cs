@@ -9,6 +9,7 @@ using Synth.Contracts.Samples;
 using Synth.Jobs;
 using Synth.Messaging;
 using Synth.ServiceDefaults;
+using Synth.Store;
 
 namespace Synth.Deployment.Tests;
 
@@ -38,7 +39,7 @@ public static partial class DeploymentChecks
 
             if (service.Build is not { } build)
             {
-                yield return $"{name}: no build: section (each stage is built from its own Dockerfile).";
+                yield return $"{name}: no build: section (each stage is built from the worker's Dockerfile).";
                 continue;
             }
 
@@ -57,6 +58,11 @@ public static partial class DeploymentChecks
             if (!File.Exists(Path.Combine(context, build.Dockerfile)))
             {
                 yield return $"{name}: build.dockerfile '{build.Dockerfile}' does not exist.";
+            }
+
+            if (service.Command is not ["--stage", var role] || role != name)
+            {
+                yield return $"{name}: command is [{string.Join(", ", service.Command)}], expected [--stage, {name}] (the worker's role).";
             }
 
             if (service.ContainerName is not null)

@@ -4,12 +4,8 @@ public sealed class DockerfileTests
 {
     public static TheoryData<string, bool> Projects() => new()
     {
-        { "services/Synth.Generator", true },
-        { "services/Synth.Filter", true },
-        { "services/Synth.LabelRefiner", true },
-        { "services/Synth.Evaluator", true },
+        { Repo.WorkerFolder, true },
         { "services/Synth.Cli", false },
-        { "services/Synth.Controller", true },
         { "services/Synth.Api", false },
     };
 
@@ -38,13 +34,12 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void The_runtime_image_installs_libsasl2_for_librdkafka()
+    public void The_worker_image_installs_libsasl2_for_librdkafka()
     {
         // The NuGet linux-x64 librdkafka.so links libsasl2.so.3; without it Confluent.Kafka falls back to its centos8 build.
-        foreach (var folder in new[] { "services/Synth.Generator", "services/Synth.Filter", "services/Synth.LabelRefiner", "services/Synth.Evaluator", "services/Synth.Cli", "services/Synth.Controller", "services/Synth.Api" })
-        {
-            var dockerfile = Dockerfile.Load(Repo.Full($"{folder}/Dockerfile"));
-            Assert.Contains(dockerfile.InStage(dockerfile.FinalStage), i => i.Keyword == "RUN" && i.Arguments.Contains("libsasl2-2", StringComparison.Ordinal));
-        }
+        // The worker is the only image with Kafka in its project closure.
+        var dockerfile = Dockerfile.Load(Repo.Full($"{Repo.WorkerFolder}/Dockerfile"));
+        Assert.Contains(dockerfile.InStage(dockerfile.FinalStage), i => i.Keyword == "RUN" && i.Arguments.Contains("libsasl2-2", StringComparison.Ordinal));
+        Assert.Contains("services/Synth.Messaging.Kafka/Synth.Messaging.Kafka.csproj", Repo.ProjectClosure($"{Repo.WorkerFolder}/Synth.Worker.csproj"));
     }
 }

@@ -12,8 +12,11 @@ public static class Repo
 
     public static string Full(string relative) => Path.GetFullPath(Path.Combine(Root, relative));
 
-    /// <summary>The project folder of a stage's service, e.g. services/Synth.LabelRefiner.</summary>
-    public static string ProjectFolder(Stage stage) => $"services/Synth.{stage}";
+    /// <summary>The one worker host: every stage and the controller are roles of its image.</summary>
+    public const string WorkerFolder = "services/Synth.Worker";
+
+    /// <summary>The project folder of a stage's service: the worker's, for every stage.</summary>
+    public static string ProjectFolder(Stage stage) => WorkerFolder;
 
     /// <summary>Compose service name of a stage: its kebab-case name (generator, filter, label-refiner, evaluator).</summary>
     public static string ServiceName(Stage stage) => stage.Name();
@@ -24,7 +27,7 @@ public static class Repo
     public static IReadOnlyList<SynthService> SynthServices { get; } =
     [
         .. Stages.Select(stage => new SynthService(ServiceName(stage), ProjectFolder(stage), stage, ConfigurationCatalog.OptionsFor(stage), WritesHealthFile: true)),
-        new SynthService("controller", "services/Synth.Controller", null, ConfigurationCatalog.ControllerOptions, WritesHealthFile: true),
+        new SynthService("controller", WorkerFolder, null, ConfigurationCatalog.ControllerOptions, WritesHealthFile: true),
         new SynthService("api", "services/Synth.Api", null, ConfigurationCatalog.ApiServiceOptions, WritesHealthFile: false),
     ];
 

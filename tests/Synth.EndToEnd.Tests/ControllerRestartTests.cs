@@ -8,6 +8,7 @@ using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.ServiceDefaults;
 using Synth.Store;
+using Synth.Store.Sqlite;
 using Synth.Testing;
 using Xunit.Abstractions;
 
@@ -33,13 +34,7 @@ public sealed class RabbitMqFactAttribute : FactAttribute
 [Collection(EndToEndCollection.Name)]
 public sealed class ControllerRestartTests(ITestOutputHelper output)
 {
-    private static readonly (string Name, string Project, string Assembly)[] Stages =
-    [
-        ("generator", "services/Synth.Generator", "Synth.Generator.dll"),
-        ("filter", "services/Synth.Filter", "Synth.Filter.dll"),
-        ("label-refiner", "services/Synth.LabelRefiner", "Synth.LabelRefiner.dll"),
-        ("evaluator", "services/Synth.Evaluator", "Synth.Evaluator.dll"),
-    ];
+    private static readonly string[] Stages = ["generator", "filter", "label-refiner", "evaluator"];
 
     [RabbitMqFact]
     public async Task A_job_completes_with_its_transitions_recorded_when_the_controller_is_killed_mid_job_and_restarted()
@@ -80,25 +75,25 @@ public sealed class ControllerRestartTests(ITestOutputHelper output)
                     ["Synth__InstanceName"] = $"controller-{++controllerGeneration}",
                     ["Health__FilePath"] = Path.Combine(directory, "controller.health.json"),
                 };
-                var process = ChildProcess.StartDotnet("controller", RepoPaths.Output("services/Synth.Controller", "Synth.Controller.dll"), [], controllerEnvironment, directory);
+                var process = ChildProcess.StartDotnet("controller", RepoPaths.Worker, ["--stage", "controller"], controllerEnvironment, directory);
                 processes.Add(process);
                 return process;
             }
 
             var controller = StartController();
-            foreach (var (name, project, assembly) in Stages)
+            foreach (var name in Stages)
             {
                 var stageEnvironment = new Dictionary<string, string?>(environment)
                 {
                     ["Synth__InstanceName"] = $"{name}-1",
                     ["Health__FilePath"] = Path.Combine(directory, $"{name}.health.json"),
                 };
-                processes.Add(ChildProcess.StartDotnet(name, RepoPaths.Output(project, assembly), [], stageEnvironment, directory));
+                processes.Add(ChildProcess.StartDotnet(name, RepoPaths.Worker, ["--stage", name], stageEnvironment, directory));
             }
 
             // The test submits as the api would: a participant's IJobControl (no state machine) on the same bus.
             using var submitter = await StartSubmitterAsync(environment);
-            await WaitForHealthyAsync(directory, ["controller", .. Stages.Select(s => s.Name)], processes);
+            await WaitForHealthyAsync(directory, ["controller", .. Stages], processes);
             var store = submitter.Services.GetRequiredService<ISampleStore>();
             await submitter.Services.GetRequiredService<IJobControl>().SubmitAsync(TestJob.Spec(jobId, target, 5), "controller-restart.yaml", CancellationToken.None);
 
@@ -158,6 +153,7 @@ public sealed class ControllerRestartTests(ITestOutputHelper output)
             .Where(e => e.Key.StartsWith("Store__", StringComparison.Ordinal) || e.Key.StartsWith("ControlPlane__", StringComparison.Ordinal))
             .Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
         builder.AddSynthDefaults("synth-e2e-submitter");
+        builder.Services.AddSynthStore().AddSqliteStore();
         builder.AddSynthControlPlane();
         var host = builder.Build();
         await host.StartAsync();

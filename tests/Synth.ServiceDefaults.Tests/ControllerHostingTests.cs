@@ -5,10 +5,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.ControlPlane;
+using Synth.Store;
+using Synth.Store.Sqlite;
+using Synth.Worker;
 
 namespace Synth.ServiceDefaults.Tests;
 
-/// <summary>The controller's wiring (services/Synth.Controller) and the health file it shares with the stages.</summary>
+/// <summary>The controller's wiring (the worker's controller role) and the health file it shares with the stages.</summary>
 public sealed class ControllerHostingTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("synth-controller-").FullName;
@@ -27,7 +30,6 @@ public sealed class ControllerHostingTests : IDisposable
             ["ControlPlane:JobFilesRoot"] = _folder,
         });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddSynthDefaults("synth-controller-test");
         return builder;
     }
 
@@ -36,8 +38,13 @@ public sealed class ControllerHostingTests : IDisposable
     [InlineData("RabbitMq", "false", "ControlPlane:RunStateMachine must be true in the controller")]
     public async Task A_controller_that_would_not_run_the_state_machine_for_other_processes_refuses_to_start(string transport, string runStateMachine, string expected)
     {
-        var builder = Builder(new Dictionary<string, string?> { ["ControlPlane:Transport"] = transport, ["ControlPlane:RunStateMachine"] = runStateMachine });
-        builder.AddSynthController();
+        var builder = Builder(new Dictionary<string, string?>
+        {
+            ["Synth:Stage"] = "controller",
+            ["ControlPlane:Transport"] = transport,
+            ["ControlPlane:RunStateMachine"] = runStateMachine,
+        });
+        builder.AddSynthWorker();
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -50,6 +57,8 @@ public sealed class ControllerHostingTests : IDisposable
     public async Task The_health_file_reports_the_store_and_the_control_plane_bus()
     {
         var builder = Builder(new Dictionary<string, string?> { ["ControlPlane:Transport"] = "InMemory" });
+        builder.AddSynthDefaults("synth-controller-test");
+        builder.Services.AddSynthStore().AddSqliteStore();
         builder.Services.AddHostedService<StoreInitialization>();
         builder.Services.AddHealthFile();
         builder.AddSynthControlPlane();

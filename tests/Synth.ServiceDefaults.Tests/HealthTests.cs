@@ -3,7 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using Synth.Pipeline;
 using Synth.Store;
+using Synth.Store.Sqlite;
 
 namespace Synth.ServiceDefaults.Tests;
 
@@ -149,7 +151,7 @@ public sealed class HealthCheckTests
         var folder = Directory.CreateTempSubdirectory("synth-store-health-").FullName;
         try
         {
-            var store = SynthHosting.CreateStore(new StoreOptions { SqlitePath = Path.Combine(folder, "synth.db") });
+            var store = new SqliteSampleStore(Path.Combine(folder, "synth.db"));
             await store.InitializeAsync(CancellationToken.None);
             Assert.Equal(HealthStatus.Healthy, (await Check(new StoreHealthCheck(store))).Status);
 

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Synth.Contracts.Samples;
+using Synth.Pipeline;
+using Synth.Store;
+using Synth.Worker;
 
 namespace Synth.ServiceDefaults.Tests;
 
@@ -37,7 +40,8 @@ public sealed class OptionsValidationTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddSynthStage(stage);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Synth:Stage"] = stage.Name() });
+        builder.AddSynthWorker();
         return builder.Build();
     }
 

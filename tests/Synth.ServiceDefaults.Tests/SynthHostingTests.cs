@@ -2,10 +2,11 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Synth.Contracts.Samples;
 using Synth.Messaging;
 using Synth.Store;
+using Synth.Store.Mongo;
 using Synth.Store.Sqlite;
+using Synth.Worker;
 
 namespace Synth.ServiceDefaults.Tests;
 
@@ -20,11 +21,19 @@ public sealed class SynthHostingTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateStore_returns_a_working_sqlite_store_at_the_configured_path()
+    public async Task AddSynthStore_returns_a_working_sqlite_store_at_the_configured_path()
     {
         var path = Path.Combine(_folder, "nested", "synth.db");
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Store:Provider"] = "Sqlite",
+                ["Store:SqlitePath"] = path,
+            }).Build())
+            .AddSynthStore().AddSqliteStore().AddMongoStore()
+            .BuildServiceProvider();
 
-        var store = SynthHosting.CreateStore(new StoreOptions { Provider = StoreProvider.Sqlite, SqlitePath = path });
+        var store = services.GetRequiredService<ISampleStore>();
 
         var sqlite = Assert.IsType<SqliteSampleStore>(store);
         Assert.Equal(Path.GetFullPath(path), sqlite.DatabasePath);
@@ -41,8 +50,9 @@ public sealed class SynthHostingTests : IDisposable
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
             ["Store:SqlitePath"] = Path.Combine(_folder, "host.db"),
+            ["Synth:Stage"] = "evaluator",
         });
-        builder.AddSynthStage(Stage.Evaluator);
+        builder.AddSynthWorker();
         using var host = builder.Build();
 
         var store = Assert.IsType<SqliteSampleStore>(host.Services.GetRequiredService<ISampleStore>());
@@ -60,8 +70,9 @@ public sealed class SynthHostingTests : IDisposable
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
             ["Store:SqlitePath"] = Path.Combine(_folder, "dispose.db"),
+            ["Synth:Stage"] = "filter",
         });
-        builder.AddSynthStage(Stage.Filter);
+        builder.AddSynthWorker();
         var host = builder.Build();
         host.Services.GetRequiredService<IMessagePublisher>();
 

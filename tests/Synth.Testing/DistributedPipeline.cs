@@ -6,18 +6,12 @@ using Synth.Store.Sqlite;
 namespace Synth.Testing;
 
 /// <summary>
-/// The four stage services as four OS processes, over a private broker host, into one SQLite file, exporting spans
+/// The four stages as four OS processes of the worker (one dll, <c>--stage &lt;stage&gt;</c>), over a private broker host, into one SQLite file, exporting spans
 /// to an OTLP receiver. Each stage can be killed (SIGKILL) and started again.
 /// </summary>
 public sealed class DistributedPipeline : IAsyncDisposable
 {
-    private static readonly (Stage Stage, string Project, string Assembly)[] Services =
-    [
-        (Stage.Generator, "services/Synth.Generator", "Synth.Generator.dll"),
-        (Stage.Filter, "services/Synth.Filter", "Synth.Filter.dll"),
-        (Stage.LabelRefiner, "services/Synth.LabelRefiner", "Synth.LabelRefiner.dll"),
-        (Stage.Evaluator, "services/Synth.Evaluator", "Synth.Evaluator.dll"),
-    ];
+    private static readonly Stage[] Stages = [Stage.Generator, Stage.Filter, Stage.LabelRefiner, Stage.Evaluator];
 
     private readonly Dictionary<Stage, ChildProcess> _running = [];
     private readonly List<ChildProcess> _exited = [];
@@ -70,9 +64,9 @@ public sealed class DistributedPipeline : IAsyncDisposable
         var store = new SqliteSampleStore(storePath);
         await store.InitializeAsync(CancellationToken.None);
         var pipeline = new DistributedPipeline(directory, broker, traces, environment, store);
-        foreach (var service in Services)
+        foreach (var stage in Stages)
         {
-            pipeline.Start(service.Stage);
+            pipeline.Start(stage);
         }
 
         return pipeline;
@@ -80,13 +74,12 @@ public sealed class DistributedPipeline : IAsyncDisposable
 
     public void Start(Stage stage)
     {
-        var (_, project, assembly) = Services.Single(s => s.Stage == stage);
         var environment = new Dictionary<string, string?>(_environment)
         {
             ["Synth__InstanceName"] = string.Create(CultureInfo.InvariantCulture, $"{stage.Name()}-{++_generation}"),
             ["Health__FilePath"] = Path.Combine(Directory, $"{stage.Name()}.health.json"),
         };
-        _running[stage] = ChildProcess.StartDotnet(stage.Name(), RepoPaths.Output(project, assembly), [], environment, Directory);
+        _running[stage] = ChildProcess.StartDotnet(stage.Name(), RepoPaths.Worker, ["--stage", stage.Name()], environment, Directory);
     }
 
     /// <summary>SIGKILL: the process gets no chance to finish, commit or flush anything.</summary>

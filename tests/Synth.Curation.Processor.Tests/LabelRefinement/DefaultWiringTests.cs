@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Synth.Contracts.Samples;
 using Synth.Curation.Processor.LabelRefinement;
 using Synth.Pipeline;
@@ -7,25 +7,23 @@ using Synth.Store;
 
 namespace Synth.Curation.Processor.Tests.LabelRefinement;
 
-/// <summary>The label-refiner service and the CLI name the built-in refiner, and the stage runtime can create it from DI.</summary>
+/// <summary>The label-refiner stage's module names the built-in refiner, and the pipeline composition creates it from DI.</summary>
 public sealed class DefaultWiringTests
 {
-    [Theory]
-    [InlineData("services/Synth.LabelRefiner/appsettings.json")]
-    [InlineData("services/Synth.Cli/appsettings.json")]
-    public async Task The_configured_label_refiner_is_the_built_in_one_and_loads_from_di(string settingsFile)
+    [Fact]
+    public async Task The_module_s_label_refiner_is_the_built_in_one_and_loads_from_di()
     {
-        var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, settingsFile)))!;
-        var typeName = settings["Processors"]!["LabelRefiner"]!.GetValue<string>();
         await using var fixture = await RefinerFixture.CreateAsync();
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(new ProcessorOptions()))
             .AddSingleton<ISampleStore>(fixture.Store)
             .AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>())
+            .AddLabelRefinerStage()
             .BuildServiceProvider();
 
-        var processor = ProcessorLoader.CreateProcessor(services, new ProcessorOptions { LabelRefiner = typeName }, Stage.LabelRefiner);
+        var processor = PipelineComposition.CreateProcessor(services, Stage.LabelRefiner);
 
         Assert.IsType<LabelRefinerProcessor>(processor);
         (processor as IDisposable)?.Dispose();

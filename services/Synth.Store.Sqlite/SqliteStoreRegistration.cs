@@ -1,0 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Synth.Store;
+
+namespace Synth.Store.Sqlite;
+
+public static class SqliteStoreRegistration
+{
+    /// <summary>Makes SQLite available as Store:Provider=Sqlite (see <see cref="StoreServiceCollectionExtensions.AddSynthStore"/>).</summary>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services) =>
+        services.AddSingleton(new StoreAdapter(StoreProvider.Sqlite, options => new SqliteSampleStore(options.SqlitePath)));
+}

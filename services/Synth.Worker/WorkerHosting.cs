@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Synth.Contracts.Samples;
+using Synth.ControlPlane;
+using Synth.Curation.Processor;
+using Synth.Evaluation.Processor;
+using Synth.Generation.Processor;
+using Synth.Messaging.Kafka;
+using Synth.Pipeline;
+using Synth.ServiceDefaults;
+using Synth.Store;
+using Synth.Store.Mongo;
+using Synth.Store.Sqlite;
+
+namespace Synth.Worker;
+
+/// <summary>The worker's wiring: the role from configuration (<see cref="WorkerRole"/>), then that role's parts.</summary>
+public static class WorkerHosting
+{
+    public static IHostApplicationBuilder AddSynthWorker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var stage = WorkerRole.Read(builder.Configuration);
+        builder.AddSynthDefaults($"synth-{stage?.Name() ?? WorkerRole.Controller}");
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var health = services.AddHealthFile();
+        services.AddSynthStore().AddSqliteStore().AddMongoStore();
+        // Before the bus and the stages: hosted services start in order.
+        services.AddHostedService<StoreInitialization>();
+        if (stage is not { } pipelineStage)
+        {
+            return builder.AddSynthController();
+        }
+
+        health.AddCheck<WorkerHealth>("worker");
+        services.AddGeneratorStage().AddFilterStage().AddLabelRefinerStage().AddEvaluatorStage();
+        services.AddKafkaTransport();
+        services.AddSynthPipeline([pipelineStage]);
+        // With a ControlPlane section the stage takes part in the control plane (a generator runs the jobs it is told
+        // to); without one a generator runs the job spec file it is given.
+        if (builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Exists())
+        {
+            builder.AddControlPlaneStages([pipelineStage]);
+        }
+        else if (pipelineStage == Stage.Generator)
+        {
+            services.AddJobFileGeneration();
+        }
+
+        return builder;
+    }
+}
