@@ -1,3 +1,4 @@
+using Synth.Contracts.Json;
 using Synth.Contracts.Samples;
 
 namespace Synth.Api;
@@ -93,14 +94,14 @@ public static class SampleViews
         };
         events.AddRange(sample.Decisions.Select(d => new LineageEvent(d.At, "decision", d.Stage.Name(),
             $"{Name(d.Outcome)}{(d.Reason is null ? "" : ": " + d.Reason)}{(d.Scores.Count == 0 ? "" : " (" + string.Join(", ", d.Scores.Select(s => $"{s.Key} {s.Value:0.###}")) + ")")}")));
-        events.AddRange(sample.LabelHistory.Select(c => new LineageEvent(c.At, "label-change", c.Method,
+        events.AddRange(sample.LabelHistory.Select(c => new LineageEvent(c.At, "label-change", EnumSpelling.Of(c.Method),
             $"{c.From ?? "(none)"} → {c.To}{(c.By is null ? "" : " by " + c.By)}{(c.Confidence is { } confidence ? $" (confidence {confidence:0.###})" : "")}{(c.Reason is null ? "" : ": " + c.Reason)}")));
         if (sample.Review is { } review)
         {
             events.Add(new LineageEvent(review.RequestedAt, "review-requested", Stage.LabelRefiner.Name(), review.Reason ?? "queued for human review"));
             if (review.CompletedAt is { } completed)
             {
-                events.Add(new LineageEvent(completed, "reviewed", "human-review", $"{review.Reviewer}: {review.Label}"));
+                events.Add(new LineageEvent(completed, "reviewed", EnumSpelling.Of(LabelMethod.HumanReview), $"{review.Reviewer}: {review.Label}"));
             }
         }
 

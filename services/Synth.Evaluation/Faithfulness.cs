@@ -26,9 +26,6 @@ public sealed record FaithfulnessResult(
 /// <summary>The pure parts of faithfulness judging: how many to judge, which ones, what to ask, how to read and pool the answers.</summary>
 public static class Faithfulness
 {
-    /// <summary>The label method the review store records a human's label under (Synth.Curation LabelMethods.HumanReview).</summary>
-    public const string HumanReviewMethod = "human-review";
-
     /// <summary>
     /// Judgements needed for a Wilson half-width of at most <paramref name="marginOfError"/> at <paramref name="confidence"/>
     /// (worst case p = ½, finite-population corrected), capped by <paramref name="maxJudgements"/> and the population.
@@ -89,7 +86,7 @@ public static class Faithfulness
             return null;
         }
 
-        var review = sample.LabelHistory.FindIndex(c => c.Method == HumanReviewMethod);
+        var review = sample.LabelHistory.FindIndex(c => c.Method == LabelMethod.HumanReview);
         if (review < 0)
         {
             // The reviewer kept the label: no change was recorded.

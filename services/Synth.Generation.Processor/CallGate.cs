@@ -8,12 +8,6 @@ using Synth.Store;
 
 namespace Synth.Generation.Processor;
 
-/// <summary>A model call's answer, or why the budget did not let it be sent.</summary>
-internal sealed record GatedCall(LlmResult? Result, string? BudgetLimit, string? BudgetReason)
-{
-    public bool Refused => Result is null;
-}
-
 /// <summary>
 /// The one way a job's model calls are sent. In order: the call's worst case (prompt tokens counted with the job's
 /// tokenizer, plus the most completion tokens it may get, and their price) is reserved against the job's budget in the
@@ -64,7 +58,7 @@ internal sealed class CallGate
     public async Task<GatedCall> SendAsync(string callId, LlmRequest request, LlmRequestExecutor executor, CancellationToken cancellationToken)
     {
         var promptTokens = request.Messages.Sum(m => _tokens.Count(m.Text));
-        var worstCase = new BudgetTotals(1, promptTokens + _maxOutputTokens, _price is null ? 0 : CostCalculator.Cost(_price, promptTokens, _maxOutputTokens));
+        var worstCase = CostCalculator.WorstCase(promptTokens, _maxOutputTokens, _price);
         var reservation = await _budget.TryReserveAsync(callId, worstCase, cancellationToken).ConfigureAwait(false);
         if (!reservation.Granted)
         {
@@ -141,7 +135,7 @@ internal sealed class CallGate
             // Its 429s were taken as they happened (Observe).
             _concurrency.OnCompletedAfterThrottling();
         }
-        else if (result.Outcome == LlmOutcome.Failure && result.Attempts.Count > 0 && result.Attempts[^1].Error?.StartsWith("timeout", StringComparison.Ordinal) == true)
+        else if (result.Outcome == LlmOutcome.Failure && result.Attempts.Count > 0 && result.Attempts[^1].Failure == LlmFailureKind.Timeout)
         {
             _concurrency.OnTimeout();
         }
@@ -190,97 +184,8 @@ internal sealed class CallGate
 
     private static string Describe(BudgetReservation refused, BudgetTotals worstCase) => refused.ExceededLimit switch
     {
-        "requests" => $"{refused.Spent.Requests} calls made and {refused.Reserved.Requests} in flight leave no room for another",
-        "tokens" => $"{refused.Spent.Tokens} tokens spent and {refused.Reserved.Tokens} reserved leave no room for a call that may take {worstCase.Tokens}",
+        BudgetLimit.Requests => $"{refused.Spent.Requests} calls made and {refused.Reserved.Requests} in flight leave no room for another",
+        BudgetLimit.Tokens => $"{refused.Spent.Tokens} tokens spent and {refused.Reserved.Tokens} reserved leave no room for a call that may take {worstCase.Tokens}",
         _ => $"${refused.Spent.CostUsd} spent and ${refused.Reserved.CostUsd} reserved leave no room for a call that may cost ${worstCase.CostUsd}",
     };
-}
-
-/// <summary>A job's budget as one generator instance draws on it: in the store when there is one, else in process.</summary>
-internal sealed class PipelineJobBudget(string jobId, BudgetSpec limits, IBudgetStore? store, string instance, TimeSpan callLease, TimeProvider time)
-{
-    private readonly BudgetLedger _local = new(limits);
-    private readonly Dictionary<string, BudgetAmount> _localReservations = new(StringComparer.Ordinal);
-
-    private bool Limited => limits.MaxRequests is not null || limits.MaxTokens is not null || limits.MaxCostUsd is not null;
-
-    /// <summary>Drops what this instance reserved before it last stopped (its calls died with it).</summary>
-    public Task ReleaseAbandonedAsync(CancellationToken cancellationToken) =>
-        store is not null && Limited ? store.ReleaseInstanceAsync(jobId, instance, cancellationToken) : Task.CompletedTask;
-
-    public async Task<BudgetReservation> TryReserveAsync(string callId, BudgetTotals worstCase, CancellationToken cancellationToken)
-    {
-        if (!Limited)
-        {
-            return new BudgetReservation(true, default, default);
-        }
-
-        if (store is not null)
-        {
-            var now = time.GetUtcNow();
-            return await store.TryReserveAsync(jobId, callId, instance, worstCase, limits, now, now + callLease, cancellationToken).ConfigureAwait(false);
-        }
-
-        var amount = new BudgetAmount(worstCase.Requests, worstCase.Tokens, worstCase.CostUsd);
-        var decision = _local.TryReserve(amount);
-        if (decision.Allowed)
-        {
-            lock (_localReservations)
-            {
-                _localReservations[callId] = amount;
-            }
-        }
-
-        return new BudgetReservation(decision.Allowed, Totals(_local.Spent), Totals(_local.Reserved), decision.ExceededLimit);
-    }
-
-    public Task CommitAsync(string callId, BudgetTotals used, CancellationToken cancellationToken)
-    {
-        if (!Limited)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (store is not null)
-        {
-            return store.CommitAsync(jobId, callId, used, cancellationToken);
-        }
-
-        if (TakeLocal(callId) is { } reserved)
-        {
-            _local.Commit(reserved, new BudgetAmount(used.Requests, used.Tokens, used.CostUsd));
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task ReleaseAsync(string callId, CancellationToken cancellationToken)
-    {
-        if (!Limited)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (store is not null)
-        {
-            return store.ReleaseAsync(jobId, callId, cancellationToken);
-        }
-
-        if (TakeLocal(callId) is { } reserved)
-        {
-            _local.Release(reserved);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private BudgetAmount? TakeLocal(string callId)
-    {
-        lock (_localReservations)
-        {
-            return _localReservations.Remove(callId, out var reserved) ? reserved : null;
-        }
-    }
-
-    private static BudgetTotals Totals(BudgetAmount amount) => new(amount.Requests, amount.Tokens, amount.CostUsd);
 }

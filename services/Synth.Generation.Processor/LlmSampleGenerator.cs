@@ -312,8 +312,8 @@ public sealed class LlmSampleGenerator(
         }
 
         var demos = await DemonstrationPool.LoadAsync(spec.Demonstrations, () => _embeddings.Value, CancellationToken.None).ConfigureAwait(false);
-        var connection = _clients.Create(spec.Generation);
-        var executor = new LlmRequestExecutor(connection, spec.Generation, logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
+        var connection = _clients.Create(spec.Generation.Connection);
+        var executor = new LlmRequestExecutor(connection, spec.Generation.Connection, LlmSampling.Of(spec.Generation), logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
         var planner = new ConditionPlanner(spec.Conditions, spec.Generation.Seed, spec.Generation.SamplesPerRequest);
         // A call cannot outlive its timeout on every attempt plus the back-off between them; a reservation held
         // longer than that belongs to an instance that died.

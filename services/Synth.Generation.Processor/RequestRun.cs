@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
+using Synth.Contracts.Json;
 using Synth.Contracts.Samples;
 using Synth.Generation.Accounting;
 using Synth.Generation.Demonstrations;
@@ -53,10 +54,10 @@ internal sealed class RequestRun(LlmSampleGenerator.JobGeneration job, Generatio
         {
             if (_calls == 0)
             {
-                throw new BudgetExhaustedException(gated.BudgetLimit!, gated.BudgetReason!);
+                throw new BudgetExhaustedException(gated.BudgetLimit!.Value, gated.BudgetReason!);
             }
 
-            _budgetStop = $"budget reached ({gated.BudgetLimit}): {gated.BudgetReason}";
+            _budgetStop = $"budget reached ({EnumSpelling.Of(gated.BudgetLimit!.Value)}): {gated.BudgetReason}";
             return null;
         }
 

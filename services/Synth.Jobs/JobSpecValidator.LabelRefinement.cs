@@ -80,6 +80,11 @@ internal sealed partial class JobSpecValidator
         }
 
         InRange($"{path}.temperature", model.Temperature, 0, 2);
+        if (model.TopP is <= 0 or > 1)
+        {
+            Add($"{path}.topP", $"must be greater than 0 and at most 1, got {model.TopP}");
+        }
+
         AtLeast($"{path}.maxOutputTokens", model.MaxOutputTokens, 1);
         Positive($"{path}.timeoutSeconds", model.TimeoutSeconds);
         InRange($"{path}.maxRetries", model.MaxRetries, 0, 100);

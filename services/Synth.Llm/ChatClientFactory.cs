@@ -11,7 +11,7 @@ using Synth.Contracts.Jobs;
 
 namespace Synth.Llm;
 
-/// <summary>Builds the <see cref="IChatClient"/> a job's <see cref="GenerationSpec"/> names.</summary>
+/// <summary>Builds the <see cref="IChatClient"/> a <see cref="ModelConnection"/> reaches.</summary>
 /// <param name="readEnvironment">Reads an environment variable; replaceable so tests need not touch the process environment.</param>
 public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<string, string?>? readEnvironment = null)
 {
@@ -21,48 +21,48 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
     private readonly LlmAccessOptions _options = options ?? new LlmAccessOptions();
     private readonly Func<string, string?> _readEnvironment = readEnvironment ?? Environment.GetEnvironmentVariable;
 
-    /// <exception cref="LlmConfigurationException">The spec lacks a field its provider needs, or names an unset variable.</exception>
-    public LlmConnection Create(GenerationSpec spec)
+    /// <exception cref="LlmConfigurationException">The connection lacks a field its provider needs, or names an unset variable.</exception>
+    public LlmConnection Create(ModelConnection connection)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.Provider switch
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.Provider switch
         {
-            LlmProvider.OpenAICompatible => CreateOpenAICompatible(spec),
-            LlmProvider.AzureOpenAI => CreateAzureOpenAI(spec),
-            LlmProvider.LLamaSharp => CreateLLamaSharp(spec),
-            _ => throw new LlmConfigurationException($"Unknown LLM provider '{spec.Provider}'."),
+            LlmProvider.OpenAICompatible => CreateOpenAICompatible(connection),
+            LlmProvider.AzureOpenAI => CreateAzureOpenAI(connection),
+            LlmProvider.LLamaSharp => CreateLLamaSharp(connection),
+            _ => throw new LlmConfigurationException($"Unknown LLM provider '{connection.Provider}'."),
         };
     }
 
-    private LlmConnection CreateOpenAICompatible(GenerationSpec spec)
+    private LlmConnection CreateOpenAICompatible(ModelConnection connection)
     {
-        var model = Required(spec.Model, "generation.model", spec.Provider);
-        var endpoint = Endpoint(spec);
-        var key = spec.ApiKeyEnv is null ? null : ReadKey(spec.ApiKeyEnv);
+        var model = Required(connection.Model, "generation.model", connection.Provider);
+        var endpoint = Endpoint(connection);
+        var key = connection.ApiKeyEnv is null ? null : ReadKey(connection.ApiKeyEnv);
         var clientOptions = new OpenAIClientOptions { Endpoint = endpoint };
         LeaveRetriesToTheExecutor(clientOptions);
         var client = new OpenAIClient(new ApiKeyCredential(key ?? NoKeyPlaceholder), clientOptions)
             .GetChatClient(model)
             .AsIChatClient();
-        return new LlmConnection(client, spec.Provider, model, _options.JsonSchemaOpenAICompatible, key);
+        return new LlmConnection(client, connection.Provider, model, _options.JsonSchemaOpenAICompatible, key);
     }
 
-    private LlmConnection CreateAzureOpenAI(GenerationSpec spec)
+    private LlmConnection CreateAzureOpenAI(ModelConnection connection)
     {
-        var deployment = Required(spec.Deployment, "generation.deployment", spec.Provider);
-        var endpoint = Endpoint(spec);
-        var key = ReadKey(Required(spec.ApiKeyEnv, "generation.apiKeyEnv", spec.Provider));
+        var deployment = Required(connection.Deployment, "generation.deployment", connection.Provider);
+        var endpoint = Endpoint(connection);
+        var key = ReadKey(Required(connection.ApiKeyEnv, "generation.apiKeyEnv", connection.Provider));
         var clientOptions = new AzureOpenAIClientOptions();
         LeaveRetriesToTheExecutor(clientOptions);
         var client = new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), clientOptions)
             .GetChatClient(deployment)
             .AsIChatClient();
-        return new LlmConnection(client, spec.Provider, deployment, _options.JsonSchemaAzureOpenAI, key);
+        return new LlmConnection(client, connection.Provider, deployment, _options.JsonSchemaAzureOpenAI, key);
     }
 
-    private LlmConnection CreateLLamaSharp(GenerationSpec spec)
+    private LlmConnection CreateLLamaSharp(ModelConnection connection)
     {
-        var path = Required(spec.ModelPath, "generation.modelPath", spec.Provider);
+        var path = Required(connection.ModelPath, "generation.modelPath", connection.Provider);
         if (!File.Exists(path))
             throw new LlmConfigurationException($"GGUF model file '{path}' (generation.modelPath) does not exist.");
 
@@ -74,7 +74,7 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
         {
             // Stateless: every request gets a fresh context, so unrelated requests never share history.
             var client = new LLamaSharpChatClient(new StatelessExecutor(weights, parameters).AsChatClient(), weights);
-            return new LlmConnection(client, spec.Provider, spec.Model ?? Path.GetFileNameWithoutExtension(path), _options.JsonSchemaLLamaSharp, apiKey: null);
+            return new LlmConnection(client, connection.Provider, connection.Model ?? Path.GetFileNameWithoutExtension(path), _options.JsonSchemaLLamaSharp, apiKey: null);
         }
         catch
         {
@@ -84,19 +84,19 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
     }
 
     // The SDK would otherwise retry 429/5xx itself (hiding attempts and ignoring our limits) and cut requests
-    // at its own 100 s network timeout instead of the spec's.
+    // at its own 100 s network timeout instead of the connection's.
     private static void LeaveRetriesToTheExecutor(ClientPipelineOptions clientOptions)
     {
         clientOptions.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
         clientOptions.NetworkTimeout = Timeout.InfiniteTimeSpan;
     }
 
-    private static Uri Endpoint(GenerationSpec spec)
+    private static Uri Endpoint(ModelConnection connection)
     {
-        var baseUrl = Required(spec.BaseUrl, "generation.baseUrl", spec.Provider);
+        var baseUrl = Required(connection.BaseUrl, "generation.baseUrl", connection.Provider);
         // The URL is not echoed: a user may have put a credential in it.
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            throw new LlmConfigurationException($"generation.baseUrl of provider {spec.Provider} is not an absolute http(s) URL.");
+            throw new LlmConfigurationException($"generation.baseUrl of provider {connection.Provider} is not an absolute http(s) URL.");
         return uri;
     }
 

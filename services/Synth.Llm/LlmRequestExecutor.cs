@@ -15,7 +15,7 @@ using Synth.Contracts.Jobs;
 namespace Synth.Llm;
 
 /// <summary>
-/// Sends one chat request with the spec's per-attempt timeout and retries (jittered exponential backoff that honours
+/// Sends one chat request with the connection's per-attempt timeout and retries (jittered exponential backoff that honours
 /// Retry-After), and classifies the outcome. It never throws for a provider error: the result says what happened,
 /// so every request ends as exactly one counted outcome. Only the caller's cancellation escapes as an exception.
 /// </summary>
@@ -30,20 +30,25 @@ public sealed partial class LlmRequestExecutor
     private static readonly TimeSpan RetryAfterMargin = TimeSpan.FromMilliseconds(20);
 
     private readonly LlmConnection _connection;
-    private readonly GenerationSpec _spec;
+    private readonly double _timeoutSeconds;
+    private readonly LlmSampling _sampling;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public LlmRequestExecutor(LlmConnection connection, GenerationSpec spec, LlmRetryOptions? retry = null, ILogger<LlmRequestExecutor>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="client">The client <see cref="ChatClientFactory"/> built for <paramref name="connection"/>.</param>
+    /// <param name="connection">Its per-attempt timeout and retries apply to every request.</param>
+    public LlmRequestExecutor(LlmConnection client, ModelConnection connection, LlmSampling sampling, LlmRetryOptions? retry = null, ILogger<LlmRequestExecutor>? logger = null, TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(spec);
-        _connection = connection;
-        _spec = spec;
+        ArgumentNullException.ThrowIfNull(sampling);
+        _connection = client;
+        _timeoutSeconds = connection.TimeoutSeconds;
+        _sampling = sampling;
         _logger = logger ?? NullLogger<LlmRequestExecutor>.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _pipeline = BuildPipeline(spec, retry ?? new LlmRetryOptions(), _time);
+        _pipeline = BuildPipeline(connection, retry ?? new LlmRetryOptions(), _time);
     }
 
     /// <summary>
@@ -93,17 +98,23 @@ public sealed partial class LlmRequestExecutor
         try
         {
             var response = await _connection.Client.GetResponseAsync(request.Messages, options, token).ConfigureAwait(false);
-            Record(attempts, new LlmAttempt(number, _time.GetElapsedTime(started), StatusCode: null, Error: null, RetryAfter: null));
+            Record(attempts, new LlmAttempt(number, _time.GetElapsedTime(started), StatusCode: null, Failure: null, Error: null, RetryAfter: null));
             return response;
         }
         catch (Exception ex)
         {
             var elapsed = _time.GetElapsedTime(started);
             // The pipeline's token is cancelled by the caller or by the per-attempt timeout.
-            var error = ex is OperationCanceledException && token.IsCancellationRequested
-                ? callerToken.IsCancellationRequested ? "cancelled" : $"timeout after {_spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s"
-                : _connection.Redact(ShortCause(ex));
-            var attempt = new LlmAttempt(number, elapsed, StatusOf(ex), error, RetryAfterOf(ex, _time));
+            var failure = ex is OperationCanceledException && token.IsCancellationRequested
+                ? callerToken.IsCancellationRequested ? LlmFailureKind.Cancelled : LlmFailureKind.Timeout
+                : KindOf(ex);
+            var error = failure switch
+            {
+                LlmFailureKind.Cancelled => "cancelled",
+                LlmFailureKind.Timeout => $"timeout after {_timeoutSeconds.ToString(CultureInfo.InvariantCulture)} s",
+                _ => _connection.Redact(ShortCause(ex)),
+            };
+            var attempt = new LlmAttempt(number, elapsed, StatusOf(ex), failure, error, RetryAfterOf(ex, _time));
             Record(attempts, attempt);
             LogAttemptFailed(_logger, _connection.Model, number, error);
             throw;
@@ -120,9 +131,9 @@ public sealed partial class LlmRequestExecutor
     {
         var options = new ChatOptions
         {
-            Temperature = (float)_spec.Temperature,
-            TopP = (float)_spec.TopP,
-            MaxOutputTokens = _spec.MaxOutputTokens,
+            Temperature = (float)_sampling.Temperature,
+            TopP = (float)_sampling.TopP,
+            MaxOutputTokens = _sampling.MaxOutputTokens,
         };
         if (request.OutputSchema is { } schema && _connection.UsesJsonSchemaResponseFormat)
             options.ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, request.OutputSchemaName);
@@ -148,14 +159,14 @@ public sealed partial class LlmRequestExecutor
         };
     }
 
-    private static ResiliencePipeline BuildPipeline(GenerationSpec spec, LlmRetryOptions retry, TimeProvider time)
+    private static ResiliencePipeline BuildPipeline(ModelConnection connection, LlmRetryOptions retry, TimeProvider time)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
-        if (spec.MaxRetries > 0)
+        if (connection.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = spec.MaxRetries,
+                MaxRetryAttempts = connection.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = retry.BaseDelay,
@@ -171,7 +182,7 @@ public sealed partial class LlmRequestExecutor
         }
 
         // Inside the retry, so the timeout applies to each attempt rather than to the whole request.
-        builder.AddTimeout(TimeSpan.FromSeconds(spec.TimeoutSeconds));
+        builder.AddTimeout(TimeSpan.FromSeconds(connection.TimeoutSeconds));
         return builder.Build();
     }
 
@@ -196,6 +207,14 @@ public sealed partial class LlmRequestExecutor
             return TimeSpan.FromMilliseconds(millis);
         return response.Headers.TryGetValue("Retry-After", out var value) ? RetryAfter.Parse(value, time.GetUtcNow()) : null;
     }
+
+    private static LlmFailureKind KindOf(Exception ex) => ex switch
+    {
+        ClientResultException { Status: 0 } or HttpRequestException or IOException => LlmFailureKind.Connection,
+        ClientResultException => LlmFailureKind.ErrorStatus,
+        JsonException => LlmFailureKind.MalformedResponse,
+        _ => LlmFailureKind.Other,
+    };
 
     private static string ShortCause(Exception ex) => ex switch
     {

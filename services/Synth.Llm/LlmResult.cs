@@ -1,29 +1,5 @@
 namespace Synth.Llm;
 
-public enum LlmOutcome
-{
-    /// <summary>The model answered and stopped by itself.</summary>
-    Success = 1,
-    /// <summary>The model or the provider's content filter declined to answer.</summary>
-    Refusal = 2,
-    /// <summary>The answer was cut at the output-token limit; its text is kept.</summary>
-    Truncated = 3,
-    /// <summary>No answer after the allowed attempts, or an error not worth retrying.</summary>
-    Failure = 4,
-}
-
-/// <summary>One HTTP call (or in-process generation) made for a request.</summary>
-/// <param name="Number">1 for the first attempt.</param>
-/// <param name="Latency">Time from sending to the answer or the error.</param>
-/// <param name="StatusCode">HTTP status of a failed attempt; null for an answer, a timeout or a connection error.</param>
-/// <param name="Error">Why the attempt failed (no secrets); null when it returned an answer.</param>
-/// <param name="RetryAfter">The delay the server asked for, when it sent Retry-After.</param>
-public sealed record LlmAttempt(int Number, TimeSpan Latency, int? StatusCode, string? Error, TimeSpan? RetryAfter)
-{
-    /// <summary>The server said it is over its rate limit: the caller's adaptive concurrency should back off.</summary>
-    public bool Throttled => StatusCode == 429;
-}
-
 /// <summary>The classified outcome of one <see cref="LlmRequest"/>, with what accounting and the concurrency limiter need.</summary>
 public sealed record LlmResult
 {

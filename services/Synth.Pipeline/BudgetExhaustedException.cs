@@ -1,11 +1,13 @@
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Json;
+
 namespace Synth.Pipeline;
 
 /// <summary>
 /// Thrown by a generator when the job's budget refuses a request's first model call: nothing was sent or spent, so
 /// the request is not recorded (raising the budget and rerunning sends it), and no further request is started.
 /// </summary>
-public sealed class BudgetExhaustedException(string limit, string reason) : Exception($"budget reached ({limit}): {reason}")
+public sealed class BudgetExhaustedException(BudgetLimit limit, string reason) : Exception($"budget reached ({EnumSpelling.Of(limit)}): {reason}")
 {
-    /// <summary>"requests", "tokens" or "cost".</summary>
-    public string Limit { get; } = limit;
+    public BudgetLimit Limit { get; } = limit;
 }

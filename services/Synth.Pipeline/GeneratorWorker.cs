@@ -190,7 +190,7 @@ public sealed partial class GeneratorWorker(
             });
             if (draft.Content.Label is { } label)
             {
-                sample.LabelHistory.Add(new LabelChange { To = label, Method = "generator", By = result.Model, At = now });
+                sample.LabelHistory.Add(new LabelChange { To = label, Method = LabelMethod.Generator, By = result.Model, At = now });
             }
 
             samples.Add(sample);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,17 +22,10 @@ public sealed class JudgeConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(clients);
-        var connectionSpec = spec.Curation.Filter.Judge.Connection ?? spec.Generation;
-        if (model is not null)
-        {
-            // A copy, so the job's own spec keeps its model.
-            connectionSpec = JsonSerializer.Deserialize<GenerationSpec>(JsonSerializer.Serialize(connectionSpec))!;
-            connectionSpec.Model = model;
-            connectionSpec.Deployment = connectionSpec.Deployment is null ? null : model;
-        }
-
-        _connection = clients.Create(connectionSpec);
-        _executor = new LlmRequestExecutor(_connection, connectionSpec,
+        var call = spec.Curation.Filter.Judge.Connection ?? spec.Generation;
+        var connection = model is null ? call.Connection : call.Connection.WithModel(model);
+        _connection = clients.Create(connection);
+        _executor = new LlmRequestExecutor(_connection, connection, LlmSampling.Of(call),
             logger: (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LlmRequestExecutor>(), timeProvider: time);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
+using Synth.Contracts.Json;
 using Synth.Contracts.Samples;
 using Synth.Datasets;
 using Synth.Evaluation;
@@ -49,16 +50,17 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             promptTokens += sample.Provenance.Usage.PromptTokens;
             completionTokens += sample.Provenance.Usage.CompletionTokens;
             cost += sample.Provenance.CostUsd;
-            foreach (var change in sample.LabelHistory.Where(c => c.Method != "generator"))
+            foreach (var change in sample.LabelHistory.Where(c => c.Method != LabelMethod.Generator))
             {
-                labelChanges[change.Method] = labelChanges.GetValueOrDefault(change.Method) + 1;
+                var method = EnumSpelling.Of(change.Method);
+                labelChanges[method] = labelChanges.GetValueOrDefault(method) + 1;
             }
 
             if (sample.Review is { } review)
             {
                 var status = review.Status.ToString().ToLowerInvariant();
                 reviews[status] = reviews.GetValueOrDefault(status) + 1;
-                var generated = sample.LabelHistory.FirstOrDefault(c => c.Method == "generator")?.To;
+                var generated = sample.LabelHistory.FirstOrDefault(c => c.Method == LabelMethod.Generator)?.To;
                 if (review is { Status: ReviewStatus.Labelled, Label: { } reviewerLabel } && generated is not null)
                 {
                     reviewed++;

@@ -21,6 +21,8 @@ public static class MongoClassMaps
     private static readonly DecimalSerializer Money = new(BsonType.Decimal128);
     private static readonly DictionaryInterfaceImplementerSerializer<Dictionary<string, string>> StringMap = new(DictionaryRepresentation.Document);
     private static readonly DictionaryInterfaceImplementerSerializer<Dictionary<string, double>> ScoreMap = new(DictionaryRepresentation.Document);
+    // Label methods were stored as their kebab-case spellings (llm-relabel) before they were an enum.
+    private static readonly KebabCaseEnumSerializer<LabelMethod> LabelMethodSerializer = new();
 
     // A static field initializer runs exactly once per process, under the runtime's type-initialization lock.
     private static readonly bool Registered = RegisterAll();
@@ -109,7 +111,7 @@ public static class MongoClassMaps
         {
             map.MapMember(x => x.From).SetElementName("from").SetIgnoreIfNull(true);
             map.MapMember(x => x.To).SetElementName("to").SetIsRequired(true);
-            map.MapMember(x => x.Method).SetElementName("method").SetIsRequired(true);
+            map.MapMember(x => x.Method).SetElementName("method").SetIsRequired(true).SetSerializer(LabelMethodSerializer);
             map.MapMember(x => x.By).SetElementName("by").SetIgnoreIfNull(true);
             map.MapMember(x => x.Confidence).SetElementName("confidence").SetIgnoreIfNull(true);
             map.MapMember(x => x.Reason).SetElementName("reason").SetIgnoreIfNull(true);
@@ -133,7 +135,7 @@ public static class MongoClassMaps
         {
             map.MapMember(x => x.Label).SetElementName("label").SetIsRequired(true);
             map.MapMember(x => x.Confidence).SetElementName("confidence");
-            map.MapMember(x => x.Method).SetElementName("method").SetIsRequired(true);
+            map.MapMember(x => x.Method).SetElementName("method").SetIsRequired(true).SetSerializer(LabelMethodSerializer);
         });
         Map<JobDocument>(map =>
         {

@@ -44,7 +44,7 @@ public sealed partial class MongoSampleStore : IBudgetStore
         (_, spent, reserved, calls) = await ReadAsync(jobId, cancellationToken);
         return calls.Contains(callId)
             ? new BudgetReservation(true, spent, reserved)
-            : new BudgetReservation(false, spent, reserved, BudgetLimits.Exceeded(limits, spent + reserved + worstCase) ?? "requests");
+            : new BudgetReservation(false, spent, reserved, (spent + reserved + worstCase).FirstLimitPassed(limits) ?? BudgetLimit.Requests);
     }
 
     public Task CommitAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken) =>

@@ -50,7 +50,7 @@ public sealed partial class SqliteSampleStore : IBudgetStore
             }
         }
 
-        if (BudgetLimits.Exceeded(limits, spent + reserved + worstCase) is { } limit)
+        if ((spent + reserved + worstCase).FirstLimitPassed(limits) is { } limit)
         {
             return new BudgetReservation(false, spent, reserved, limit);
         }

@@ -2,16 +2,6 @@ using Synth.Contracts.Jobs;
 
 namespace Synth.Store;
 
-/// <summary>Requests, tokens and US dollars: what a job has spent, or has reserved for calls in flight.</summary>
-public readonly record struct BudgetTotals(long Requests, long Tokens, decimal CostUsd)
-{
-    public static BudgetTotals operator +(BudgetTotals a, BudgetTotals b) =>
-        new(a.Requests + b.Requests, a.Tokens + b.Tokens, a.CostUsd + b.CostUsd);
-}
-
-/// <param name="ExceededLimit">"requests", "tokens" or "cost" when refused.</param>
-public sealed record BudgetReservation(bool Granted, BudgetTotals Spent, BudgetTotals Reserved, string? ExceededLimit = null);
-
 /// <summary>
 /// A job's budget held in the store, so every generator instance draws on the same limits. Before each model call a
 /// generator reserves the call's worst case (prompt tokens plus the most completion tokens it may be given, and their
@@ -40,25 +30,4 @@ public interface IBudgetStore
     Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken);
 
     Task<(BudgetTotals Spent, BudgetTotals Reserved)> GetBudgetAsync(string jobId, CancellationToken cancellationToken);
-}
-
-/// <summary>The limit check shared by the store adapters.</summary>
-public static class BudgetLimits
-{
-    /// <returns>The name of the first limit that <paramref name="after"/> passes, or null.</returns>
-    public static string? Exceeded(BudgetSpec limits, BudgetTotals after)
-    {
-        ArgumentNullException.ThrowIfNull(limits);
-        if (limits.MaxRequests is { } requests && after.Requests > requests)
-        {
-            return "requests";
-        }
-
-        if (limits.MaxTokens is { } tokens && after.Tokens > tokens)
-        {
-            return "tokens";
-        }
-
-        return limits.MaxCostUsd is { } cost && after.CostUsd > cost ? "cost" : null;
-    }
 }

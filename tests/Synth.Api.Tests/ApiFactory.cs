@@ -96,13 +96,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         State = SampleState.Refined,
         Content = new SampleContent { Text = $"review text {index}", Label = label },
         Provenance = new Provenance { RequestId = SampleIds.Request(jobId, index), RequestIndex = index },
-        LabelHistory = [new LabelChange { To = label, Method = "generator", At = Created }],
+        LabelHistory = [new LabelChange { To = label, Method = LabelMethod.Generator, At = Created }],
         Review = new ReviewRecord
         {
             Priority = priority,
             RequestedAt = Created,
             Reason = "confidence below threshold",
-            Candidates = [new ReviewCandidateLabel { Label = label, Confidence = 1 - priority, Method = "current" }],
+            Candidates = [new ReviewCandidateLabel { Label = label, Confidence = 1 - priority, Method = LabelMethod.Current }],
         },
         CreatedAt = Created,
         UpdatedAt = Created,

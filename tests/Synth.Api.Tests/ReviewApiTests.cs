@@ -153,10 +153,10 @@ public sealed class ReviewApiTests : IDisposable
         Assert.Equal((ReviewStatus.Labelled, "alice", "positive"), (stored.Review!.Status, stored.Review.Reviewer, stored.Review.Label));
         Assert.NotNull(stored.Review.CompletedAt);
         Assert.Collection(stored.LabelHistory,
-            generated => Assert.Equal((null, "negative", "generator"), (generated.From, generated.To, generated.Method)),
+            generated => Assert.Equal(((string?)null, "negative", LabelMethod.Generator), (generated.From, generated.To, generated.Method)),
             human =>
             {
-                Assert.Equal(("negative", "positive", "human-review", "alice", 1.0, "clearly happy"), (human.From, human.To, human.Method, human.By, human.Confidence, human.Reason));
+                Assert.Equal(("negative", "positive", LabelMethod.HumanReview, "alice", 1.0, "clearly happy"), (human.From, human.To, human.Method, human.By, human.Confidence, human.Reason));
                 Assert.Equal(stored.Review.CompletedAt, human.At);
             });
 

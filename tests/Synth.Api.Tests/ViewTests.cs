@@ -43,7 +43,7 @@ public sealed class ViewTests
             new StageDecision { Stage = Stage.Filter, Outcome = SampleState.Accepted, Scores = { ["length"] = 1 }, At = at.AddSeconds(1) },
             new StageDecision { Stage = Stage.LabelRefiner, Outcome = SampleState.Refined, Reason = "llm relabel", At = at.AddSeconds(3) },
         ];
-        sample.LabelHistory.Add(new LabelChange { From = "negative", To = "positive", Method = "llm-relabel", Confidence = 0.8, At = at.AddSeconds(2) });
+        sample.LabelHistory.Add(new LabelChange { From = "negative", To = "positive", Method = LabelMethod.LlmRelabel, Confidence = 0.8, At = at.AddSeconds(2) });
 
         var lineage = SampleViews.Lineage(sample, request: null, new ApiOptions { TraceViewerUrl = "https://traces.example/t/{traceId}?x=1" });
 

@@ -63,9 +63,9 @@ public sealed class LabelTests
             TaskType = TaskType.TextClassification,
             Content = new SampleContent { Text = "Not bad at all.", Label = "negative" },
             Provenance = new Provenance { RequestId = "job-r000001" },
-            LabelHistory = [new LabelChange { To = "negative", Method = "generator", By = "model-x", At = At }],
+            LabelHistory = [new LabelChange { To = "negative", Method = LabelMethod.Generator, By = "model-x", At = At }],
         };
-        var studentChange = new LabelChange { From = "negative", To = "positive", Method = LabelMethods.StudentModel, Confidence = 0.8, At = At };
+        var studentChange = new LabelChange { From = "negative", To = "positive", Method = LabelMethod.StudentModel, Confidence = 0.8, At = At };
         LabelMethods.Apply(sample, studentChange);
         HumanReview.Request(sample, new ReviewTask(sample.Id, 0.2), At);
         Assert.Equal(ReviewStatus.Pending, sample.Review!.Status);
@@ -74,13 +74,13 @@ public sealed class LabelTests
         var human = HumanReview.Submit(sample, "negative", "ana", At.AddHours(1));
 
         Assert.Equal("negative", sample.Content.Label);
-        Assert.Equal(["generator", LabelMethods.StudentModel, LabelMethods.HumanReview], sample.LabelHistory.Select(change => change.Method));
+        Assert.Equal([LabelMethod.Generator, LabelMethod.StudentModel, LabelMethod.HumanReview], sample.LabelHistory.Select(change => change.Method));
         Assert.Equal(("positive", "negative", "ana", 1.0), (human.From, human.To, human.By, human.Confidence!.Value));
         Assert.Equal("reviewer corrected the label", human.Reason);
         Assert.Equal((ReviewStatus.Labelled, "ana", "negative", At.AddHours(1)), (sample.Review.Status, sample.Review.Reviewer, sample.Review.Label, sample.Review.CompletedAt!.Value));
         Assert.True(LabelMethods.IsHumanLabelled(sample));
         // A change computed against an earlier label (here the student's) no longer applies.
-        Assert.Throws<InvalidOperationException>(() => LabelMethods.Apply(sample, new LabelChange { From = "positive", To = "negative", Method = LabelMethods.StudentModel }));
+        Assert.Throws<InvalidOperationException>(() => LabelMethods.Apply(sample, new LabelChange { From = "positive", To = "negative", Method = LabelMethod.StudentModel }));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class LabelTests
         var relabel = new StudentRefiner(Labels, new StudentOptions(MinConfidence: 0.8)).Refine(samples, At);
         var odd = relabel.Single(revision => revision.Prediction.SampleId == "odd");
         Assert.Equal(RevisionAction.Relabel, odd.Action);
-        Assert.Equal(("negative", "positive", LabelMethods.StudentModel, At), (odd.Change!.From, odd.Change.To, odd.Change.Method, odd.Change.At));
+        Assert.Equal(("negative", "positive", LabelMethod.StudentModel, At), (odd.Change!.From, odd.Change.To, odd.Change.Method, odd.Change.At));
         Assert.True(odd.Change.Confidence >= 0.8);
         Assert.Equal(FoldAssignment.Fold("odd", 5), odd.Prediction.Fold);
         Assert.Equal(RevisionAction.Keep, relabel.Single(revision => revision.Prediction.SampleId == "locked").Action);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Synth.Contracts.Samples;
 using Synth.Curation.Labels;
 using Xunit.Abstractions;
 
@@ -41,7 +42,7 @@ public sealed class StudentRefinerTests(ITestOutputHelper output)
         Assert.Equal(noisy.Count, revisions.Count);
         Assert.All(relabelled, revision =>
         {
-            Assert.Equal(LabelMethods.StudentModel, revision.Change!.Method);
+            Assert.Equal(LabelMethod.StudentModel, revision.Change!.Method);
             Assert.Equal(revision.Prediction.CurrentLabel, revision.Change.From);
             Assert.True(revision.Change.Confidence >= MinConfidence);
         });

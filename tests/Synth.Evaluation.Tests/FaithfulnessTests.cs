@@ -78,13 +78,13 @@ public sealed class FaithfulnessTests
     [Fact]
     public void A_human_verdict_compares_the_reviewers_label_with_the_label_before_the_review()
     {
-        var generated = new LabelChange { To = "pos", Method = "generator" };
-        var relabelled = new LabelChange { From = "pos", To = "neg", Method = "llm-relabel" };
+        var generated = new LabelChange { To = "pos", Method = LabelMethod.Generator };
+        var relabelled = new LabelChange { From = "pos", To = "neg", Method = LabelMethod.LlmRelabel };
 
         // Kept: no change recorded, the reviewer's label is the current one.
         Assert.True(Faithfulness.HumanVerdict(Reviewed("pos", ReviewStatus.Labelled, "pos", generated)));
         // Changed: the human-review change's From is the model's label.
-        Assert.False(Faithfulness.HumanVerdict(Reviewed("neg", ReviewStatus.Labelled, "neg", generated, new LabelChange { From = "pos", To = "neg", Method = "human-review" })));
+        Assert.False(Faithfulness.HumanVerdict(Reviewed("neg", ReviewStatus.Labelled, "neg", generated, new LabelChange { From = "pos", To = "neg", Method = LabelMethod.HumanReview })));
         // The model's label before review is the refiner's, not the generator's.
         Assert.True(Faithfulness.HumanVerdict(Reviewed("neg", ReviewStatus.Labelled, "neg", generated, relabelled)));
         Assert.Null(Faithfulness.HumanVerdict(Reviewed("pos", ReviewStatus.Pending, null, generated)));

@@ -35,16 +35,16 @@ public sealed class AccountingTests
     public void The_check_counts_spent_and_in_flight_reservations()
     {
         var limits = new BudgetSpec { MaxCostUsd = 1.00m, MaxRequests = 10, MaxTokens = 10_000 };
-        var spent = new BudgetAmount(5, 6_000, 0.90m);
-        var reserved = new BudgetAmount(2, 2_000, 0.05m);
+        var spent = new BudgetTotals(5, 6_000, 0.90m);
+        var reserved = new BudgetTotals(2, 2_000, 0.05m);
 
-        Assert.True(BudgetLedger.Check(limits, spent, reserved, new BudgetAmount(1, 1_000, 0.05m)).Allowed); // lands exactly on the cap
-        var cost = BudgetLedger.Check(limits, spent, reserved, new BudgetAmount(1, 1_000, 0.06m));
-        Assert.Equal("cost", cost.ExceededLimit);
+        Assert.True(BudgetLedger.Check(limits, spent, reserved, new BudgetTotals(1, 1_000, 0.05m)).Allowed); // lands exactly on the cap
+        var cost = BudgetLedger.Check(limits, spent, reserved, new BudgetTotals(1, 1_000, 0.06m));
+        Assert.Equal(BudgetLimit.Cost, cost.ExceededLimit);
         Assert.Contains("$0.05 reserved", cost.Reason);
-        Assert.Equal("tokens", BudgetLedger.Check(limits, spent, reserved, new BudgetAmount(1, 2_001, 0m)).ExceededLimit);
-        Assert.Equal("requests", BudgetLedger.Check(limits, spent, new BudgetAmount(5, 0, 0), new BudgetAmount(1, 0, 0)).ExceededLimit);
-        Assert.True(BudgetLedger.Check(new BudgetSpec(), new BudgetAmount(long.MaxValue / 4, 0, 1e9m), BudgetAmount.Zero, new BudgetAmount(1, 1, 1)).Allowed);
+        Assert.Equal(BudgetLimit.Tokens, BudgetLedger.Check(limits, spent, reserved, new BudgetTotals(1, 2_001, 0m)).ExceededLimit);
+        Assert.Equal(BudgetLimit.Requests, BudgetLedger.Check(limits, spent, new BudgetTotals(5, 0, 0), new BudgetTotals(1, 0, 0)).ExceededLimit);
+        Assert.True(BudgetLedger.Check(new BudgetSpec(), new BudgetTotals(long.MaxValue / 4, 0, 1e9m), BudgetTotals.Zero, new BudgetTotals(1, 1, 1)).Allowed);
     }
 
     [Fact]
@@ -53,8 +53,8 @@ public sealed class AccountingTests
         var limits = new BudgetSpec { MaxCostUsd = 0.10m };
         var ledger = new BudgetLedger(limits);
         // 2,000 prompt tokens and up to 1,000 completion: 0.005 + 0.01 = $0.015 at worst.
-        var worst = BudgetAmount.WorstCase(2_000, 1_000, Price);
-        Assert.Equal(new BudgetAmount(1, 3_000, 0.015m), worst);
+        var worst = CostCalculator.WorstCase(2_000, 1_000, Price);
+        Assert.Equal(new BudgetTotals(1, 3_000, 0.015m), worst);
 
         var inFlight = 0;
         while (ledger.TryReserve(worst).Allowed)
@@ -67,13 +67,13 @@ public sealed class AccountingTests
         // Answers come back shorter than the worst case: what they did not use is free again.
         for (var i = 0; i < inFlight; i++)
         {
-            ledger.Commit(worst, new BudgetAmount(1, 2_400, CostCalculator.Cost(Price, 2_000, 400)));
+            ledger.Commit(worst, new BudgetTotals(1, 2_400, CostCalculator.Cost(Price, 2_000, 400)));
         }
-        Assert.Equal(BudgetAmount.Zero, ledger.Reserved);
+        Assert.Equal(BudgetTotals.Zero, ledger.Reserved);
         Assert.Equal(6 * 0.009m, ledger.Spent.CostUsd);
         Assert.True(ledger.TryReserve(worst).Allowed);
         ledger.Release(worst);
-        Assert.Equal(BudgetAmount.Zero, ledger.Reserved);
+        Assert.Equal(BudgetTotals.Zero, ledger.Reserved);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class AccountingTests
         var granted = 0;
         Parallel.For(0, 2_000, _ =>
         {
-            if (ledger.TryReserve(new BudgetAmount(1, 1_000, 0)).Allowed)
+            if (ledger.TryReserve(new BudgetTotals(1, 1_000, 0)).Allowed)
             {
                 Interlocked.Increment(ref granted);
             }

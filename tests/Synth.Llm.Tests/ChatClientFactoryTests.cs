@@ -12,10 +12,10 @@ public sealed class ChatClientFactoryTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Answer("from azure"));
-        var spec = AzureSpec(server.Root);
+        var spec = AzureConnectionTo(server.Root);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec).ExecuteAsync(Prompt() with { OutputSchema = SampleSchema() });
+        var result = await new LlmRequestExecutor(connection, spec, Sampling).ExecuteAsync(Prompt() with { OutputSchema = SampleSchema() });
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.Equal("from azure", result.Text);
@@ -29,11 +29,10 @@ public sealed class ChatClientFactoryTests
     public async Task Openai_compatible_without_a_key_variable_sends_a_placeholder()
     {
         await using var server = await ScriptedChatServer.StartAsync();
-        var spec = Spec(server.BaseUrl);
-        spec.ApiKeyEnv = null;
+        var spec = ConnectionTo(server.BaseUrl) with { ApiKeyEnv = null };
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.Equal("Bearer no-key", server.Requests.Single().Headers["Authorization"]);
@@ -56,10 +55,10 @@ public sealed class ChatClientFactoryTests
         await using (var server = await ScriptedChatServer.StartAsync())
         {
             server.Default = ScriptedReply.UnauthorizedEchoingKey();
-            foreach (var spec in new[] { Spec(server.BaseUrl), AzureSpec(server.Root) })
+            foreach (var spec in new[] { ConnectionTo(server.BaseUrl), AzureConnectionTo(server.Root) })
             {
                 using var connection = Factory().Create(spec);
-                var rejected = await new LlmRequestExecutor(connection, spec, FastRetry, logger).ExecuteAsync(Prompt());
+                var rejected = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry, logger).ExecuteAsync(Prompt());
                 Assert.Equal(LlmOutcome.Failure, rejected.Outcome);
                 // The server did echo the key: the client redacted it.
                 Assert.Contains("HTTP 401 Unauthorized: Incorrect API key provided: ***", rejected.FailureReason);
@@ -69,23 +68,22 @@ public sealed class ChatClientFactoryTests
 
             // A server that puts the key into a 500 body is retried, and still nothing leaks.
             server.Default = ScriptedReply.Status(500, $"upstream rejected key {Key}");
-            var retried = Spec(server.BaseUrl, maxRetries: 1);
+            var retried = ConnectionTo(server.BaseUrl, maxRetries: 1);
             using var retriedConnection = Factory().Create(retried);
-            texts.Add((await new LlmRequestExecutor(retriedConnection, retried, FastRetry, logger).ExecuteAsync(Prompt())).ToString());
+            texts.Add((await new LlmRequestExecutor(retriedConnection, retried, Sampling, FastRetry, logger).ExecuteAsync(Prompt())).ToString());
         }
 
         // Unreachable endpoint.
-        var unreachable = Spec(new Uri("http://127.0.0.1:9/v1"), maxRetries: 1);
+        var unreachable = ConnectionTo(new Uri("http://127.0.0.1:9/v1"), maxRetries: 1);
         using (var connection = Factory().Create(unreachable))
         {
-            var result = await new LlmRequestExecutor(connection, unreachable, FastRetry, logger).ExecuteAsync(Prompt());
+            var result = await new LlmRequestExecutor(connection, unreachable, Sampling, FastRetry, logger).ExecuteAsync(Prompt());
             Assert.Equal(LlmOutcome.Failure, result.Outcome);
             texts.Add(result.ToString());
         }
 
         // A base URL that is not a URL at all, with the key pasted into it.
-        var invalid = Spec(new Uri("http://127.0.0.1/"));
-        invalid.BaseUrl = $"htp:/{Key}@ bad";
+        var invalid = ConnectionTo(new Uri("http://127.0.0.1/")) with { BaseUrl = $"htp:/{Key}@ bad" };
         var configError = Assert.Throws<LlmConfigurationException>(() => Factory().Create(invalid));
         texts.Add(configError.ToString());
 
@@ -105,28 +103,19 @@ public sealed class ChatClientFactoryTests
     [Fact]
     public void Missing_settings_are_named_in_the_error()
     {
-        var noVariable = Spec(new Uri("http://127.0.0.1/v1"));
-        noVariable.ApiKeyEnv = "SYNTH_UNSET_VARIABLE";
+        var noVariable = ConnectionTo(new Uri("http://127.0.0.1/v1")) with { ApiKeyEnv = "SYNTH_UNSET_VARIABLE" };
         Assert.Contains("'SYNTH_UNSET_VARIABLE'", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noVariable)).Message);
 
-        var noModel = Spec(new Uri("http://127.0.0.1/v1"));
-        noModel.Model = null;
+        var noModel = ConnectionTo(new Uri("http://127.0.0.1/v1")) with { Model = null };
         Assert.Contains("generation.model", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noModel)).Message);
 
-        var noDeployment = AzureSpec(new Uri("http://127.0.0.1/"));
-        noDeployment.Deployment = null;
+        var noDeployment = AzureConnectionTo(new Uri("http://127.0.0.1/")) with { Deployment = null };
         Assert.Contains("generation.deployment", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noDeployment)).Message);
 
-        var noFile = new GenerationSpec { Provider = LlmProvider.LLamaSharp, ModelPath = "/nonexistent/model.gguf" };
+        var noFile = new ModelConnection { Provider = LlmProvider.LLamaSharp, ModelPath = "/nonexistent/model.gguf" };
         Assert.Contains("does not exist", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noFile)).Message);
     }
 
-    private static GenerationSpec AzureSpec(Uri endpoint)
-    {
-        var spec = Spec(endpoint);
-        spec.Provider = LlmProvider.AzureOpenAI;
-        spec.Model = null;
-        spec.Deployment = "gpt-test";
-        return spec;
-    }
+    private static ModelConnection AzureConnectionTo(Uri endpoint) =>
+        ConnectionTo(endpoint) with { Provider = LlmProvider.AzureOpenAI, Model = null, Deployment = "gpt-test" };
 }

@@ -13,12 +13,12 @@ public sealed class LLamaSharpTests : IDisposable
     {
         var path = Path.Combine(_directory, "tiny.gguf");
         TinyLlamaGguf.Write(path);
-        var spec = new GenerationSpec { Provider = LlmProvider.LLamaSharp, ModelPath = path, MaxOutputTokens = 8, TimeoutSeconds = 120, MaxRetries = 0 };
+        var spec = new ModelConnection { Provider = LlmProvider.LLamaSharp, ModelPath = path, TimeoutSeconds = 120, MaxRetries = 0 };
         using var connection = Factory(new LlmAccessOptions { LLamaContextSize = 256, LLamaThreads = 1 }).Create(spec);
 
         Assert.Equal("tiny", connection.Model);
         Assert.False(connection.UsesJsonSchemaResponseFormat);
-        var executor = new LlmRequestExecutor(connection, spec);
+        var executor = new LlmRequestExecutor(connection, spec, new LlmSampling(Temperature: 0.7, TopP: 1.0, MaxOutputTokens: 8));
         var request = new LlmRequest([new ChatMessage(ChatRole.System, "You write reviews."), new ChatMessage(ChatRole.User, "the review")]);
 
         // Concurrent requests are serialised by the connection rather than corrupting the executor's shared batch.

@@ -11,9 +11,9 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Answer("a synthetic review", promptTokens: 42, completionTokens: 5));
-        using var connection = Factory().Create(Spec(server.BaseUrl));
+        using var connection = Factory().Create(ConnectionTo(server.BaseUrl));
 
-        var result = await new LlmRequestExecutor(connection, Spec(server.BaseUrl)).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, ConnectionTo(server.BaseUrl), Sampling).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.Equal("a synthetic review", result.Text);
@@ -40,10 +40,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Status(status), ScriptedReply.Status(status), ScriptedReply.Answer("fine"));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.Equal("fine", result.Text);
@@ -56,10 +56,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Default = ScriptedReply.Status(500, "model backend crashed");
-        var spec = Spec(server.BaseUrl, maxRetries: 2);
+        var spec = ConnectionTo(server.BaseUrl, maxRetries: 2);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Failure, result.Outcome);
         Assert.Equal("HTTP 500 Internal Server Error: model backend crashed (after 3 attempts)", result.FailureReason);
@@ -76,10 +76,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Default = ScriptedReply.Status(status, "no good");
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Failure, result.Outcome);
         Assert.Equal($"HTTP {status} {phrase}: no good", result.FailureReason);
@@ -92,9 +92,9 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.TooManyRequests("1"), ScriptedReply.Answer("after the wait"));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
-        var executor = new LlmRequestExecutor(connection, spec, FastRetry);
+        var executor = new LlmRequestExecutor(connection, spec, Sampling, FastRetry);
         var seen = new List<LlmAttempt>();
         executor.AttemptCompleted += seen.Add;
 
@@ -117,10 +117,10 @@ public sealed class LlmRequestExecutorTests
         var now = DateTimeOffset.UtcNow;
         var until = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddSeconds(2);
         server.Enqueue(ScriptedReply.TooManyRequestsUntil(until), ScriptedReply.Answer("after the date"));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         var arrived = server.Requests[1].ReceivedAt;
@@ -132,10 +132,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Status(503, "overloaded", retryAfter: "1"), ScriptedReply.Answer("ok"));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.False(result.Throttled);
@@ -148,10 +148,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Status(429, "slow down", retryAfter: "30", retryAfterMs: "700"), ScriptedReply.Answer("ok"));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.Equal(TimeSpan.FromMilliseconds(700), result.Attempts[0].RetryAfter);
@@ -164,11 +164,11 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Hang(), ScriptedReply.Answer("second try"));
-        var spec = Spec(server.BaseUrl, timeoutSeconds: 0.5);
+        var spec = ConnectionTo(server.BaseUrl, timeoutSeconds: 0.5);
         using var connection = Factory().Create(spec);
 
         var clock = Stopwatch.StartNew();
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.Equal("timeout after 0.5 s", result.Attempts[0].Error);
@@ -182,10 +182,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Default = ScriptedReply.Hang();
-        var spec = Spec(server.BaseUrl, timeoutSeconds: 0.3, maxRetries: 1);
+        var spec = ConnectionTo(server.BaseUrl, timeoutSeconds: 0.3, maxRetries: 1);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Failure, result.Outcome);
         Assert.Equal("timeout after 0.3 s (after 2 attempts)", result.FailureReason);
@@ -197,17 +197,17 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Enqueue(ScriptedReply.Malformed(), ScriptedReply.TruncatedJson(), ScriptedReply.Answer("whole"));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        var retried = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var retried = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Success, retried.Outcome);
         Assert.Equal("whole", retried.Text);
         Assert.All(retried.Attempts.Take(2), a => Assert.StartsWith("malformed response: ", a.Error));
 
         server.Default = ScriptedReply.TruncatedJson();
-        var failed = await new LlmRequestExecutor(connection, Spec(server.BaseUrl, maxRetries: 1), FastRetry).ExecuteAsync(Prompt());
+        var failed = await new LlmRequestExecutor(connection, ConnectionTo(server.BaseUrl, maxRetries: 1), Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Failure, failed.Outcome);
         Assert.StartsWith("malformed response: ", failed.FailureReason);
@@ -222,9 +222,9 @@ public sealed class LlmRequestExecutorTests
             ScriptedReply.Refusal("I can't help with that."),
             ScriptedReply.Answer("", finishReason: "content_filter"),
             ScriptedReply.Answer("a sentence cut in the", finishReason: "length", completionTokens: 64));
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
-        var executor = new LlmRequestExecutor(connection, spec, FastRetry);
+        var executor = new LlmRequestExecutor(connection, spec, Sampling, FastRetry);
 
         var refusal = await executor.ExecuteAsync(Prompt());
         var filtered = await executor.ExecuteAsync(Prompt());
@@ -247,10 +247,10 @@ public sealed class LlmRequestExecutorTests
         Uri closed;
         await using (var server = await ScriptedChatServer.StartAsync())
             closed = server.BaseUrl;
-        var spec = Spec(closed, maxRetries: 2);
+        var spec = ConnectionTo(closed, maxRetries: 2);
         using var connection = Factory().Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec, FastRetry).ExecuteAsync(Prompt());
+        var result = await new LlmRequestExecutor(connection, spec, Sampling, FastRetry).ExecuteAsync(Prompt());
 
         Assert.Equal(LlmOutcome.Failure, result.Outcome);
         Assert.StartsWith("connection error: ", result.FailureReason);
@@ -271,9 +271,9 @@ public sealed class LlmRequestExecutorTests
         for (var i = 0; i < 4; i++)
             server.Enqueue(script);
         server.Default = ScriptedReply.Status(500);
-        var spec = Spec(server.BaseUrl, maxRetries: 2);
+        var spec = ConnectionTo(server.BaseUrl, maxRetries: 2);
         using var connection = Factory().Create(spec);
-        var executor = new LlmRequestExecutor(connection, spec, FastRetry);
+        var executor = new LlmRequestExecutor(connection, spec, Sampling, FastRetry);
         var attemptEvents = 0;
         executor.AttemptCompleted += _ => Interlocked.Increment(ref attemptEvents);
 
@@ -294,10 +294,10 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Default = ScriptedReply.Answer("""{"text":"t","label":"positive"}""");
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
 
-        await new LlmRequestExecutor(connection, spec).ExecuteAsync(Prompt() with { OutputSchema = SampleSchema(), OutputSchemaName = "review" });
+        await new LlmRequestExecutor(connection, spec, Sampling).ExecuteAsync(Prompt() with { OutputSchema = SampleSchema(), OutputSchemaName = "review" });
 
         var format = server.Requests.Single().Body["response_format"]!;
         Assert.Equal("json_schema", (string?)format["type"]);
@@ -310,10 +310,10 @@ public sealed class LlmRequestExecutorTests
     public async Task Structured_output_can_be_turned_off_for_servers_without_it()
     {
         await using var server = await ScriptedChatServer.StartAsync();
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory(new LlmAccessOptions { JsonSchemaOpenAICompatible = false }).Create(spec);
 
-        var result = await new LlmRequestExecutor(connection, spec).ExecuteAsync(Prompt() with { OutputSchema = SampleSchema() });
+        var result = await new LlmRequestExecutor(connection, spec, Sampling).ExecuteAsync(Prompt() with { OutputSchema = SampleSchema() });
 
         Assert.Equal(LlmOutcome.Success, result.Outcome);
         Assert.False(server.Requests.Single().Body.ContainsKey("response_format"));
@@ -324,11 +324,11 @@ public sealed class LlmRequestExecutorTests
     {
         await using var server = await ScriptedChatServer.StartAsync();
         server.Default = ScriptedReply.Hang();
-        var spec = Spec(server.BaseUrl);
+        var spec = ConnectionTo(server.BaseUrl);
         using var connection = Factory().Create(spec);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var executor = new LlmRequestExecutor(connection, spec, FastRetry);
+        var executor = new LlmRequestExecutor(connection, spec, Sampling, FastRetry);
         var seen = new List<LlmAttempt>();
         executor.AttemptCompleted += seen.Add;
 

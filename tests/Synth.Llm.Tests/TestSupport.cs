@@ -15,7 +15,9 @@ internal static class TestSupport
 
     public static readonly LlmRetryOptions FastRetry = new() { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(100) };
 
-    public static GenerationSpec Spec(Uri baseUrl, double timeoutSeconds = 10, int maxRetries = 3) => new()
+    public static readonly LlmSampling Sampling = new(Temperature: 0.5, TopP: 0.9, MaxOutputTokens: 64);
+
+    public static ModelConnection ConnectionTo(Uri baseUrl, double timeoutSeconds = 10, int maxRetries = 3) => new()
     {
         Provider = LlmProvider.OpenAICompatible,
         Model = "scripted-model",
@@ -23,9 +25,6 @@ internal static class TestSupport
         ApiKeyEnv = KeyVariable,
         TimeoutSeconds = timeoutSeconds,
         MaxRetries = maxRetries,
-        Temperature = 0.5,
-        TopP = 0.9,
-        MaxOutputTokens = 64,
     };
 
     public static ChatClientFactory Factory(LlmAccessOptions? options = null) =>

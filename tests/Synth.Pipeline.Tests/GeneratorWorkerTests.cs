@@ -195,7 +195,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         {
             var change = Assert.Single(s.LabelHistory);
             Assert.Null(change.From);
-            Assert.Equal("generator", change.Method);
+            Assert.Equal(LabelMethod.Generator, change.Method);
             Assert.Equal("scripted-model", change.By);
         });
         Assert.Empty(samples[2].LabelHistory);

@@ -378,7 +378,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         await Store.SaveSampleAsync(accepted, CancellationToken.None);
         var refiner = new ScriptedProcessor(Stage.LabelRefiner, s =>
         {
-            s.LabelHistory.Add(new LabelChange { From = s.Content.Label, To = "positive", Method = "llm-relabel", Confidence = 0.8 });
+            s.LabelHistory.Add(new LabelChange { From = s.Content.Label, To = "positive", Method = LabelMethod.LlmRelabel, Confidence = 0.8 });
             s.Content.Label = "positive";
             return new StageVerdict(SampleState.Refined);
         });
@@ -389,7 +389,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
 
         var stored = await Store.GetSampleAsync(sample.Id, CancellationToken.None);
         Assert.Equal("positive", stored!.Content.Label);
-        Assert.Equal("llm-relabel", Assert.Single(stored.LabelHistory).Method);
+        Assert.Equal(LabelMethod.LlmRelabel, Assert.Single(stored.LabelHistory).Method);
         Assert.Equal(Topics.Refined, Assert.Single(_publisher.Messages).Topic);
         // The inbound message's bytes were not touched.
         Assert.Equal(TestJobs.MessageFor(accepted).Value, message.Value);
@@ -403,7 +403,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         // While the message is in flight, a reviewer labels the stored copy.
         var reviewed = SampleJson.Deserialize(SampleJson.Serialize(refined));
         reviewed.Content.Label = "positive";
-        reviewed.LabelHistory.Add(new LabelChange { From = "negative", To = "positive", Method = "human-review", By = "alice", At = DateTimeOffset.UnixEpoch.AddDays(1) });
+        reviewed.LabelHistory.Add(new LabelChange { From = "negative", To = "positive", Method = LabelMethod.HumanReview, By = "alice", At = DateTimeOffset.UnixEpoch.AddDays(1) });
         reviewed.Review = new ReviewRecord { Status = ReviewStatus.Labelled, Reviewer = "alice", Label = "positive" };
         await Store.SaveSampleAsync(reviewed, CancellationToken.None);
         string? labelSeen = null;
@@ -420,6 +420,6 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal(SampleState.Evaluated, stored!.State);
         Assert.Equal("positive", stored.Content.Label);
         Assert.Equal(ReviewStatus.Labelled, stored.Review!.Status);
-        Assert.Contains(stored.LabelHistory, c => c.Method == "human-review" && c.By == "alice");
+        Assert.Contains(stored.LabelHistory, c => c.Method == LabelMethod.HumanReview && c.By == "alice");
     }
 }

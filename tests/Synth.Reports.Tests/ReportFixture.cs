@@ -87,7 +87,7 @@ internal sealed class ReportFixture : IAsyncDisposable
                 },
                 Weight = 1 + (r % 3 * 0.5),
             };
-            sample.LabelHistory.Add(new LabelChange { To = sample.Content.Label, Method = "generator", At = at });
+            sample.LabelHistory.Add(new LabelChange { To = sample.Content.Label, Method = LabelMethod.Generator, At = at });
             if (r % 5 == 4)
             {
                 sample.State = SampleState.Rejected;
@@ -99,7 +99,7 @@ internal sealed class ReportFixture : IAsyncDisposable
                 if (r % 7 == 0)
                 {
                     var relabelled = sample.Content.Label == "positive" ? "negative" : "positive";
-                    sample.LabelHistory.Add(new LabelChange { From = sample.Content.Label, To = relabelled, Method = "llm-relabel", At = at });
+                    sample.LabelHistory.Add(new LabelChange { From = sample.Content.Label, To = relabelled, Method = LabelMethod.LlmRelabel, At = at });
                     sample.Content.Label = relabelled;
                     sample.Review = new ReviewRecord { Status = ReviewStatus.Labelled, Label = relabelled };
                 }

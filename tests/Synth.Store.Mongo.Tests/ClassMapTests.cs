@@ -82,6 +82,8 @@ public sealed class ClassMapTests
         Assert.Equal("Labelled", document["review"]["status"].AsString);
         Assert.Equal("assistant", document["content"]["turns"][1]["role"].AsString);
         Assert.False(document["labelHistory"][0].AsBsonDocument.Contains("from"));
+        // Label methods keep the spellings they were stored with while they were strings.
+        Assert.Equal(["generator", "llm-relabel"], document["labelHistory"].AsBsonArray.Select(change => change["method"].AsString));
 
         // A timestamp: UTC date (milliseconds, for range queries), local ticks (exact) and offset in minutes.
         var updated = document["updatedAt"].AsBsonDocument;

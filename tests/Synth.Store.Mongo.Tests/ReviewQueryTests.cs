@@ -70,7 +70,7 @@ public sealed class ReviewQueryTests
         {
             Priority = 0.7,
             Reason = "student disagrees",
-            Candidates = [new ReviewCandidateLabel { Label = "ham", Confidence = 0.93, Method = "student-model" }],
+            Candidates = [new ReviewCandidateLabel { Label = "ham", Confidence = 0.93, Method = LabelMethod.StudentModel }],
             LeasedBy = "alice",
             LeaseToken = "t0k",
             LeaseExpiresAt = Now,
@@ -80,6 +80,6 @@ public sealed class ReviewQueryTests
 
         Assert.Equal(("student disagrees", "alice", "t0k", Now), (back.Reason, back.LeasedBy, back.LeaseToken, back.LeaseExpiresAt));
         var candidate = Assert.Single(back.Candidates);
-        Assert.Equal(("ham", 0.93, "student-model"), (candidate.Label, candidate.Confidence, candidate.Method));
+        Assert.Equal(("ham", 0.93, LabelMethod.StudentModel), (candidate.Label, candidate.Confidence, candidate.Method));
     }
 }

@@ -39,15 +39,15 @@ public abstract partial class StoreContractTests
 
         Assert.True(first.Granted);
         Assert.True(again.Granted); // idempotent per call id: not reserved twice
-        Assert.Equal(("tokens", false), (tooManyTokens.ExceededLimit, tooManyTokens.Granted));
-        Assert.Equal(("cost", false), (tooCostly.ExceededLimit, tooCostly.Granted));
+        Assert.Equal(((BudgetLimit?)BudgetLimit.Tokens, false), (tooManyTokens.ExceededLimit, tooManyTokens.Granted));
+        Assert.Equal(((BudgetLimit?)BudgetLimit.Cost, false), (tooCostly.ExceededLimit, tooCostly.Granted));
         Assert.True(fits.Granted);
         Assert.Equal((default(BudgetTotals), new BudgetTotals(2, 1_000, 0.10m)), await budget.GetBudgetAsync(job, Ct));
 
         var third = await budget.TryReserveAsync(job, "c5", "a", new BudgetTotals(1, 0, 0m), Limits, Now, Later, Ct);
         var fourth = await budget.TryReserveAsync(job, "c6", "a", new BudgetTotals(1, 0, 0m), Limits, Now, Later, Ct);
         Assert.True(third.Granted);
-        Assert.Equal("requests", fourth.ExceededLimit);
+        Assert.Equal(BudgetLimit.Requests, fourth.ExceededLimit);
     }
 
     [StoreFact]

@@ -46,14 +46,14 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
             Priority = priority,
             RequestedAt = Created,
             Reason = "test",
-            Candidates = [new ReviewCandidateLabel { Label = "ham", Confidence = priority, Method = "student-model" }],
+            Candidates = [new ReviewCandidateLabel { Label = "ham", Confidence = priority, Method = LabelMethod.StudentModel }],
         };
         return sample;
     }
 
     private static void Answer(SampleDocument sample, string label, string reviewer)
     {
-        sample.LabelHistory.Add(new LabelChange { From = sample.Content.Label, To = label, Method = "human-review", By = reviewer, Confidence = 1, At = Now });
+        sample.LabelHistory.Add(new LabelChange { From = sample.Content.Label, To = label, Method = LabelMethod.HumanReview, By = reviewer, Confidence = 1, At = Now });
         sample.Content.Label = label;
         sample.Review!.Status = ReviewStatus.Labelled;
         sample.Review.Reviewer = reviewer;
@@ -137,7 +137,7 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
         var (store, reviews) = await NewStoreAsync();
         var jobId = NewJobId();
         var queued = Queued(jobId, 1, 0.6, SampleState.Evaluated);
-        queued.LabelHistory.Add(new LabelChange { From = "ham", To = "spam", Method = "student-model", Confidence = 0.4, At = Created });
+        queued.LabelHistory.Add(new LabelChange { From = "ham", To = "spam", Method = LabelMethod.StudentModel, Confidence = 0.4, At = Created });
         await store.SaveSampleAsync(queued, Ct);
         var lease = (await reviews.LeaseNextReviewAsync(jobId, "alice", Now, LeaseFor, Ct))!;
         var readBeforeTheAnswer = (await store.GetSampleAsync(queued.Id, Ct))!;
@@ -151,7 +151,7 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
         Assert.Equal(ReviewCompletionStatus.NotFound, missing.Status);
         var stored = (await store.GetSampleAsync(lease.Sample.Id, Ct))!;
         Assert.Equal((SampleState.Evaluated, "ham", ReviewStatus.Labelled, "alice"), (stored.State, stored.Content.Label, stored.Review!.Status, stored.Review.Reviewer));
-        Assert.Equal([("ham", "spam", "student-model"), ("spam", "ham", "human-review")], stored.LabelHistory.Select(c => (c.From, c.To, c.Method)));
+        Assert.Equal([("ham", "spam", LabelMethod.StudentModel), ("spam", "ham", LabelMethod.HumanReview)], stored.LabelHistory.Select(c => (c.From, c.To, c.Method)));
         Assert.Equal("ham", Assert.Single(stored.Review.Candidates).Label);
         Assert.Equal(new ReviewProgress(0, 0, 1), await reviews.GetReviewProgressAsync(jobId, Now, Ct));
         Assert.Null(await reviews.LeaseNextReviewAsync(jobId, "bob", Now + LeaseFor, LeaseFor, Ct));

@@ -140,8 +140,8 @@ public static class TestDocuments
         ],
         LabelHistory =
         [
-            new LabelChange { To = "ham", Method = "generator", By = "qwen2.5-7b-instruct", Confidence = 0.51, At = Created },
-            new LabelChange { From = "ham", To = "spam", Method = "llm-relabel", By = "judge-model", Confidence = 0.97, Reason = "prize offer", At = Updated.AddSeconds(2) },
+            new LabelChange { To = "ham", Method = LabelMethod.Generator, By = "qwen2.5-7b-instruct", Confidence = 0.51, At = Created },
+            new LabelChange { From = "ham", To = "spam", Method = LabelMethod.LlmRelabel, By = "judge-model", Confidence = 0.97, Reason = "prize offer", At = Updated.AddSeconds(2) },
         ],
         Weight = 1.75,
         Review = new ReviewRecord

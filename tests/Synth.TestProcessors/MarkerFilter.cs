@@ -42,7 +42,7 @@ public sealed class MarkerLabelRefiner(TimeProvider time) : ISampleProcessor
             {
                 From = from,
                 To = to,
-                Method = "test-marker",
+                Method = LabelMethod.LlmRelabel,
                 By = nameof(MarkerLabelRefiner),
                 Confidence = 0.9,
                 Reason = "marked for relabelling",

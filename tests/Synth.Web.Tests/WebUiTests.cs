@@ -158,7 +158,7 @@ public sealed class WebUiTests : IAsyncLifetime
         {
             var sample = (await store.GetSampleAsync(sampleId, CancellationToken.None))!;
             Assert.Equal((ReviewStatus.Labelled, ApiHost.ReviewerName, label), (sample.Review!.Status, sample.Review.Reviewer, sample.Content.Label));
-            Assert.Equal(("human-review", ApiHost.ReviewerName), (sample.LabelHistory[^1].Method, sample.LabelHistory[^1].By));
+            Assert.Equal((LabelMethod.HumanReview, ApiHost.ReviewerName), (sample.LabelHistory[^1].Method, sample.LabelHistory[^1].By));
         }
 
         var progress = await ((IReviewStore)store).GetReviewProgressAsync(JobId, DateTimeOffset.UtcNow, CancellationToken.None);

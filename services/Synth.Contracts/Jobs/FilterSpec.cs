@@ -86,8 +86,8 @@ public sealed class JudgeFilterSpec
     public List<string> Criteria { get; set; } = ["faithfulness", "consistency", "grammar"];
     /// <summary>Most judge requests for the whole job; after that samples are passed unjudged with a recorded reason.</summary>
     public long MaxRequests { get; set; } = 1000;
-    /// <summary>The judge's own model settings; the job's generation settings when omitted.</summary>
-    public GenerationSpec? Connection { get; set; }
+    /// <summary>The judge's own model connection and sampling; the job's generation section when omitted.</summary>
+    public ModelCallSpec? Connection { get; set; }
 }
 
 public sealed class DedupSpec

@@ -177,24 +177,10 @@ public enum TemplateLanguage
     Liquid = 2,
 }
 
-/// <summary>How samples are generated: strategy, model access, sampling parameters, throughput and the target.</summary>
-public sealed class GenerationSpec
+/// <summary>How samples are generated: strategy, model connection and sampling (<see cref="ModelCallSpec"/>), throughput and the target.</summary>
+public sealed class GenerationSpec : ModelCallSpec
 {
     public GenerationStrategy Strategy { get; set; } = GenerationStrategy.SingleStep;
-    public LlmProvider Provider { get; set; } = LlmProvider.OpenAICompatible;
-    /// <summary>Model name sent to the endpoint, recorded on samples and looked up in the price table.</summary>
-    public string? Model { get; set; }
-    /// <summary>Endpoint (OpenAI-compatible base URL, or the Azure OpenAI resource endpoint).</summary>
-    public string? BaseUrl { get; set; }
-    /// <summary>Name of the environment variable holding the API key; a spec never contains the key itself.</summary>
-    public string? ApiKeyEnv { get; set; }
-    /// <summary>Azure OpenAI deployment name.</summary>
-    public string? Deployment { get; set; }
-    /// <summary>GGUF model file for the in-process LLamaSharp provider.</summary>
-    public string? ModelPath { get; set; }
-    public double Temperature { get; set; } = 0.7;
-    public double TopP { get; set; } = 1.0;
-    public int MaxOutputTokens { get; set; } = 1024;
     /// <summary>Samples asked for in one LLM request (n).</summary>
     public int SamplesPerRequest { get; set; } = 1;
     /// <summary>How many samples the job should produce.</summary>
@@ -207,8 +193,6 @@ public sealed class GenerationSpec
     public int? RequestsPerMinute { get; set; }
     /// <summary>Prompt plus completion tokens per minute; unlimited when omitted.</summary>
     public int? TokensPerMinute { get; set; }
-    public double TimeoutSeconds { get; set; } = 120;
-    public int MaxRetries { get; set; } = 5;
     /// <summary>Required by, and only allowed with, the annotation strategy.</summary>
     public AnnotationSpec? Annotation { get; set; }
     /// <summary>Only allowed with the dialogue strategy.</summary>

@@ -29,20 +29,16 @@ public sealed class LlmRelabelSpec
 }
 
 /// <summary>The model connection of the relabeller, in the same terms as the generation section.</summary>
-public sealed class RelabelModelSpec
+public sealed class RelabelModelSpec : ModelCallSpec
 {
-    public LlmProvider Provider { get; set; } = LlmProvider.OpenAICompatible;
-    public string? Model { get; set; }
-    public string? BaseUrl { get; set; }
-    /// <summary>Name of the environment variable holding the API key, never the key.</summary>
-    public string? ApiKeyEnv { get; set; }
-    public string? Deployment { get; set; }
-    public string? ModelPath { get; set; }
-    /// <summary>Above 0 so the k votes can differ: their agreement is the confidence.</summary>
-    public double Temperature { get; set; } = 0.7;
-    public int MaxOutputTokens { get; set; } = 64;
-    public double TimeoutSeconds { get; set; } = 60;
-    public int MaxRetries { get; set; } = 3;
+    /// <summary>
+    /// A vote is one label: a shorter timeout, fewer retries and shorter answers than generation's. The temperature
+    /// stays above 0 so the k votes can differ: their agreement is the confidence.
+    /// </summary>
+    public RelabelModelSpec()
+        : base(new ModelConnection { TimeoutSeconds = 60, MaxRetries = 3 }, maxOutputTokens: 64)
+    {
+    }
 }
 
 /// <summary>The student: K-fold cross-partition classifier; no model labels data it was trained on.</summary>

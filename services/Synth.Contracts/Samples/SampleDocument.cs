@@ -114,8 +114,8 @@ public sealed class LabelChange
 {
     public string? From { get; init; }
     public required string To { get; init; }
-    /// <summary>How: generator, llm-relabel, student-model, human-review, …</summary>
-    public required string Method { get; init; }
+    /// <summary>How the label came to be.</summary>
+    public required LabelMethod Method { get; init; }
     /// <summary>Who or what: a model name or a reviewer id.</summary>
     public string? By { get; init; }
     public double? Confidence { get; init; }
@@ -154,6 +154,6 @@ public sealed class ReviewCandidateLabel
 {
     public required string Label { get; init; }
     public double Confidence { get; init; }
-    /// <summary>The <see cref="LabelChange.Method"/> that proposed it (generator, llm-relabel, student-model).</summary>
-    public required string Method { get; init; }
+    /// <summary>What proposed it (llm-relabel, student-model), or <see cref="LabelMethod.Current"/> for the label as it stood.</summary>
+    public required LabelMethod Method { get; init; }
 }

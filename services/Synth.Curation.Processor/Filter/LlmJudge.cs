@@ -28,9 +28,9 @@ public sealed partial class LlmJudge : ISampleJudge, IDisposable
     {
         spec = job.Spec.Curation.Filter.Judge;
         task = job.Spec.Task;
-        var connectionSpec = spec.Connection ?? job.Spec.Generation;
-        connection = clients.Create(connectionSpec);
-        executor = new LlmRequestExecutor(connection, connectionSpec, logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
+        var call = spec.Connection ?? job.Spec.Generation;
+        connection = clients.Create(call.Connection);
+        executor = new LlmRequestExecutor(connection, call.Connection, LlmSampling.Of(call), logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
         this.budget = budget;
         budgetCounter = $"judge:{job.JobId}";
         logger = loggerFactory.CreateLogger<LlmJudge>();

@@ -91,10 +91,10 @@ public sealed class BatchLabelRefiner(ISampleStore store, IReviewStore reviews, 
                 var sample = byId[task.SampleId];
                 HumanReview.Request(sample, task, now);
                 sample.Review!.Reason = string.Create(CultureInfo.InvariantCulture, $"batch refine: student confidence {1 - task.Priority:0.###} < {spec.Review.MaxConfidence:0.###}");
-                sample.Review.Candidates = [new ReviewCandidateLabel { Label = sample.Content.Label!, Confidence = 1 - task.Priority, Method = "current" }];
+                sample.Review.Candidates = [new ReviewCandidateLabel { Label = sample.Content.Label!, Confidence = 1 - task.Priority, Method = LabelMethod.Current }];
                 if (proposals.TryGetValue(sample.Id, out var proposal))
                 {
-                    sample.Review.Candidates.Add(new ReviewCandidateLabel { Label = proposal.To, Confidence = proposal.Confidence ?? 0, Method = LabelMethods.StudentModel });
+                    sample.Review.Candidates.Add(new ReviewCandidateLabel { Label = proposal.To, Confidence = proposal.Confidence ?? 0, Method = LabelMethod.StudentModel });
                 }
 
                 changed.Add(sample.Id);

@@ -117,7 +117,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
             {
                 From = current,
                 To = result.Label,
-                Method = LabelMethods.LlmRelabel,
+                Method = LabelMethod.LlmRelabel,
                 By = Invariant($"{votes.Model}, {votes.Requested} votes"),
                 Confidence = result.Agreement,
                 Reason = Invariant($"majority of {result.Votes} valid votes ({tally}{invalid}) is '{result.Label}' with agreement {result.Agreement:0.###} ≥ {spec.MinAgreement:0.###}"),
@@ -127,7 +127,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         }
         else
         {
-            decision.Candidates.Add(new ReviewCandidateLabel { Label = result.Label, Confidence = result.Agreement, Method = LabelMethods.LlmRelabel });
+            decision.Candidates.Add(new ReviewCandidateLabel { Label = result.Label, Confidence = result.Agreement, Method = LabelMethod.LlmRelabel });
             decision.Reasons.Add(Invariant($"llm relabel: majority '{result.Label}' ({tally}{invalid}) below agreement {spec.MinAgreement:0.###}; '{current}' kept"));
         }
     }
@@ -157,7 +157,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
             case RevisionAction.Flag:
                 decision.Flagged = true;
                 decision.StudentConfidence = prediction.CurrentLabelProbability;
-                decision.Candidates.Add(new ReviewCandidateLabel { Label = prediction.PredictedLabel, Confidence = prediction.Probability, Method = LabelMethods.StudentModel });
+                decision.Candidates.Add(new ReviewCandidateLabel { Label = prediction.PredictedLabel, Confidence = prediction.Probability, Method = LabelMethod.StudentModel });
                 decision.Reasons.Add(Invariant($"{source}: flags '{prediction.CurrentLabel}', predicts '{prediction.PredictedLabel}' with probability {prediction.Probability:0.###}"));
                 break;
             default:
@@ -197,7 +197,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         HumanReview.Request(sample, new ReviewTask(sample.Id, 1 - certainty), now);
         var why = decision.Flagged ? "the student flagged the label" : Invariant($"confidence {certainty:0.###} < {spec.MaxConfidence:0.###}");
         sample.Review!.Reason = why;
-        sample.Review.Candidates = [new ReviewCandidateLabel { Label = sample.Content.Label!, Confidence = certainty, Method = "current" }, .. decision.Candidates];
+        sample.Review.Candidates = [new ReviewCandidateLabel { Label = sample.Content.Label!, Confidence = certainty, Method = LabelMethod.Current }, .. decision.Candidates];
         decision.Reasons.Add($"queued for review: {why}");
     }
 

@@ -8,10 +8,6 @@ using Synth.Pipeline;
 
 namespace Synth.Curation.Processor.LabelRefinement;
 
-/// <summary>The k votes on one sample: the aggregate, or why there is none.</summary>
-/// <param name="Invalid">Answers that named no label, or failed calls.</param>
-public sealed record RelabelVotes(VoteResult? Result, int Requested, int Invalid, string Model, string? NotDone);
-
 /// <summary>
 /// Auxiliary-model relabelling with self-consistency: the relabel model (its own connection, or the job's) is asked
 /// k times, concurrently; <see cref="SelfConsistency"/> takes the majority and its agreement. The job's maxRequests
@@ -93,25 +89,9 @@ public sealed class LlmRelabeller(ILoggerFactory loggerFactory, TimeProvider tim
 
     private (LlmConnection, LlmRequestExecutor) Start(PipelineJob job)
     {
-        var generation = ConnectionOf(job.Spec);
-        var connection = clients.Create(generation);
-        return (connection, new LlmRequestExecutor(connection, generation, logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time));
+        // The relabel model's own connection, or the job's generation connection.
+        var call = job.Spec.Curation.LabelRefinement.LlmRelabel.Model ?? (ModelCallSpec)job.Spec.Generation;
+        var connection = clients.Create(call.Connection);
+        return (connection, new LlmRequestExecutor(connection, call.Connection, LlmSampling.Of(call), logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time));
     }
-
-    /// <summary>The relabel model's own connection as the executor's settings, or the job's generation connection.</summary>
-    private static GenerationSpec ConnectionOf(JobSpec spec) => spec.Curation.LabelRefinement.LlmRelabel.Model is { } model
-        ? new GenerationSpec
-        {
-            Provider = model.Provider,
-            Model = model.Model,
-            BaseUrl = model.BaseUrl,
-            ApiKeyEnv = model.ApiKeyEnv,
-            Deployment = model.Deployment,
-            ModelPath = model.ModelPath,
-            Temperature = model.Temperature,
-            MaxOutputTokens = model.MaxOutputTokens,
-            TimeoutSeconds = model.TimeoutSeconds,
-            MaxRetries = model.MaxRetries,
-        }
-        : spec.Generation;
 }

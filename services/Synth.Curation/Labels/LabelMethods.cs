@@ -2,13 +2,9 @@ using Synth.Contracts.Samples;
 
 namespace Synth.Curation.Labels;
 
-/// <summary>The <see cref="LabelChange.Method"/> values curation writes (docs/schemas.md).</summary>
+/// <summary>How curation changes a sample's label and reads its label history.</summary>
 public static class LabelMethods
 {
-    public const string LlmRelabel = "llm-relabel";
-    public const string StudentModel = "student-model";
-    public const string HumanReview = "human-review";
-
     /// <summary>Sets the sample's label and appends the change, so the previous label stays in the history.</summary>
     public static void Apply(SampleDocument sample, LabelChange change)
     {
@@ -23,5 +19,5 @@ public static class LabelMethods
 
     /// <summary>A reviewer has labelled the sample: automated methods must not change it any more.</summary>
     public static bool IsHumanLabelled(SampleDocument sample) =>
-        sample.LabelHistory.Any(change => change.Method == HumanReview);
+        sample.LabelHistory.Any(change => change.Method == LabelMethod.HumanReview);
 }

@@ -56,7 +56,7 @@ public static class HumanReview
         {
             From = sample.Content.Label,
             To = label,
-            Method = LabelMethods.HumanReview,
+            Method = LabelMethod.HumanReview,
             By = reviewer,
             Confidence = 1,
             Reason = reason ?? (label == sample.Content.Label ? "reviewer confirmed the label" : "reviewer corrected the label"),

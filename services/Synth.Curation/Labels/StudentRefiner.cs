@@ -214,7 +214,7 @@ public sealed class StudentRefiner
         {
             From = sample.Label,
             To = prediction.PredictedLabel,
-            Method = LabelMethods.StudentModel,
+            Method = LabelMethod.StudentModel,
             By = $"{options.Trainer} on {options.Features}, fold {fold + 1} of {options.Folds}",
             Confidence = prediction.Probability,
             Reason = $"held-out student predicts '{prediction.PredictedLabel}' with probability {prediction.Probability:0.###} ≥ {options.MinConfidence:0.###}; '{sample.Label}' has {prediction.CurrentLabelProbability:0.###}",

@@ -20,6 +20,13 @@ public static class CostCalculator
         return Cost(price, usage.PromptTokens, usage.CompletionTokens);
     }
 
+    /// <summary>
+    /// The most a request may take: its prompt tokens, the completion it may be given at most, and their price
+    /// (zero without one). Reserving this worst case is what lets concurrent requests never overrun a limit.
+    /// </summary>
+    public static BudgetTotals WorstCase(long promptTokens, long maxOutputTokens, ModelPrice? price) =>
+        new(1, promptTokens + maxOutputTokens, price is null ? 0 : Cost(price, promptTokens, maxOutputTokens));
+
     /// <summary>The price of <paramref name="model"/> (exact name first, then ignoring case); null when the table has none.</summary>
     public static ModelPrice? PriceOf(BudgetSpec budget, string? model)
     {

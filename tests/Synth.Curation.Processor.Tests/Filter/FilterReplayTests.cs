@@ -34,8 +34,8 @@ public sealed class FilterReplayTests : IDisposable
 
         // A later stage relabels a sample: replay must start from the generator's label, not this one.
         var relabelled = (await store.GetSampleAsync(SampleIds.For(job.JobId, 3, 0), default))!;
-        relabelled.LabelHistory.Add(new LabelChange { From = null, To = "positive", Method = "generator" });
-        relabelled.LabelHistory.Add(new LabelChange { From = "positive", To = "negative", Method = "student-model" });
+        relabelled.LabelHistory.Add(new LabelChange { From = null, To = "positive", Method = LabelMethod.Generator });
+        relabelled.LabelHistory.Add(new LabelChange { From = "positive", To = "negative", Method = LabelMethod.StudentModel });
         relabelled.Content.Label = "negative";
         relabelled.State = SampleState.Refined;
         await store.SaveSampleAsync(relabelled, default);

@@ -40,7 +40,7 @@ public sealed class BatchLabelRefinerTests
         Assert.Equal(0, second.Relabelled);
         var odd = (await fixture.Store.GetSampleAsync(oddId, CancellationToken.None))!;
         Assert.Equal(SampleState.Refined, odd.State);
-        Assert.Equal([("generator", null, "negative"), (LabelMethods.StudentModel, "negative", "positive")], odd.LabelHistory.Select(c => (c.Method, c.From, c.To)));
+        Assert.Equal([(LabelMethod.Generator, (string?)null, "negative"), (LabelMethod.StudentModel, "negative", "positive")], odd.LabelHistory.Select(c => (c.Method, c.From, c.To)));
     }
 
     [Fact]

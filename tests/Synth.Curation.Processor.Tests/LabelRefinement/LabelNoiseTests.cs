@@ -55,7 +55,7 @@ public sealed class LabelNoiseTests(ITestOutputHelper output)
             stored.Add(sample);
         }
 
-        var relabelled = stored.Where(sample => sample.LabelHistory.Any(change => change.Method == LabelMethods.StudentModel)).ToList();
+        var relabelled = stored.Where(sample => sample.LabelHistory.Any(change => change.Method == LabelMethod.StudentModel)).ToList();
         var corrected = relabelled.Count(sample => flippedIds.Contains(sample.Id) && sample.Content.Label == truth[sample.Id]);
         var share = (double)corrected / flippedIds.Count;
         var precision = (double)corrected / relabelled.Count;
@@ -70,7 +70,7 @@ public sealed class LabelNoiseTests(ITestOutputHelper output)
         Assert.All(relabelled, sample =>
         {
             var change = sample.LabelHistory[^1];
-            Assert.Equal((LabelMethods.StudentModel, sample.LabelHistory[^2].To, sample.Content.Label), (change.Method, change.From, change.To));
+            Assert.Equal((LabelMethod.StudentModel, sample.LabelHistory[^2].To, sample.Content.Label), (change.Method, change.From, change.To));
             Assert.True(change.Confidence >= MinConfidence);
             Assert.Equal(RefinerFixture.Now, change.At);
             Assert.False(string.IsNullOrWhiteSpace(change.Reason));

@@ -77,7 +77,7 @@ public sealed class LabelRefinerProcessorTests
 
         Assert.Equal("positive", sample.Content.Label);
         var change = sample.LabelHistory[^1];
-        Assert.Equal(("negative", "positive", LabelMethods.StudentModel), (change.From, change.To, change.Method));
+        Assert.Equal(("negative", "positive", LabelMethod.StudentModel), (change.From, change.To, change.Method));
         Assert.True(change.Confidence >= 0.6);
         Assert.Equal(RefinerFixture.Now, change.At);
         var fold = FoldAssignment.Fold(sample.Id, 5);
@@ -116,7 +116,7 @@ public sealed class LabelRefinerProcessorTests
         Assert.All(server.Requests, request => Assert.Equal("judge", request.Body["model"]!.GetValue<string>()));
         Assert.Contains("It works, I am pleased.", server.Requests[0].Body.ToJsonString(), StringComparison.Ordinal);
         var change = sample.LabelHistory[^1];
-        Assert.Equal(("negative", "positive", LabelMethods.LlmRelabel, "judge, 3 votes"), (change.From, change.To, change.Method, change.By));
+        Assert.Equal(("negative", "positive", LabelMethod.LlmRelabel, "judge, 3 votes"), (change.From, change.To, change.Method, change.By));
         Assert.Equal(2.0 / 3, change.Confidence!.Value, 6);
         Assert.Equal(2.0 / 3, verdict.Scores!["llm-agreement"], 6);
         Assert.Null(sample.Review);
@@ -140,7 +140,7 @@ public sealed class LabelRefinerProcessorTests
         Assert.Contains("1 without a label", verdict.Reason, StringComparison.Ordinal);
         Assert.Equal(ReviewStatus.Pending, sample.Review!.Status);
         Assert.Equal(0.5, sample.Review.Priority, 6);
-        Assert.Equal([("positive", "current"), ("negative", LabelMethods.LlmRelabel)], sample.Review.Candidates.Select(c => (c.Label, c.Method)));
+        Assert.Equal([("positive", LabelMethod.Current), ("negative", LabelMethod.LlmRelabel)], sample.Review.Candidates.Select(c => (c.Label, c.Method)));
         Assert.Equal(0.5, verdict.Scores!["confidence"], 6);
     }
 
@@ -196,7 +196,7 @@ public sealed class LabelRefinerProcessorTests
         var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
 
         Assert.Equal(("kept: a reviewer labelled this sample", "negative"), (verdict.Reason, sample.Content.Label));
-        Assert.Equal(LabelMethods.HumanReview, sample.LabelHistory[^1].Method);
+        Assert.Equal(LabelMethod.HumanReview, sample.LabelHistory[^1].Method);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class LabelRefinerProcessorTests
         Assert.Single(sample.LabelHistory);
         Assert.Equal(ReviewStatus.Pending, sample.Review!.Status);
         Assert.Equal("the student flagged the label", sample.Review.Reason);
-        Assert.Equal([("negative", "current"), ("positive", LabelMethods.StudentModel)], sample.Review.Candidates.Select(c => (c.Label, c.Method)));
+        Assert.Equal([("negative", LabelMethod.Current), ("positive", LabelMethod.StudentModel)], sample.Review.Candidates.Select(c => (c.Label, c.Method)));
         Assert.True(sample.Review.Candidates[1].Confidence >= 0.6);
         Assert.Contains("flags 'negative', predicts 'positive'", verdict.Reason, StringComparison.Ordinal);
     }
@@ -231,7 +231,7 @@ public sealed class LabelRefinerProcessorTests
         var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
 
         Assert.Equal("positive", sample.Content.Label);
-        Assert.Equal(LabelMethods.StudentModel, sample.LabelHistory[^1].Method);
+        Assert.Equal(LabelMethod.StudentModel, sample.LabelHistory[^1].Method);
         Assert.Contains("on TextAndEmbedding", sample.LabelHistory[^1].By, StringComparison.Ordinal);
         Assert.Contains("trained on", verdict.Reason, StringComparison.Ordinal);
     }

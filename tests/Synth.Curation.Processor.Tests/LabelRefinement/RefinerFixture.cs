@@ -60,7 +60,7 @@ internal sealed class RefinerFixture : IAsyncDisposable
         State = state,
         Content = new SampleContent { Text = text, Label = label },
         Provenance = new Provenance { RequestId = SampleIds.Request(jobId, index), RequestIndex = index },
-        LabelHistory = [new LabelChange { To = label, Method = "generator", At = Now }],
+        LabelHistory = [new LabelChange { To = label, Method = LabelMethod.Generator, At = Now }],
         CreatedAt = Now,
         UpdatedAt = Now,
     };
