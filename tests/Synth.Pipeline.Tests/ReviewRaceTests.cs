@@ -84,7 +84,7 @@ public sealed class ReviewRaceTests : IAsyncLifetime
         Assert.True(reviewed);
         Assert.Equal("positive", stored.Content.Label);
         Assert.Equal((ReviewStatus.Labelled, "alice", "positive"), (stored.Review!.Status, stored.Review.Reviewer, stored.Review.Label));
-        Assert.Equal(("negative", "positive", "alice"), Assert.Single(stored.LabelHistory, c => c.Method == "human-review") is var change ? (change.From, change.To, change.By) : default);
+        Assert.Equal(("negative", "positive", "alice"), Assert.Single(stored.LabelHistory, c => c.Method == LabelMethod.HumanReview) is var change ? (change.From, change.To, change.By) : default);
         // One decision per stage, although the stage the reviewer interrupted processed the sample twice.
         Assert.Equal([Stage.Generator, Stage.Filter, Stage.LabelRefiner, Stage.Evaluator], stored.Decisions.Select(d => d.Stage));
         Assert.Equal(2, processors.Single(p => p.Stage == reviewedDuring).Calls);
@@ -100,7 +100,7 @@ public sealed class ReviewRaceTests : IAsyncLifetime
             ?? throw new InvalidOperationException("No review task to lease.");
         var completion = await reviews.CompleteReviewAsync(lease.Sample.Id, lease.LeaseToken, s =>
         {
-            s.LabelHistory.Add(new LabelChange { From = s.Content.Label, To = label, Method = "human-review", By = "alice", Confidence = 1, At = ReviewedAt });
+            s.LabelHistory.Add(new LabelChange { From = s.Content.Label, To = label, Method = LabelMethod.HumanReview, By = "alice", Confidence = 1, At = ReviewedAt });
             s.Content.Label = label;
             s.Review!.Status = ReviewStatus.Labelled;
             s.Review.Reviewer = "alice";

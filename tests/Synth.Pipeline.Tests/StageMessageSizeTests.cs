@@ -80,8 +80,8 @@ public sealed class StageMessageSizeTests(ITestOutputHelper output)
             ],
             LabelHistory =
             [
-                new LabelChange { To = "positive", Method = "generator", By = "qwen2.5-7b-instruct", At = FixedTime.Start },
-                new LabelChange { From = "positive", To = "negative", Method = "llm-relabel", By = "qwen2.5-7b-instruct", Confidence = 0.67, Reason = "mentions defects", At = FixedTime.Start },
+                new LabelChange { To = "positive", Method = LabelMethod.Generator, By = "qwen2.5-7b-instruct", At = FixedTime.Start },
+                new LabelChange { From = "positive", To = "negative", Method = LabelMethod.LlmRelabel, By = "qwen2.5-7b-instruct", Confidence = 0.67, Reason = "mentions defects", At = FixedTime.Start },
             ],
             TraceId = traceId,
             CreatedAt = FixedTime.Start,

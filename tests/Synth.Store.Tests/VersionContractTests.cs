@@ -66,7 +66,7 @@ public abstract partial class StoreContractTests
                 while (true)
                 {
                     var read = (await store.GetSampleAsync(sample.Id, Ct))!;
-                    read.LabelHistory.Add(new LabelChange { To = $"{writer}/{change}", Method = "test" });
+                    read.LabelHistory.Add(new LabelChange { To = $"{writer}/{change}", Method = LabelMethod.HumanReview });
                     if (await store.TryReplaceSampleAsync(read, read.Version, Ct))
                     {
                         break;
