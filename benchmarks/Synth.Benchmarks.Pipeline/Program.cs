@@ -107,7 +107,7 @@ static async Task<double> OneMachineRateAsync(string jobId, int count)
     var directory = Directory.CreateTempSubdirectory("synth-bench-local-").FullName;
     var spec = TestJob.WriteSpec(directory, jobId, count, SamplesPerRequest);
     var database = Path.Combine(directory, "synth.db");
-    using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+    using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),
         ["run", spec, "--store", database], TestJob.ProcessorEnvironment(), directory))
     {
         if (await run.WaitForExitAsync(TimeSpan.FromMinutes(10)) != 0)

@@ -25,7 +25,7 @@ if [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
 fi
 
 # Build when the dll is missing or any source of the host or its references is newer.
-if [[ ! -f "$dll" ]] || [[ -n "$(find "$project" "$repo/services/Synth.Messaging" "$repo/services/Synth.Contracts" \
+if [[ ! -f "$dll" ]] || [[ -n "$(find "$project" "$repo/services/core/Synth.Messaging" "$repo/services/core/Synth.Contracts" \
         \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/obj/*' -not -path '*/bin/*' -newer "$dll" -print -quit)" ]]; then
     echo "building Synth.KafkaBroker" >&2
     dotnet build "$project/Synth.KafkaBroker.csproj" -c Release -nologo -v quiet >&2

@@ -23,7 +23,7 @@ public sealed class CliTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> SynthAsync(string? key, string? url, params string[] arguments)
     {
-        using var synth = ChildProcess.StartDotnet("synth " + arguments[0], RepoPaths.Output("services/Synth.Cli", "synth.dll"), arguments,
+        using var synth = ChildProcess.StartDotnet("synth " + arguments[0], RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), arguments,
             new Dictionary<string, string?> { ["SYNTH_API_URL"] = url ?? _url, ["SYNTH_API_KEY"] = key }, _directory);
         var exitCode = await synth.WaitForExitAsync(TimeSpan.FromMinutes(1));
         Assert.DoesNotContain(ApiFactory.AliceKey, synth.Output, StringComparison.Ordinal);

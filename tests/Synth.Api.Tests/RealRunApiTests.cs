@@ -39,7 +39,7 @@ public sealed class RealRunApiTests : IAsyncLifetime
             .Replace("target: 200", "target: 8", StringComparison.Ordinal);
         var specPath = Path.Combine(_directory, "sentiment.yaml");
         await File.WriteAllTextAsync(specPath, spec);
-        using var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+        using var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),
             ["run", specPath, "--store", _factory.DatabasePath], new Dictionary<string, string?> { ["SYNTH_LLM_API_KEY"] = "local-test-key" }, _directory);
         Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, run.Tail());
     }

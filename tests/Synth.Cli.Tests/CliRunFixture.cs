@@ -35,7 +35,7 @@ public sealed class CliRunFixture : IAsyncLifetime
     /// <summary>Runs the synth CLI with the test processors as its stages, in the fixture's folder.</summary>
     public async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments)
     {
-        using var synth = ChildProcess.StartDotnet("synth", RepoPaths.Output("services/Synth.Cli", "synth.dll"), arguments, TestJob.ProcessorEnvironment(), Directory);
+        using var synth = ChildProcess.StartDotnet("synth", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), arguments, TestJob.ProcessorEnvironment(), Directory);
         var exit = await synth.WaitForExitAsync(TimeSpan.FromMinutes(3));
         return (exit, synth.Output);
     }

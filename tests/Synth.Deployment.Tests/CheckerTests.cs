@@ -167,21 +167,21 @@ public sealed class CheckerTests
             "api: Api__Keys__0__Key must come from a variable with no default");
         Reports(DeploymentChecks.Api(Broken("\"127.0.0.1:${SYNTH_API_PORT:-8080}:8080\"", "\"${SYNTH_API_PORT:-8080}:8080\""), Repo.Root),
             "api: port '8080:8080' is not bound to 127.0.0.1");
-        Reports(DeploymentChecks.Api(Broken("      dockerfile: services/Synth.Api/Dockerfile", "      dockerfile: services/Synth.Api/Dockerfile.web"), Repo.Root),
-            "api: must be built from services/Synth.Api/Dockerfile");
+        Reports(DeploymentChecks.Api(Broken("      dockerfile: services/hosts/Synth.Api/Dockerfile", "      dockerfile: services/hosts/Synth.Api/Dockerfile.web"), Repo.Root),
+            "api: must be built from services/hosts/Synth.Api/Dockerfile");
     }
 
     [Fact]
     public void An_api_image_on_the_plain_runtime_or_a_worker_image_missing_a_project_fails()
     {
-        var api = File.ReadAllText(Repo.Full("services/Synth.Api/Dockerfile"));
-        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/Synth.Api", false,
+        var api = File.ReadAllText(Repo.Full("services/hosts/Synth.Api/Dockerfile"));
+        Reports(DeploymentChecks.DockerfileProblems(Repo.Root, "services/hosts/Synth.Api", false,
             api.Replace("FROM mcr.microsoft.com/dotnet/aspnet:10.0", "FROM mcr.microsoft.com/dotnet/runtime:10.0", StringComparison.Ordinal)),
             "then mcr.microsoft.com/dotnet/aspnet:10.0");
         var worker = File.ReadAllText(Repo.Full($"{Repo.WorkerFolder}/Dockerfile"));
         Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
-            worker.Replace("COPY services/Synth.ControlPlane/Synth.ControlPlane.csproj services/Synth.ControlPlane/\n", "", StringComparison.Ordinal)),
-            "services/Synth.ControlPlane/Synth.ControlPlane.csproj is referenced by services/Synth.Worker/Synth.Worker.csproj");
+            worker.Replace("COPY services/control/Synth.ControlPlane/Synth.ControlPlane.csproj services/control/Synth.ControlPlane/\n", "", StringComparison.Ordinal)),
+            "services/control/Synth.ControlPlane/Synth.ControlPlane.csproj is referenced by services/hosts/Synth.Worker/Synth.Worker.csproj");
         Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
             worker.Replace("HEALTHCHECK", "# HEALTHCHECK", StringComparison.Ordinal)), "no HEALTHCHECK");
     }
@@ -214,7 +214,7 @@ public sealed class CheckerTests
     public void Service_shape_mistakes_fail()
     {
         Reports(DeploymentChecks.StageServices(Broken("  filter:\n    <<: *synth-service\n", "  filter:\n    <<: *synth-service\n    container_name: synth-filter\n"), Repo.Root), "filter: container_name is set");
-        Reports(DeploymentChecks.StageServices(Broken("dockerfile: services/Synth.Worker/Dockerfile", "dockerfile: services/Synth.Worker/Dockerfile.x"), Repo.Root), "does not exist");
+        Reports(DeploymentChecks.StageServices(Broken("dockerfile: services/hosts/Synth.Worker/Dockerfile", "dockerfile: services/hosts/Synth.Worker/Dockerfile.x"), Repo.Root), "does not exist");
         Reports(DeploymentChecks.StageServices(Broken("command: [\"--stage\", \"label-refiner\"]", "command: [\"--stage\", \"filter\"]"), Repo.Root),
             "label-refiner: command is [--stage, filter], expected [--stage, label-refiner]");
         Reports(DeploymentChecks.StageServices(Broken("      condition: service_completed_successfully", "      condition: service_started"), Repo.Root), "service_completed_successfully");
@@ -235,8 +235,8 @@ public sealed class CheckerTests
     {
         var text = File.ReadAllText(Repo.Full($"{Repo.WorkerFolder}/Dockerfile"));
         Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
-            text.Replace("COPY services/Synth.Jobs/Synth.Jobs.csproj services/Synth.Jobs/\n", "", StringComparison.Ordinal)),
-            "services/Synth.Jobs/Synth.Jobs.csproj is referenced by services/Synth.Worker/Synth.Worker.csproj");
+            text.Replace("COPY services/core/Synth.Jobs/Synth.Jobs.csproj services/core/Synth.Jobs/\n", "", StringComparison.Ordinal)),
+            "services/core/Synth.Jobs/Synth.Jobs.csproj is referenced by services/hosts/Synth.Worker/Synth.Worker.csproj");
         Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,
             text.Replace("\"Synth.Worker.dll\"", "\"Synth.Workers.dll\"", StringComparison.Ordinal)), "publishes 'Synth.Worker.dll'");
         Reports(DeploymentChecks.DockerfileProblems(Repo.Root, Repo.WorkerFolder, true,

@@ -164,6 +164,6 @@ public sealed class ComposeTests
     {
         var cli = Compose.Service("cli");
         Assert.True(cli.HasProfiles, "cli must be in a profile, or 'docker compose up' would run it.");
-        Assert.Equal("services/Synth.Cli/Dockerfile", cli.Build!.Value.Dockerfile);
+        Assert.Equal("services/hosts/Synth.Cli/Dockerfile", cli.Build!.Value.Dockerfile);
     }
 }

@@ -65,7 +65,7 @@ public static class ConfigurationCatalog
         typeof(ControlPlaneOptions),
     ];
 
-    /// <summary>What services/Synth.Api binds: AddSynthDefaults, ApiOptions, and the control plane it submits jobs through.</summary>
+    /// <summary>What services/hosts/Synth.Api binds: AddSynthDefaults, ApiOptions, and the control plane it submits jobs through.</summary>
     public static IReadOnlyList<Type> ApiServiceOptions { get; } =
     [
         typeof(InstanceOptions),

@@ -754,10 +754,10 @@ public static partial class DeploymentChecks
             yield break;
         }
 
-        if (api.Build is not { } build || Repo.Normalize(build.Dockerfile) != "services/Synth.Api/Dockerfile"
+        if (api.Build is not { } build || Repo.Normalize(build.Dockerfile) != "services/hosts/Synth.Api/Dockerfile"
             || !File.Exists(Path.Combine(repoRoot, build.Context, build.Dockerfile)))
         {
-            yield return "api: must be built from services/Synth.Api/Dockerfile with the repository root as context.";
+            yield return "api: must be built from services/hosts/Synth.Api/Dockerfile with the repository root as context.";
         }
 
         foreach (var port in api.Ports.Where(p => !p.StartsWith("127.0.0.1:", StringComparison.Ordinal)))

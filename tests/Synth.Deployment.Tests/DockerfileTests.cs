@@ -5,8 +5,8 @@ public sealed class DockerfileTests
     public static TheoryData<string, bool> Projects() => new()
     {
         { Repo.WorkerFolder, true },
-        { "services/Synth.Cli", false },
-        { "services/Synth.Api", false },
+        { "services/hosts/Synth.Cli", false },
+        { "services/hosts/Synth.Api", false },
     };
 
     [Theory]
@@ -20,8 +20,8 @@ public sealed class DockerfileTests
     [Fact]
     public void The_cli_entry_point_is_the_synth_assembly()
     {
-        Assert.Equal("synth", Repo.AssemblyName(Repo.Full("services/Synth.Cli/Synth.Cli.csproj")));
-        var dockerfile = Dockerfile.Load(Repo.Full("services/Synth.Cli/Dockerfile"));
+        Assert.Equal("synth", Repo.AssemblyName(Repo.Full("services/hosts/Synth.Cli/Synth.Cli.csproj")));
+        var dockerfile = Dockerfile.Load(Repo.Full("services/hosts/Synth.Cli/Dockerfile"));
         var entrypoint = dockerfile.InStage(dockerfile.FinalStage).Last(i => i.Keyword == "ENTRYPOINT");
         Assert.Equal(["dotnet", "/app/synth.dll"], Dockerfile.ExecForm(entrypoint.Arguments));
     }
@@ -40,6 +40,6 @@ public sealed class DockerfileTests
         // The worker is the only image with Kafka in its project closure.
         var dockerfile = Dockerfile.Load(Repo.Full($"{Repo.WorkerFolder}/Dockerfile"));
         Assert.Contains(dockerfile.InStage(dockerfile.FinalStage), i => i.Keyword == "RUN" && i.Arguments.Contains("libsasl2-2", StringComparison.Ordinal));
-        Assert.Contains("services/Synth.Messaging.Kafka/Synth.Messaging.Kafka.csproj", Repo.ProjectClosure($"{Repo.WorkerFolder}/Synth.Worker.csproj"));
+        Assert.Contains("services/adapters/Synth.Messaging.Kafka/Synth.Messaging.Kafka.csproj", Repo.ProjectClosure($"{Repo.WorkerFolder}/Synth.Worker.csproj"));
     }
 }

@@ -13,7 +13,7 @@ public static class Repo
     public static string Full(string relative) => Path.GetFullPath(Path.Combine(Root, relative));
 
     /// <summary>The one worker host: every stage and the controller are roles of its image.</summary>
-    public const string WorkerFolder = "services/Synth.Worker";
+    public const string WorkerFolder = "services/hosts/Synth.Worker";
 
     /// <summary>The project folder of a stage's service: the worker's, for every stage.</summary>
     public static string ProjectFolder(Stage stage) => WorkerFolder;
@@ -28,7 +28,7 @@ public static class Repo
     [
         .. Stages.Select(stage => new SynthService(ServiceName(stage), ProjectFolder(stage), stage, ConfigurationCatalog.OptionsFor(stage), WritesHealthFile: true)),
         new SynthService("controller", WorkerFolder, null, ConfigurationCatalog.ControllerOptions, WritesHealthFile: true),
-        new SynthService("api", "services/Synth.Api", null, ConfigurationCatalog.ApiServiceOptions, WritesHealthFile: false),
+        new SynthService("api", "services/hosts/Synth.Api", null, ConfigurationCatalog.ApiServiceOptions, WritesHealthFile: false),
     ];
 
     /// <summary>Whether a project is an ASP.NET Core app (Sdk="Microsoft.NET.Sdk.Web").</summary>

@@ -46,7 +46,7 @@ public sealed class BadInputTests : IDisposable
 
     private async Task<(int Exit, string Output)> RunAsync(string spec)
     {
-        using var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+        using var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),
             ["run", spec, "--store", Path.Combine(_directory, "synth.db")], TestJob.ProcessorEnvironment(), _directory);
         var exit = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
         return (exit, run.Output);

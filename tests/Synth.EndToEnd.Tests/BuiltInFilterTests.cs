@@ -25,7 +25,7 @@ public sealed class BuiltInFilterTests : IDisposable
         environment.Remove("Processors__Filter");
         var store = Path.Combine(_directory, "synth.db");
 
-        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"), ["run", spec, "--store", store], environment, _directory))
+        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["run", spec, "--store", store], environment, _directory))
         {
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, run.Tail());
         }
@@ -42,7 +42,7 @@ public sealed class BuiltInFilterTests : IDisposable
             Assert.True(decision.Scores.ContainsKey($"{filter}.threshold"), filter);
         });
 
-        using var replay = ChildProcess.StartDotnet("synth replay", RepoPaths.Output("services/Synth.Cli", "synth.dll"), ["replay", jobId, stricter, "--store", store], environment, _directory);
+        using var replay = ChildProcess.StartDotnet("synth replay", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["replay", jobId, stricter, "--store", store], environment, _directory);
         Assert.True(await replay.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, replay.Tail());
         Assert.Contains($"Replayed 40 samples of job '{jobId}' into job '{jobId}-replay-", replay.Output, StringComparison.Ordinal);
         Assert.Contains("kept -> rejected:", replay.Output, StringComparison.Ordinal);

@@ -60,7 +60,7 @@ public sealed class BuiltInGeneratorTests : IAsyncLifetime
         // One request at a time, so the scripted throttle and prose land on request 0.
         environment["Processors__MaxConcurrentRequests"] = "1";
 
-        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),
             ["run", spec, "--store", Path.Combine(_directory, "synth.db")], environment, _directory))
         {
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, run.Tail());

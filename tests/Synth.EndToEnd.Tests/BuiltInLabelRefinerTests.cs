@@ -31,7 +31,7 @@ public sealed class BuiltInLabelRefinerTests : IDisposable
         environment.Remove("Processors__LabelRefiner");
         var database = Path.Combine(_directory, "synth.db");
 
-        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"), ["run", spec, "--store", database], environment, _directory))
+        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["run", spec, "--store", database], environment, _directory))
         {
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, run.Tail());
         }
@@ -54,7 +54,7 @@ public sealed class BuiltInLabelRefinerTests : IDisposable
         var queued = refined.Count(sample => sample.Review is { Status: ReviewStatus.Pending });
         Assert.InRange(queued, 1, (int)(0.2 * refined.Count));
 
-        using var refine = ChildProcess.StartDotnet("synth refine", RepoPaths.Output("services/Synth.Cli", "synth.dll"), ["refine", spec, "--store", database], environment, _directory);
+        using var refine = ChildProcess.StartDotnet("synth refine", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["refine", spec, "--store", database], environment, _directory);
         Assert.True(await refine.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, refine.Tail());
         Assert.Contains($"Job {JobId}: {refined.Count} samples;", refine.Output, StringComparison.Ordinal);
     }

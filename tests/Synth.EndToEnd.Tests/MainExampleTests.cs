@@ -43,7 +43,7 @@ public sealed class MainExampleTests : IAsyncLifetime
         await File.WriteAllTextAsync(specPath, spec);
         var environment = new Dictionary<string, string?> { ["SYNTH_LLM_API_KEY"] = "local-test-key" };
 
-        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+        using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),
             ["run", specPath, "--store", Path.Combine(_directory, "synth.db")], environment, _directory))
         {
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, run.Tail());

@@ -79,7 +79,7 @@ public sealed class OneMachineTests(ITestOutputHelper output) : IDisposable
             environment[key] = value;
         }
 
-        return ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/Synth.Cli", "synth.dll"),
+        return ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),
             ["run", spec, "--store", Path.Combine(_directory, "synth.db")], environment, _directory);
     }
 

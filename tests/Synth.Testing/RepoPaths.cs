@@ -10,9 +10,9 @@ public static class RepoPaths
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
     /// <summary>The worker host's built assembly: every stage and the controller, chosen by <c>--stage</c>.</summary>
-    public static string Worker => Output("services/Synth.Worker", "Synth.Worker.dll");
+    public static string Worker => Output("services/hosts/Synth.Worker", "Synth.Worker.dll");
 
-    /// <summary>Built assembly of a project, e.g. ("services/Synth.Worker", "Synth.Worker.dll").</summary>
+    /// <summary>Built assembly of a project, e.g. ("services/hosts/Synth.Worker", "Synth.Worker.dll").</summary>
     public static string Output(string projectFolder, string assemblyFile)
     {
         var path = Path.Combine(Root, projectFolder, "bin", Configuration, "net10.0", assemblyFile);
