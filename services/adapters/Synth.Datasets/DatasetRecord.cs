@@ -6,12 +6,3 @@ namespace Synth.Datasets;
 /// <param name="Id">The mapped id field, or "line-N" when the file has none.</param>
 /// <param name="Line">1-based line of the record in its file (for CSV, the line its row starts on).</param>
 public sealed record DatasetRecord(string Id, SampleContent Content, long Line);
-
-/// <summary>A dataset file that cannot be read; the message names the file, line and field.</summary>
-public sealed class DatasetException(string path, long? line, string? field, string problem)
-    : Exception($"{path}{(line is null ? "" : $":{line}")}: {(field is null ? "" : $"field '{field}': ")}{problem}")
-{
-    public string Path { get; } = path;
-    public long? Line { get; } = line;
-    public string? Field { get; } = field;
-}

@@ -11,9 +11,6 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace Synth.Jobs;
 
-/// <summary>A bound spec with where each value was written, for validation errors that point at a line.</summary>
-internal sealed record BoundSpec(JobSpec Spec, SpecPositions Positions, IReadOnlyList<string> LiteralKeyPaths);
-
 /// <summary>
 /// Binds a YAML node tree to the job spec model strictly: unknown fields and wrong types are errors with the node's
 /// position and field path. A hand-written binder rather than YamlDotNet's deserializer, because the deserializer

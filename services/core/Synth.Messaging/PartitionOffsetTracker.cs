@@ -1,11 +1,5 @@
 namespace Synth.Messaging;
 
-/// <summary>A consumed message being tracked: its partition, offset and the assignment generation it belongs to.</summary>
-public readonly record struct TrackedOffset(string Topic, int Partition, long Offset, long Generation);
-
-/// <summary>An offset that may be stored: the next offset to consume from the partition, as Kafka expects.</summary>
-public readonly record struct StorableOffset(string Topic, int Partition, long NextOffset);
-
 /// <summary>
 /// Decides which offset may be stored for each partition when messages are handled concurrently: the stored offset
 /// only ever moves past a message once it AND every earlier consumed message of the same partition have finished,

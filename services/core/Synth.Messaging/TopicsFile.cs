@@ -3,9 +3,6 @@ using Synth.Contracts.Messaging;
 
 namespace Synth.Messaging;
 
-/// <summary>A topic to create and its partition count (the replication factor is the deployment's choice).</summary>
-public sealed record TopicDefinition(string Name, int Partitions);
-
 /// <summary>
 /// Reads infra/kafka/topics.txt: lines "&lt;topic&gt; &lt;partitions&gt;", blank lines and lines starting with '#' ignored.
 /// The same file feeds the local broker host and the compose init container's shell script, so the format stays

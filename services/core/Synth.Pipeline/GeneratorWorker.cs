@@ -7,14 +7,6 @@ using Synth.Store;
 
 namespace Synth.Pipeline;
 
-/// <summary>Which share of a job's requests this generator instance sends: request i belongs to instance i mod count.</summary>
-public sealed record GeneratorShard(int Index, int Count)
-{
-    public static readonly GeneratorShard Single = new(0, 1);
-
-    public bool Owns(long requestIndex) => requestIndex % Count == Index;
-}
-
 /// <summary>
 /// Drives generation of one job: plans the job's requests (deterministic ids), skips every request that already has
 /// a ledger record (a stored answer is never bought again), stores each new request's samples together with its

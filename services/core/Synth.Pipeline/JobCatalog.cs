@@ -35,9 +35,3 @@ public sealed class JobCatalog(ISampleStore store)
         return new PipelineJob(jobId, document.RequireSpec());
     }
 }
-
-public sealed class UnknownJobException(string jobId)
-    : InvalidOperationException($"Job '{jobId}' is not in the store: a sample arrived before (or without) its job.")
-{
-    public string JobId { get; } = jobId;
-}

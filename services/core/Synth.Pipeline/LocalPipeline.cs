@@ -11,9 +11,6 @@ using Synth.Store;
 
 namespace Synth.Pipeline;
 
-/// <summary>Progress of a one-machine run, as counted in the store.</summary>
-public sealed record PipelineProgress(long RequestsPlanned, JobCounts Counts, bool GenerationDone);
-
 /// <summary>
 /// One job through the one-machine pipeline (<c>synth run</c>): <see cref="PipelineComposition.AddSynthPipeline"/> with
 /// every stage over the in-process bus (<see cref="PipelineComposition.AddInProcessTransport"/>), driven to the end of

@@ -1,8 +1,5 @@
 namespace Synth.Store;
 
-/// <summary>A job's latest evaluation report, as the JSON text Synth.Reports wrote (the store does not read it).</summary>
-public sealed record StoredReport(string JobId, DateTimeOffset CreatedAt, string Json);
-
 /// <summary>
 /// Where job reports are kept: one per job, the latest replacing the earlier (a report is recomputed from the
 /// samples, so nothing is lost by replacing it). Both stores implement it beside <see cref="ISampleStore"/>.

@@ -1,12 +1,6 @@
 namespace Synth.Store;
 
 /// <summary>
-/// A control-plane saga as stored: its state machine instance serialized as JSON, with the fields the store
-/// queries (state) and the version that makes updates optimistic.
-/// </summary>
-public sealed record StoredSaga(Guid Id, string JobId, string State, int Version, string Json);
-
-/// <summary>
 /// Persistence of the control plane's job sagas, so a restarted control-plane host carries on every job where it
 /// was. Writes are optimistic: an update names the version it read and fails if another writer moved it.
 /// </summary>

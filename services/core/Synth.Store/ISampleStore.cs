@@ -53,28 +53,3 @@ public interface ISampleStore
 
     Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken);
 }
-
-public sealed record SampleQuery
-{
-    public required string JobId { get; init; }
-    /// <summary>Only samples in one of these states; all states when empty.</summary>
-    public IReadOnlyList<SampleState> States { get; init; } = [];
-    public string? Label { get; init; }
-    public string? AfterId { get; init; }
-    public int Limit { get; init; } = 100;
-}
-
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextAfterId);
-
-/// <summary>Per-state sample counts of a job, plus its request ledger and failures.</summary>
-public sealed record JobCounts
-{
-    public IReadOnlyDictionary<SampleState, long> Samples { get; init; } = new Dictionary<SampleState, long>();
-    public long RequestsSucceeded { get; init; }
-    public long RequestsFailed { get; init; }
-    public long Failures { get; init; }
-
-    public long this[SampleState state] => Samples.TryGetValue(state, out var count) ? count : 0;
-
-    public long TotalSamples => Samples.Values.Sum();
-}

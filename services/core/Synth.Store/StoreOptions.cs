@@ -2,12 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Synth.Store;
 
-public enum StoreProvider
-{
-    Sqlite = 1,
-    Mongo = 2,
-}
-
 /// <summary>Which store to use (section "Store"): SQLite on one machine, MongoDB in a deployment.</summary>
 public sealed class StoreOptions : IValidatableObject
 {

@@ -77,11 +77,3 @@ public sealed class ApiOptions : IValidatableObject
         }
     }
 }
-
-public sealed class ApiKeyOptions
-{
-    public string Name { get; set; } = "";
-
-    /// <summary>A secret: comes from the environment or a secret store, never logged.</summary>
-    public string Key { get; set; } = "";
-}

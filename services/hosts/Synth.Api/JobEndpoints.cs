@@ -9,11 +9,6 @@ using Synth.Store;
 
 namespace Synth.Api;
 
-public sealed record ChangeTargetRequest(int? TargetCount);
-
-/// <summary>One problem of a submitted spec: where (line, column, field) and what.</summary>
-public sealed record SpecErrorResponse(string Field, long? Line, long? Column, string Message);
-
 /// <summary>Jobs: submit, list, one job, and the lifecycle commands (docs/api.md).</summary>
 public static class JobEndpoints
 {

@@ -5,38 +5,6 @@ using Synth.Store;
 
 namespace Synth.Api;
 
-/// <summary>A job as listed: state, live counts per stage and budget.</summary>
-public sealed record JobSummary(
-    string Id,
-    string Name,
-    JobState State,
-    string? StateReason,
-    int? TargetCount,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    JobStageCounts Counts,
-    JobBudget Budget);
-
-/// <summary>A job with its state history and spec.</summary>
-public sealed record JobDetail(JobSummary Job, IReadOnlyList<JobTransition> Transitions, string SpecText);
-
-/// <param name="States">Samples per state (generated, accepted, rejected, refined, evaluated).</param>
-/// <param name="Stages">Samples each stage has finished with (generator: every sample; filter: accepted or rejected; …).</param>
-public sealed record JobStageCounts(
-    IReadOnlyDictionary<string, long> States,
-    IReadOnlyDictionary<string, long> Stages,
-    long Samples,
-    long RequestsSucceeded,
-    long RequestsFailed,
-    long Failures);
-
-/// <param name="Limits">The spec's limits (null when a limit is not set).</param>
-public sealed record JobBudget(BudgetTotals Spent, BudgetTotals Reserved, JobBudgetLimits Limits);
-
-public sealed record JobBudgetLimits(long? MaxRequests, long? MaxTokens, decimal? MaxCostUsd);
-
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextAfter);
-
 /// <summary>Builds the job views from the store: counts, budget spent, and the limits of the stored spec.</summary>
 public sealed class JobViews(ISampleStore store, IBudgetStore budgets, JobCatalog catalog)
 {

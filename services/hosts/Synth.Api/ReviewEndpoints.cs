@@ -8,29 +8,6 @@ using Synth.Store;
 
 namespace Synth.Api;
 
-/// <param name="Labels">The job's label set, with the descriptions the generator was shown.</param>
-/// <param name="LeaseToken">Send it back with the label; the task is this reviewer's until <paramref name="LeaseExpiresAt"/>.</param>
-public sealed record ReviewTaskResponse(
-    string SampleId,
-    string JobId,
-    string? Text,
-    string? Label,
-    IReadOnlyList<LabelOption> Labels,
-    double Priority,
-    string? Reason,
-    IReadOnlyList<ReviewCandidateLabel> Candidates,
-    IReadOnlyList<LabelChange> LabelHistory,
-    string LeaseToken,
-    DateTimeOffset LeaseExpiresAt);
-
-public sealed record LabelOption(string Name, string Description);
-
-public sealed record SubmitLabelRequest(string? Label, string? LeaseToken, string? Reason);
-
-public sealed record SubmitLabelResponse(string SampleId, string Label, ReviewRecord Review, IReadOnlyList<LabelChange> LabelHistory);
-
-public sealed record ReviewProgressResponse(string JobId, long Pending, long Leased, long Labelled, long Total);
-
 /// <summary>The human-review API: next task, submit a label, a job's queue progress (docs/curation.md, "Review API").</summary>
 public static class ReviewEndpoints
 {

@@ -2,18 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Synth.Contracts.Jobs;
 
-public enum JobState
-{
-    Submitted = 1,
-    Generating = 2,
-    Draining = 3,
-    Evaluating = 4,
-    Completed = 5,
-    Paused = 6,
-    Cancelled = 7,
-    Failed = 8,
-}
-
 /// <summary>A job as stored: its spec (normalised, and verbatim), state and timestamps.</summary>
 public sealed class JobDocument
 {
@@ -47,6 +35,3 @@ public sealed class JobDocument
         $"Job '{Id}' was stored with schema version {SchemaVersion}, without its normalised spec: run its spec again "
         + "(`synth run` or a resubmission of the same spec stores it), or submit it as a new job.");
 }
-
-/// <summary>One state change of a job: from, to, when and why.</summary>
-public sealed record JobTransition(JobState From, JobState To, DateTimeOffset At, string? Reason);

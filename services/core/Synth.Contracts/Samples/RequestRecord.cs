@@ -1,11 +1,5 @@
 namespace Synth.Contracts.Samples;
 
-public enum RequestStatus
-{
-    Succeeded = 1,
-    Failed = 2,
-}
-
 /// <summary>
 /// The ledger entry of one LLM request. Every request ends as one of these: succeeded (naming the samples it
 /// produced) or failed (with the reason and the raw answer). A request with a record is never sent again.
@@ -33,13 +27,4 @@ public sealed class RequestRecord
     public List<RequestItemFailure> ItemFailures { get; set; } = [];
     public string? TraceId { get; set; }
     public DateTimeOffset At { get; set; }
-}
-
-/// <summary>One item of a model's answer that could not be turned into a sample: counted and kept, never dropped.</summary>
-public sealed class RequestItemFailure
-{
-    /// <summary>Position of the item in the answer; null when the answer as a whole could not be read.</summary>
-    public int? ItemIndex { get; init; }
-    public required string Reason { get; init; }
-    public required string Raw { get; init; }
 }

@@ -1,9 +1,5 @@
 namespace Synth.Evaluation;
 
-/// <param name="Coverage">Share of the dimension's expected values seen at least once.</param>
-/// <param name="Deviation">Total variation distance between the observed value shares and the target shares (0 = on target).</param>
-public sealed record DimensionCoverage(string Dimension, IReadOnlyDictionary<string, long> Counts, double Coverage, double Deviation);
-
 /// <summary>
 /// How samples spread over each condition dimension (topic, length, style, …) against the weights the job asked for,
 /// and over pairs of dimensions (the heat map). Values the job did not list are counted too, never dropped.

@@ -1,19 +1,5 @@
 namespace Synth.Evaluation;
 
-/// <summary>Diversity of a set of texts, as <see cref="DiversityAccumulator.Snapshot"/> reports it.</summary>
-/// <param name="DistinctN">distinct-n for n = 1..MaxN: unique n-grams / all n-grams (0 when there are none).</param>
-/// <param name="EntropyN">Shannon entropy in bits of the n-gram distribution, n = 1..MaxN.</param>
-public sealed record DiversityMetrics(
-    long Samples,
-    long Tokens,
-    long VocabularySize,
-    IReadOnlyList<double> DistinctN,
-    IReadOnlyList<double> EntropyN,
-    LengthStatistics Lengths);
-
-/// <param name="Histogram">Counts per bucket: bucket i holds lengths in [Edges[i-1], Edges[i]), the last one the rest.</param>
-public sealed record LengthStatistics(long Count, double Mean, double StandardDeviation, long Min, long Max, IReadOnlyList<int> Edges, IReadOnlyList<long> Histogram);
-
 /// <summary>
 /// Vocabulary size, distinct-n (n ≤ 3), n-gram entropy and the length distribution (in words), kept current one
 /// sample at a time. Counts are exact — words get ids and an n-gram is its ids packed into one 64-bit key (21 bits

@@ -2,15 +2,6 @@ using System.Numerics.Tensors;
 
 namespace Synth.Evaluation;
 
-/// <summary>How far the synthetic embeddings lie from the real (support) ones.</summary>
-/// <param name="MmdSquared">
-/// Squared maximum mean discrepancy with a Gaussian kernel k(x, y) = exp(−‖x − y‖² / (2·Bandwidth²)), the biased
-/// (V-statistic) estimate: 0 for identical sets, never negative, at most 2.
-/// </param>
-/// <param name="Bandwidth">The kernel's σ: the median Euclidean distance between the pooled embeddings.</param>
-/// <param name="MeanNearestRealCosine">Mean over synthetic samples of the highest cosine similarity to any real sample.</param>
-public sealed record EmbeddingDistance(double MmdSquared, double Bandwidth, double MeanNearestRealCosine, int SyntheticSamples, int RealSamples);
-
 /// <summary>
 /// Compares two sets of embeddings: kernel MMD (chosen over the Fréchet distance of fitted Gaussians because it needs
 /// no covariance of 384 dimensions from a few hundred samples, and no matrix square root) and nearest-real-neighbour

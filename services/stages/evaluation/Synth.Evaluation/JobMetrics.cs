@@ -3,22 +3,6 @@ using Synth.Contracts.Samples;
 
 namespace Synth.Evaluation;
 
-/// <summary>One point of the diversity-over-time series: the metrics after the first <c>Samples</c> samples.</summary>
-public sealed record DiversityPoint(long Samples, long VocabularySize, double Distinct1, double Distinct2, double? MeanNovelty);
-
-/// <param name="ConditionNovelty">Dimension → value → mean novelty of the samples that had it (empty without embeddings).</param>
-/// <param name="Clusters">Leader clusters of the embeddings of the samples added with one (null without embeddings).</param>
-public sealed record JobMetricsSnapshot(
-    long Samples,
-    DiversityMetrics Diversity,
-    LabelBalanceMetrics? Labels,
-    IReadOnlyList<DimensionCoverage> Coverage,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ConditionCounts,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ConditionNovelty,
-    double? MeanNovelty,
-    IReadOnlyList<DiversityPoint> Timeline,
-    EmbeddingClusterCount? Clusters);
-
 /// <summary>
 /// A job's direct metrics over the samples added so far, kept current one sample at a time: diversity, label balance,
 /// coverage of every condition (all values seen, expected or not), and nearest-neighbour novelty overall and per

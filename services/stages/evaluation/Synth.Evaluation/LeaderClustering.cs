@@ -2,10 +2,6 @@ using System.Numerics.Tensors;
 
 namespace Synth.Evaluation;
 
-/// <param name="Clusters">Clusters found among <c>Samples</c> embeddings.</param>
-/// <param name="Threshold">A sample joins the most similar leader when their cosine similarity is at least this.</param>
-public sealed record EmbeddingClusterCount(long Clusters, long Samples, double Threshold);
-
 /// <summary>
 /// Online leader clustering of embeddings: a sample joins the most similar existing leader (the earliest on a tie) when
 /// their cosine similarity reaches the threshold, and otherwise starts a cluster with itself as leader. One pass, one

@@ -6,33 +6,6 @@ using Synth.Contracts.Jobs;
 
 namespace Synth.Evaluation;
 
-/// <summary>Which position a single pairwise judgement preferred.</summary>
-public enum Position
-{
-    First = 1,
-    Second = 2,
-}
-
-/// <summary>A pair's outcome after judging it in both orders.</summary>
-public enum PairOutcome
-{
-    AWins = 1,
-    BWins = 2,
-    Tie = 3,
-}
-
-/// <summary>Open evaluation of job A against job B (docs/evaluation.md, Pairwise comparison).</summary>
-/// <param name="Pairs">Pairs judged in both orders (pairs with a failed judgement are not among them).</param>
-/// <param name="FirstPositionWins">Share of the single judgements that preferred whichever sample was shown first (0.5 is unbiased).</param>
-/// <param name="Failures">Single judgements that ended without a readable preference; their pairs are left out.</param>
-public sealed record PairwiseResult(
-    long Pairs,
-    ProportionInterval AWins,
-    ProportionInterval BWins,
-    ProportionInterval Ties,
-    ProportionInterval FirstPositionWins,
-    long Failures);
-
 /// <summary>The pure parts of pairwise judging with position swapping: pairing, prompt, answer, outcome, tally.</summary>
 public static class PairwiseComparison
 {

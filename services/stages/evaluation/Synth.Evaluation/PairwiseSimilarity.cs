@@ -2,9 +2,6 @@ using System.Numerics.Tensors;
 
 namespace Synth.Evaluation;
 
-/// <param name="HalfWidth">With probability at least <c>Confidence</c>, the true mean lies within Mean ± HalfWidth.</param>
-public sealed record SimilarityEstimate(double Mean, double HalfWidth, double Confidence, long Pairs, bool Exact);
-
 /// <summary>
 /// Mean pairwise cosine similarity of a set of embeddings — a diversity measure (lower is more diverse). Exact for
 /// small sets; for large ones, the mean over pairs drawn uniformly at random, with a Hoeffding bound: cosine lies in

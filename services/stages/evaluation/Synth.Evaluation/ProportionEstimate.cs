@@ -1,9 +1,5 @@
 namespace Synth.Evaluation;
 
-/// <param name="Low">Lower end of the interval.</param>
-/// <param name="High">Upper end of the interval.</param>
-public sealed record ProportionInterval(double Estimate, double Low, double High, long Successes, long Trials);
-
 /// <summary>
 /// Faithfulness as a proportion judged on a random sample: the Wilson score interval (sound near 0 and 1 and for
 /// small samples, unlike the normal approximation), and the sample size a target interval needs.

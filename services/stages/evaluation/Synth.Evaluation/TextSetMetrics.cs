@@ -2,9 +2,6 @@ using Synth.Contracts.Samples;
 
 namespace Synth.Evaluation;
 
-/// <summary>The direct metrics of a set of texts that has no job behind it (a real support set), comparable with a job's.</summary>
-public sealed record TextSetSnapshot(long Samples, DiversityMetrics Diversity, LabelBalanceMetrics? Labels);
-
 /// <summary>Diversity and label balance over sample contents, with the same accumulators a job's metrics use.</summary>
 public static class TextSetMetrics
 {

@@ -13,9 +13,6 @@ using Synth.Pipeline;
 
 namespace Synth.Generation.Processor;
 
-/// <summary>A sample built in steps: its content, the first step's template, one hash for all its prompts, and the steps in order.</summary>
-internal readonly record struct BuiltSample(SampleContent Content, string TemplateId, string PromptHash, IReadOnlyList<string> Steps);
-
 /// <summary>
 /// One request while it runs: the model calls it makes (each through the job's gate), their summed usage, cost and
 /// attempts, and what came of them — drafts, item failures, or the request's failure.

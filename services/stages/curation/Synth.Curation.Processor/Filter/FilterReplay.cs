@@ -128,36 +128,3 @@ public static class FilterReplay
         return sample;
     }
 }
-
-/// <param name="Before">The source sample's filter outcome; null when it was never filtered.</param>
-public sealed record ReplayChange(string SourceSampleId, string ReplaySampleId, SampleState? Before, string? BeforeReason, SampleState After, string? AfterReason)
-{
-    public bool KeptToRejected => Before == SampleState.Accepted && After == SampleState.Rejected;
-
-    public bool RejectedToKept => Before == SampleState.Rejected && After == SampleState.Accepted;
-
-    /// <summary>The check a reason names: its text up to the first colon ("dedup", "length", "rank-and-drop", …).</summary>
-    public static string Check(string? reason) =>
-        reason is null ? "(none)" : reason.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? reason[..colon] : reason;
-}
-
-/// <summary>What a replay changed: kept→rejected by the new reason, rejected→kept by the old reason, with sample ids.</summary>
-public sealed record ReplayReport(string SourceJobId, string ReplayJobId, IReadOnlyList<ReplayChange> Samples)
-{
-    public IReadOnlyList<ReplayChange> KeptToRejected => [.. Samples.Where(s => s.KeptToRejected)];
-
-    public IReadOnlyList<ReplayChange> RejectedToKept => [.. Samples.Where(s => s.RejectedToKept)];
-
-    public int Unchanged => Samples.Count(s => s.Before == s.After);
-
-    public IReadOnlyList<(string Check, IReadOnlyList<string> SampleIds)> KeptToRejectedByReason =>
-        Group(KeptToRejected, change => ReplayChange.Check(change.AfterReason));
-
-    public IReadOnlyList<(string Check, IReadOnlyList<string> SampleIds)> RejectedToKeptByReason =>
-        Group(RejectedToKept, change => ReplayChange.Check(change.BeforeReason));
-
-    private static IReadOnlyList<(string, IReadOnlyList<string>)> Group(IEnumerable<ReplayChange> changes, Func<ReplayChange, string> key) =>
-        [.. changes.GroupBy(key, StringComparer.Ordinal)
-            .OrderByDescending(group => group.Count()).ThenBy(group => group.Key, StringComparer.Ordinal)
-            .Select(group => (group.Key, (IReadOnlyList<string>)[.. group.Select(change => change.SourceSampleId)]))];
-}

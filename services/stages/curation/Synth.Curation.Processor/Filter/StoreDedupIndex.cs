@@ -4,9 +4,6 @@ using Synth.Store;
 
 namespace Synth.Curation.Processor.Filter;
 
-/// <summary>A dedup verdict plus the highest similarity to any earlier sample compared (the novelty signal).</summary>
-public sealed record DedupCheck(DedupDecision Decision, double HighestSimilarity);
-
 /// <summary>
 /// <see cref="IDedupIndex"/> over <see cref="IDedupStore"/>: exact (hash owner), near (LSH band candidates verified by
 /// exact Jaccard) and semantic (cosine to the scope's stored embeddings), decided by <see cref="DuplicateRules"/>

@@ -6,11 +6,6 @@ using Synth.Store;
 
 namespace Synth.Curation.Processor.LabelRefinement;
 
-/// <param name="Considered">Stored classification samples past the filter (accepted, refined, evaluated).</param>
-/// <param name="MovedOn">Changed samples not written because a stage or reviewer wrote them meanwhile (rerun to include them).</param>
-/// <param name="NotRun">Why the student did not run, when it did not.</param>
-public sealed record BatchRefineReport(int Considered, int Relabelled, int Flagged, int Queued, int MovedOn, string? NotRun = null);
-
 /// <summary>
 /// The batch pass (<c>synth refine</c>): the full K-fold cross-partition student over everything a job has stored —
 /// each fold labelled by a model trained on the other folds only — with every change recorded on the sample, and the

@@ -5,10 +5,6 @@ using Synth.Store;
 
 namespace Synth.Curation.Processor.LabelRefinement;
 
-/// <summary>A fold's model, or why there is none yet.</summary>
-/// <param name="TrainingSamples">Usable samples of the other folds when it was (or could not be) trained.</param>
-public sealed record FoldModel(int Fold, StudentRefiner.StudentModel? Model, int TrainingSamples, string? NotReady);
-
 /// <summary>
 /// The streaming student: per job and fold, a model trained on the job's stored samples of the other folds only, so
 /// it never labels a sample it learned from. A fold is (re)trained when its job has grown by the spec's retrainAfter

@@ -2,39 +2,5 @@ using Synth.Curation.Text;
 
 namespace Synth.Curation.Dedup;
 
-/// <param name="ShingleSize">Words per shingle; 1–2 suits sentence-length samples, 3–5 paragraphs.</param>
-/// <param name="Bands">LSH bands; <paramref name="Bands"/> × <paramref name="Rows"/> is the signature length. 20 × 5
-/// makes a pair at Jaccard 0.7 a candidate with probability 0.975 (0.9996 at 0.8) and one at 0.3 with 0.047.</param>
-/// <param name="JaccardThreshold">Exact Jaccard at or above which a candidate is a near-duplicate.</param>
-/// <param name="SemanticThreshold">Embedding cosine at or above which a sample is a semantic duplicate; null turns it off.</param>
-/// <param name="Seed">MinHash seed; every index that shares band keys must use the same one.</param>
-public sealed record DedupOptions(
-    int ShingleSize = 2,
-    int Bands = 20,
-    int Rows = 5,
-    double JaccardThreshold = 0.7,
-    double? SemanticThreshold = 0.95,
-    ulong Seed = 0x5EED_CAFE_F00DUL);
-
 /// <summary>Everything dedup derives from one text: normal form, exact hash, shingles, signature and band keys.</summary>
 public sealed record DedupFingerprint(string NormalForm, string ExactHash, IReadOnlySet<string> Shingles, ulong[] Signature, IReadOnlyList<string> BandKeys);
-
-public sealed class DedupFingerprinter(DedupOptions options)
-{
-    private readonly MinHasher hasher = new(options.Bands * options.Rows, options.Seed);
-    private readonly LshBanding banding = new(options.Bands, options.Rows);
-
-    public DedupOptions Options => options;
-    public LshBanding Banding => banding;
-
-    /// <summary>SHA-256 hex of the normal form: equal for texts that differ only in case, spacing, punctuation or Unicode form.</summary>
-    public static string ExactHash(string text) => StableHash.Sha256Hex(TextNormalizer.Normalize(text));
-
-    public DedupFingerprint Fingerprint(string text)
-    {
-        var normal = TextNormalizer.Normalize(text);
-        var shingles = Shingles.Of(normal, options.ShingleSize);
-        var signature = hasher.Signature(shingles);
-        return new DedupFingerprint(normal, StableHash.Sha256Hex(normal), shingles, signature, banding.BandKeys(signature));
-    }
-}

@@ -1,21 +1,5 @@
 namespace Synth.Curation.Dedup;
 
-/// <summary>A sample offered to a dedup index: its id, the text to compare and, for semantic dedup, its embedding.</summary>
-public sealed record DedupEntry(string SampleId, string Text)
-{
-    public ReadOnlyMemory<float> Embedding { get; init; }
-}
-
-/// <summary>
-/// A dedup index: exact, then near (MinHash-LSH candidates verified by exact Jaccard), then semantic. A sample that
-/// duplicates nothing is recorded; a duplicate is not, so it can never become the original of a later sample.
-/// Redelivery-safe: an entry naming the same sample id is never a duplicate, and the first writer wins.
-/// </summary>
-public interface IDedupIndex
-{
-    ValueTask<DedupDecision> CheckAndAddAsync(DedupEntry entry, CancellationToken cancellationToken = default);
-}
-
 /// <summary>One process's index (tests, replay, the one-machine run before a store-backed one exists). Thread-safe.</summary>
 public sealed class InMemoryDedupIndex(DedupOptions options) : IDedupIndex
 {

@@ -3,9 +3,6 @@ using Synth.Curation.Text;
 
 namespace Synth.Curation.Filters;
 
-/// <summary>Inclusive bounds on the sample text's length; a null bound is not checked.</summary>
-public sealed record LengthBounds(int? MinChars = null, int? MaxChars = null, int? MinWords = null, int? MaxWords = null);
-
 /// <summary>
 /// Length in characters (of the raw text, text elements so an emoji counts once) and words (of the normal form).
 /// Score 1 within bounds; outside, the ratio of the bound to the length (or the length to the bound) of the worst

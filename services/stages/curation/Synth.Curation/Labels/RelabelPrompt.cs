@@ -2,9 +2,6 @@ using System.Text;
 
 namespace Synth.Curation.Labels;
 
-/// <summary>A label with the description the relabelling model is shown.</summary>
-public sealed record LabelDefinition(string Name, string Description);
-
 /// <summary>The relabelling model's prompt and how one answer becomes a vote.</summary>
 public static class RelabelPrompt
 {

@@ -1,8 +1,5 @@
 namespace Synth.Curation.Labels;
 
-/// <summary>The outcome of k votes: the majority label and its share of the votes as confidence.</summary>
-public sealed record VoteResult(string Label, double Agreement, IReadOnlyDictionary<string, int> Counts, int Votes);
-
 /// <summary>Self-consistency: ask k times (or k models or prompts), take the majority.</summary>
 public static class SelfConsistency
 {

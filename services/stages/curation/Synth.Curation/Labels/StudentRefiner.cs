@@ -6,67 +6,6 @@ using Synth.Contracts.Samples;
 
 namespace Synth.Curation.Labels;
 
-/// <summary>A labelled sample the student learns from and labels.</summary>
-/// <param name="HumanLabelled">A reviewer's label: trained on, never changed.</param>
-public sealed record StudentSample(string SampleId, string Text, string Label, bool HumanLabelled = false)
-{
-    /// <summary>Precomputed embedding, used when <see cref="StudentOptions.Features"/> asks for it.</summary>
-    public ReadOnlyMemory<float> Embedding { get; init; }
-}
-
-public enum StudentFeatures
-{
-    /// <summary>Word and character n-grams of the text (<see cref="StudentOptions.WordNgramLength"/>, <see cref="StudentOptions.CharNgramLength"/>).</summary>
-    Text = 1,
-    Embedding = 2,
-    TextAndEmbedding = 3,
-}
-
-public enum StudentTrainer
-{
-    /// <summary>The default: on the UCI sentences as accurate as SDCA and several times faster single-threaded.</summary>
-    LbfgsMaximumEntropy = 1,
-    SdcaMaximumEntropy = 2,
-}
-
-public enum DisagreementPolicy
-{
-    /// <summary>Apply the student's label; the change is recorded with its confidence.</summary>
-    Relabel = 1,
-    /// <summary>Leave the label; propose the change for review.</summary>
-    Flag = 2,
-}
-
-/// <param name="Folds">K; each model trains on K − 1 folds and labels the one it never saw.</param>
-/// <param name="MinConfidence">Student probability at or above which a disagreement is acted on.</param>
-/// <param name="WordNgramLength">Word n-grams of length 1 to this; 0 turns word features off.</param>
-/// <param name="CharNgramLength">Character n-grams of exactly this length; 0 turns them off.</param>
-/// <param name="L2Regularization">The trainer's L2 weight; null keeps the trainer's default.</param>
-public sealed record StudentOptions(
-    int Folds = 5,
-    int Seed = 0,
-    double MinConfidence = 0.9,
-    DisagreementPolicy Policy = DisagreementPolicy.Relabel,
-    StudentFeatures Features = StudentFeatures.Text,
-    StudentTrainer Trainer = StudentTrainer.LbfgsMaximumEntropy,
-    int WordNgramLength = 2,
-    int CharNgramLength = 3,
-    float? L2Regularization = null);
-
-/// <param name="Probability">The student's probability of <paramref name="PredictedLabel"/>.</param>
-/// <param name="CurrentLabelProbability">The student's probability of the current label: a confidence for weighting and review.</param>
-public sealed record StudentPrediction(string SampleId, int Fold, string CurrentLabel, string PredictedLabel, double Probability, double CurrentLabelProbability);
-
-public enum RevisionAction
-{
-    Keep = 0,
-    Relabel = 1,
-    Flag = 2,
-}
-
-/// <param name="Change">For <see cref="RevisionAction.Relabel"/> the change to apply, for <see cref="RevisionAction.Flag"/> the one proposed.</param>
-public sealed record LabelRevision(StudentPrediction Prediction, RevisionAction Action, LabelChange? Change);
-
 /// <summary>
 /// Label enhancement by a student model with data-split training and cross-partition labelling: samples are split
 /// into K folds by <see cref="FoldAssignment"/>; for each fold a classifier (Microsoft.ML maximum-entropy) is trained

@@ -1,24 +1,5 @@
 namespace Synth.Curation.Ranking;
 
-/// <summary>A sample's filter scores (filter name → quality in [0, 1], higher is better).</summary>
-public sealed record ScoredSample(string SampleId, IReadOnlyDictionary<string, double> Scores);
-
-/// <param name="Rank">1 is best.</param>
-public sealed record RankedSample(string SampleId, double CombinedScore, int Rank, bool Kept);
-
-/// <summary>What survives ranking: the best fraction of a set, or every sample whose combined score reaches a minimum.</summary>
-public abstract record RankSelection
-{
-    private RankSelection()
-    {
-    }
-
-    /// <summary>Keeps ⌈fraction · n⌉ samples (at least one of a non-empty set when fraction &gt; 0).</summary>
-    public sealed record BestFraction(double Fraction) : RankSelection;
-
-    public sealed record MinimumScore(double Minimum) : RankSelection;
-}
-
 /// <summary>
 /// Rank-and-drop: combined score = Σ w_f · s_f / Σ w_f over the weighted filters f, a missing score counting as 0
 /// (a sample a filter never scored earns nothing from it). Ranked best first; ties go to the smaller sample id

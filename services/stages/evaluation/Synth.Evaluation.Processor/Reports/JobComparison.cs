@@ -6,9 +6,6 @@ using Synth.Store;
 
 namespace Synth.Reports;
 
-/// <summary>What <see cref="JobComparison.CompareAsync"/> found: the result, and how many pairs shared a label and conditions.</summary>
-public sealed record JobComparisonResult(string JobA, string JobB, string JudgeModel, int PairsDrawn, int PairsMatched, PairwiseResult Result);
-
 /// <summary>
 /// Open evaluation of two jobs' curated samples: draws pairs (same label and conditions where possible), asks the
 /// judge which sample is better in both orders, and tallies wins, ties and position bias. The judge is job A's

@@ -8,9 +8,6 @@ using Synth.Store;
 
 namespace Synth.Reports;
 
-/// <summary>The report's files in a folder: report.json, report.html and dataset-card.md.</summary>
-public sealed record ReportFiles(string Json, string Html, string Card);
-
 /// <summary>Builds a job's report, keeps it in the store (the latest per job) and writes its files.</summary>
 public static class JobReports
 {

@@ -7,12 +7,6 @@ using Synth.Generation.Parsing;
 
 namespace Synth.Generation.Conditions;
 
-/// <summary>What the model proposed for a node: the sub-topics kept, the repairs its JSON needed, or why none could be read.</summary>
-public sealed record ConceptProposal(IReadOnlyList<ConceptNode> Topics, IReadOnlyList<string> Repairs, string? Error)
-{
-    public bool Succeeded => Error is null;
-}
-
 /// <summary>
 /// Dataset-wise decomposition as pure steps: which leaves of a grown tree are due to be split, the prompt asking the
 /// model for a node's sub-topics with its structured-output schema, and reading the answer (repaired like sample

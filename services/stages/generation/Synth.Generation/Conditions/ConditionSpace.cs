@@ -1,8 +1,5 @@
 namespace Synth.Generation.Conditions;
 
-/// <summary>One condition key and the values it takes, each with its share of requests (shares sum to 1).</summary>
-public sealed record ConditionAxis(string Name, IReadOnlyList<string> Values, IReadOnlyList<double> Shares, bool IsConceptTree);
-
 /// <summary>
 /// The combinations of condition values: the cartesian product of the axes, numbered in mixed radix (the last axis
 /// varies fastest). A combination's target share is the product of its values' shares.

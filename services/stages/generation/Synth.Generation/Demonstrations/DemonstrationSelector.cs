@@ -2,14 +2,6 @@ using Synth.Contracts.Jobs;
 
 namespace Synth.Generation.Demonstrations;
 
-/// <param name="Demos">Chosen demos, most relevant first (for random selection, in draw order).</param>
-/// <param name="Tokens">Tokens the chosen demos' prompt texts take together.</param>
-/// <param name="Dropped">Ids selected but left out because the token budget could not hold them.</param>
-public sealed record SelectedDemos(IReadOnlyList<Demonstration> Demos, int Tokens, IReadOnlyList<string> Dropped)
-{
-    public IReadOnlyList<string> DemoIds => Demos.Select(d => d.Id).ToList();
-}
-
 /// <summary>Chooses e_demo: k demos by similarity, MMR or seeded chance, then fits them into the token budget.</summary>
 public static class DemonstrationSelector
 {

@@ -4,12 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Synth.Generation.Parsing;
 
-/// <summary>Malformed JSON that no repair covers, at a character offset.</summary>
-public sealed class LenientJsonException(string message, int offset) : Exception($"{message} at offset {offset}")
-{
-    public int Offset { get; } = offset;
-}
-
 /// <summary>
 /// A JSON reader that tolerates what models commonly get wrong: single-quoted strings, unquoted keys, trailing
 /// commas, text after the value, and an answer cut off mid-way. Every tolerance it used is listed in

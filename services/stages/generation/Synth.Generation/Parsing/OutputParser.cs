@@ -7,27 +7,6 @@ using Synth.Generation.Prompts;
 
 namespace Synth.Generation.Parsing;
 
-/// <param name="ItemIndex">Position of the item in the answer.</param>
-public sealed record ParsedDraft(int ItemIndex, SampleContent Content);
-
-/// <param name="ItemIndex">Position of the item in the answer; null when the answer as a whole failed (refusal, no JSON).</param>
-/// <param name="Raw">The item's text (or the whole answer's), kept so the failure can be stored and inspected.</param>
-public sealed record ParseFailure(int? ItemIndex, string Reason, string Raw);
-
-/// <summary>What a model's answer held: every item is either a draft or a failure, never dropped.</summary>
-/// <param name="Repairs">The breakage that was repaired: code-fence, leading-prose, trailing-text, trailing-comma, single-quotes, unquoted-key, truncated.</param>
-public sealed record ParseResult(
-    IReadOnlyList<ParsedDraft> Drafts,
-    IReadOnlyList<ParseFailure> Failures,
-    IReadOnlyList<string> Repairs,
-    bool Truncated,
-    bool Refused,
-    string RawText)
-{
-    /// <summary>Items found in the answer (a failed answer counts as one): always drafts plus failures.</summary>
-    public int ItemsSeen => Drafts.Count + Failures.Count;
-}
-
 /// <summary>Turns a model's text into sample contents for the task type, repairing common breakage and validating each item.</summary>
 public static partial class OutputParser
 {

@@ -12,26 +12,6 @@ using Synth.Generation.Demonstrations;
 
 namespace Synth.Generation.Prompts;
 
-/// <summary>Everything a prompt is made of: p = E(e_task, e_condition, e_demo), plus knowledge and, for annotation, the input.</summary>
-public sealed record PromptInputs
-{
-    public required TaskSpec Task { get; init; }
-    public IReadOnlyDictionary<string, string> Conditions { get; init; } = new Dictionary<string, string>();
-    public IReadOnlyList<Demonstration> Demos { get; init; } = [];
-    /// <summary>Domain-knowledge facts, one line of text each (the generator reads them from the spec's JSONL file).</summary>
-    public IReadOnlyList<string> Knowledge { get; init; } = [];
-    /// <summary>Samples the prompt asks for (n).</summary>
-    public int SampleCount { get; init; } = 1;
-    /// <summary>The unlabelled record to annotate; null for generation.</summary>
-    public SampleContent? Input { get; init; }
-}
-
-/// <param name="TemplateId">"builtin:&lt;kind&gt;/&lt;version&gt;", or "override:&lt;first 16 hex of the template text's SHA-256&gt;".</param>
-/// <param name="PromptHash">SHA-256 (lower-case hex) of <paramref name="Text"/>, recorded on each sample.</param>
-public sealed record RenderedPrompt(string Text, string TemplateId, string PromptHash);
-
-public sealed class PromptTemplateException(string message) : Exception(message);
-
 /// <summary>Renders prompts from the built-in templates, or a user's Scriban or Liquid override.</summary>
 public static partial class PromptRenderer
 {

@@ -3,20 +3,6 @@ using Synth.Generation.Prompts;
 
 namespace Synth.Generation.Strategies;
 
-/// <summary>One prompt of a multi-step sample; its hash is recorded like a single-step prompt's.</summary>
-public sealed record StepPrompt(int StepIndex, string Step, string Text, string TemplateId, string PromptHash);
-
-/// <summary>What the model answered to one step.</summary>
-public sealed record StepOutput(string Step, string Text);
-
-/// <summary>A step's answer that the sample cannot be built from; <see cref="Raw"/> is kept for the stored failure.</summary>
-public sealed class StepOutputException(string step, string reason, string raw) : Exception($"step '{step}': {reason}")
-{
-    public string Step { get; } = step;
-    public string Reason { get; } = reason;
-    public string Raw { get; } = raw;
-}
-
 /// <summary>
 /// Sample-wise decomposition as a pure planner: given the answers so far, the next prompt (null when done), and at the
 /// end the assembled content. The caller owns the model calls, so a step can be retried or resumed from stored answers.

@@ -1,0 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
+using Synth.Contracts.Jobs;
+
+namespace Synth.ControlPlane;
+
+public sealed record GenerationProgress(Guid CorrelationId, string JobId, int ShardIndex, long RequestsRecorded, long RequestsPlanned, JobSpending Spent) : IJobMessage;

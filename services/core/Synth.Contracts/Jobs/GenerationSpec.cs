@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+using Synth.Contracts.Samples;
+
+namespace Synth.Contracts.Jobs;
+
+/// <summary>How samples are generated: strategy, model connection and sampling (<see cref="ModelCallSpec"/>), throughput and the target.</summary>
+public sealed class GenerationSpec : ModelCallSpec
+{
+    public GenerationStrategy Strategy { get; set; } = GenerationStrategy.SingleStep;
+    /// <summary>Samples asked for in one LLM request (n).</summary>
+    public int SamplesPerRequest { get; set; } = 1;
+    /// <summary>How many samples the job should produce.</summary>
+    public int Target { get; set; } = 100;
+    /// <summary>Seeds condition sampling and random demo choice, so a rerun plans the same requests.</summary>
+    public int Seed { get; set; }
+    /// <summary>Most requests in flight (the adaptive limit's ceiling).</summary>
+    public int Concurrency { get; set; } = 4;
+    /// <summary>Requests per minute; unlimited when omitted.</summary>
+    public int? RequestsPerMinute { get; set; }
+    /// <summary>Prompt plus completion tokens per minute; unlimited when omitted.</summary>
+    public int? TokensPerMinute { get; set; }
+    /// <summary>Required by, and only allowed with, the annotation strategy.</summary>
+    public AnnotationSpec? Annotation { get; set; }
+    /// <summary>Only allowed with the dialogue strategy.</summary>
+    public DialogueSpec? Dialogue { get; set; }
+    /// <summary>Only allowed with the outline-sections strategy.</summary>
+    public OutlineSpec? Outline { get; set; }
+}

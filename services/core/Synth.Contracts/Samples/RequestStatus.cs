@@ -1,0 +1,7 @@
+namespace Synth.Contracts.Samples;
+
+public enum RequestStatus
+{
+    Succeeded = 1,
+    Failed = 2,
+}

@@ -1,0 +1,3 @@
+namespace Synth.Store;
+
+public sealed record ConceptChild(string Name, double Weight);

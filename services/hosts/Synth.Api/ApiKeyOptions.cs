@@ -1,0 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Synth.Api;
+
+public sealed class ApiKeyOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>A secret: comes from the environment or a secret store, never logged.</summary>
+    public string Key { get; set; } = "";
+}

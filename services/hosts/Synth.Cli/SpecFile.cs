@@ -1,0 +1,35 @@
+using Synth.Jobs;
+
+namespace Synth.Cli;
+
+/// <summary>Loads a spec for a command, printing every error (file:line:column: field: message) on failure.</summary>
+internal static class SpecFile
+{
+    /// <returns>Null on success; otherwise the exit code to return.</returns>
+    public static int? TryLoad(FileInfo jobFile, out Synth.Contracts.Jobs.JobSpec? spec, out string? specText)
+    {
+        spec = null;
+        specText = null;
+        if (!jobFile.Exists)
+        {
+            Console.Error.WriteLine($"error: job spec '{jobFile.FullName}' does not exist.");
+            return ExitCodes.InvalidSpec;
+        }
+
+        try
+        {
+            specText = File.ReadAllText(jobFile.FullName);
+            spec = JobSpecLoader.LoadFile(jobFile.FullName);
+            return null;
+        }
+        catch (JobSpecException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                Console.Error.WriteLine($"error: {error}");
+            }
+
+            return ExitCodes.InvalidSpec;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Synth.Evaluation;
+using Synth.Evaluation.Downstream;
+
+namespace Synth.Reports;
+
+/// <param name="CostUsd">Summed over every stored sample's share of its request's cost.</param>
+public sealed record ReportCounts(
+    IReadOnlyDictionary<string, long> SamplesByState,
+    long RequestsSucceeded,
+    long RequestsFailed,
+    long Failures,
+    long PromptTokens,
+    long CompletionTokens,
+    decimal CostUsd);
