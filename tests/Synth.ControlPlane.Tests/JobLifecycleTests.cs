@@ -159,7 +159,9 @@ public sealed class JobLifecycleTests : IDisposable
     {
         Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", "40");
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport);
-        await host.Jobs.SubmitAsync(TestJob.Spec("large", target: 200, samplesPerRequest: 2), "large.yaml", CancellationToken.None);
+        // 1,000 requests at 40 ms, two at a time: the large job generates for about 20 s, far longer than the small
+        // job's whole life even while other test assemblies load the machine (with 200 samples it raced at 2 s).
+        await host.Jobs.SubmitAsync(TestJob.Spec("large", target: 2000, samplesPerRequest: 2), "large.yaml", CancellationToken.None);
         await host.WaitUntilAsync(async () => (await host.Store.CountAsync("large", CancellationToken.None)).RequestsSucceeded >= 2, "the large job began");
         await host.Jobs.SubmitAsync(TestJob.Spec("small", target: 10, samplesPerRequest: 2), "small.yaml", CancellationToken.None);
 
@@ -168,7 +170,7 @@ public sealed class JobLifecycleTests : IDisposable
         Assert.Equal(JobState.Generating, large!.State);
         Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", null);
         await host.WaitForStateAsync("large", JobState.Completed);
-        Assert.Equal(200, (await host.Store.CountAsync("large", CancellationToken.None)).TotalSamples);
+        Assert.Equal(2000, (await host.Store.CountAsync("large", CancellationToken.None)).TotalSamples);
         Assert.Equal(10, (await host.Store.CountAsync("small", CancellationToken.None)).TotalSamples);
     }
 
