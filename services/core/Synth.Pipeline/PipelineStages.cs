@@ -15,7 +15,7 @@ namespace Synth.Pipeline;
 /// for every job. Start-up finishes only when the loops run and, on a transport that loses messages with the process,
 /// every unfinished sample is back on its topic; a loop that fails stops the host, and the health check says why.
 /// </summary>
-public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyList<Stage> stages) : IHostedService
+public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyList<Stage> stages) : IHostedService, IDisposable
 {
     /// <summary>Job states whose samples may still be between stages.</summary>
     private static readonly JobState[] UnfinishedJobStates = [JobState.Submitted, JobState.Generating, JobState.Draining, JobState.Evaluating];
@@ -25,6 +25,7 @@ public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyL
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<ISampleProcessor> _processors = [];
     private readonly List<Task> _loops = [];
+    private int _disposed;
     private readonly ILogger _logger = services.GetRequiredService<ILogger<PipelineStages>>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -56,10 +57,27 @@ public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyL
         }
     }
 
+    // A host may be stopped again after its container disposed this (WebApplicationFactory's dispose does), so
+    // stopping only cancels and waits, and does nothing once disposed; what it owns is released once, in Dispose.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
         foreach (var processor in _processors.OfType<IDisposable>())
         {
             processor.Dispose();
