@@ -38,10 +38,9 @@ public sealed class LocalPipelineTests : IAsyncLifetime
 
     private async Task<JobCounts> RunAsync(PipelineJob job, Stages stages, IProgress<PipelineProgress>? progress = null)
     {
-        var pipeline = new LocalPipeline(
+        var pipeline = new ScriptedPipeline(
             Store, stages.Generator, [stages.Filter, stages.Refiner, stages.Evaluator],
-            new ProcessorOptions { MaxInFlight = 8, MaxConcurrentRequests = 4 },
-            TimeProvider.System, NullLoggerFactory.Instance, "local-test");
+            new ProcessorOptions { MaxInFlight = 8, MaxConcurrentRequests = 4 });
         using var timeout = new CancellationTokenSource(Timeout);
         var spec = TestJobs.SpecText(job.JobId, job.Spec.Generation.Target, job.Spec.Generation.SamplesPerRequest);
         return await pipeline.RunAsync(job, spec, progress, timeout.Token);
@@ -131,6 +130,8 @@ public sealed class LocalPipelineTests : IAsyncLifetime
         var job = TestJobs.Create("local-resume", target: 60, samplesPerRequest: 5);
         var catalog = new JobCatalog(Store);
         catalog.Add(job);
+        // The interrupted run had stored its job as generating, as every run does before it generates.
+        await JobDocuments.SaveAsync(Store, job, TestJobs.SpecText(job.JobId, 60, 5), JobState.Generating, TimeProvider.System, CancellationToken.None);
 
         // The interrupted run: everything generated, the filter got through 40 samples, the refiner through 15 of those.
         var generated = new RecordingPublisher();
@@ -176,8 +177,7 @@ public sealed class LocalPipelineTests : IAsyncLifetime
     {
         var job = TestJobs.Create("local-missing", target: 2, samplesPerRequest: 1);
         var stages = new Stages();
-        var pipeline = new LocalPipeline(Store, stages.Generator, [stages.Filter, stages.Evaluator], new ProcessorOptions(),
-            TimeProvider.System, NullLoggerFactory.Instance, "local-test");
+        var pipeline = new ScriptedPipeline(Store, stages.Generator, [stages.Filter, stages.Evaluator], new ProcessorOptions());
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(job, TestJobs.SpecText(job.JobId, 2, 1), null, CancellationToken.None));
 

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
@@ -17,88 +14,12 @@ namespace Synth.Pipeline;
 /// this job. The store is the source of truth: the composition re-publishes every sample that had not finished its
 /// stages, and the generator skips every request already recorded, so an interrupted run resumes without repeating work.
 /// </summary>
-public sealed class LocalPipeline
+/// <param name="services">A started host that composed every stage over the in-process bus (the CLI's).</param>
+public sealed class LocalPipeline(IServiceProvider services)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly IServiceProvider? _host;
-    private readonly Func<ServiceProvider>? _compose;
-
-    /// <summary>Over a started host that composed every stage over the in-process bus (the CLI's).</summary>
-    public LocalPipeline(IServiceProvider host)
-    {
-        _host = host;
-    }
-
-    /// <summary>Over a composition of its own, of the given store and processors, started and stopped by each run.</summary>
-    public LocalPipeline(
-        ISampleStore store,
-        ISampleGenerator generator,
-        IReadOnlyList<ISampleProcessor> processors,
-        ProcessorOptions options,
-        TimeProvider time,
-        ILoggerFactory loggerFactory,
-        string instanceName)
-    {
-        _compose = () =>
-        {
-            var services = new ServiceCollection();
-            services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-            services.AddSingleton(loggerFactory);
-            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-            services.AddSingleton(time);
-            services.AddSingleton(Options.Create(options));
-            services.AddSingleton(store);
-            services.AddSingleton((IBrowseStore)store);
-            services.AddSingleton(new InstanceIdentity(instanceName));
-            services.AddSingleton(new StageModule(Stage.Generator, _ => generator));
-            foreach (var processor in processors)
-            {
-                services.AddSingleton(new StageModule(processor.Stage, _ => processor));
-            }
-
-            services.AddInProcessTransport();
-            services.AddSynthPipeline(PipelineComposition.AllStages);
-            return services.BuildServiceProvider();
-        };
-    }
-
     public async Task<JobCounts> RunAsync(PipelineJob job, string specText, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
-    {
-        if (_host is not null)
-        {
-            return await RunAsync(_host, job, specText, progress, cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var services = _compose!();
-        var store = services.GetRequiredService<ISampleStore>();
-        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        // Stored before the stages start, so their resume step includes this job if an earlier run left it unfinished.
-        await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, services.GetRequiredService<TimeProvider>(), cancellationToken)
-            .ConfigureAwait(false);
-        var started = new List<IHostedService>();
-        try
-        {
-            foreach (var hosted in services.GetServices<IHostedService>())
-            {
-                await hosted.StartAsync(cancellationToken).ConfigureAwait(false);
-                started.Add(hosted);
-            }
-
-            return await RunAsync(services, job, specText, progress, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            started.Reverse();
-            foreach (var hosted in started)
-            {
-                await hosted.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static async Task<JobCounts> RunAsync(
-        IServiceProvider services, PipelineJob job, string specText, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
         var store = services.GetRequiredService<ISampleStore>();
         var time = services.GetRequiredService<TimeProvider>();

@@ -15,45 +15,74 @@ namespace Synth.Pipeline;
 /// for every job. Start-up finishes only when the loops run and, on a transport that loses messages with the process,
 /// every unfinished sample is back on its topic; a loop that fails stops the host, and the health check says why.
 /// </summary>
-public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyList<Stage> stages) : IHostedService, IDisposable
+public sealed partial class PipelineStages : IHostedService, IDisposable
 {
     /// <summary>Job states whose samples may still be between stages.</summary>
     private static readonly JobState[] UnfinishedJobStates = [JobState.Submitted, JobState.Generating, JobState.Draining, JobState.Evaluating];
 
     private static readonly SampleState[] BetweenStages = [SampleState.Generated, SampleState.Accepted, SampleState.Refined];
 
+    private readonly IServiceProvider _services;
+    private readonly IReadOnlyList<Stage> _stages;
+    private readonly ISampleStore _store;
+    private readonly IBrowseStore _jobs;
+    private readonly IMessageTransport _transport;
+    private readonly JobCatalog _catalog;
+    private readonly TimeProvider _time;
+    private readonly ProcessorOptions _options;
+    private readonly string _instance;
+    private readonly WorkerHealth _health;
+    private readonly IStageObserver? _observer;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly ILogger<StageWorker> _workerLogger;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<ISampleProcessor> _processors = [];
     private readonly List<Task> _loops = [];
     private int _disposed;
-    private readonly ILogger _logger = services.GetRequiredService<ILogger<PipelineStages>>();
+
+    /// <param name="services">Where the stages' processors come from (<see cref="PipelineComposition.CreateProcessor"/>), at start.</param>
+    /// <param name="stages">The consuming stages to run.</param>
+    public PipelineStages(IServiceProvider services, IReadOnlyList<Stage> stages)
+    {
+        _services = services;
+        _stages = stages;
+        _store = services.GetRequiredService<ISampleStore>();
+        _jobs = services.GetRequiredService<IBrowseStore>();
+        _transport = services.GetRequiredService<IMessageTransport>();
+        _catalog = services.GetRequiredService<JobCatalog>();
+        _time = services.GetRequiredService<TimeProvider>();
+        _options = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
+        _instance = services.GetRequiredService<InstanceIdentity>().Name;
+        _health = services.GetRequiredService<WorkerHealth>();
+        _observer = services.GetService<IStageObserver>();
+        _lifetime = services.GetService<IHostApplicationLifetime>();
+        _workerLogger = services.GetRequiredService<ILogger<StageWorker>>();
+        _logger = services.GetRequiredService<ILogger<PipelineStages>>();
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Every stage must have its processor before anything starts, so a misconfiguration leaves nothing running.
-        _processors.AddRange(stages.Select(stage => PipelineComposition.CreateProcessor(services, stage)));
-        var transport = services.GetRequiredService<IMessageTransport>();
-        var options = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
-        var instance = services.GetRequiredService<InstanceIdentity>().Name;
+        _processors.AddRange(_stages.Select(stage => PipelineComposition.CreateProcessor(_services, stage)));
         foreach (var processor in _processors)
         {
-            var worker = new StageWorker(processor, services.GetRequiredService<ISampleStore>(), transport, services.GetRequiredService<JobCatalog>(),
-                new StageActivity(processor.Stage), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<StageWorker>>(),
-                instance, services.GetService<IStageObserver>());
+            var worker = new StageWorker(processor, _store, _transport, _catalog, new StageActivity(processor.Stage), _time, _workerLogger,
+                _instance, _observer);
             var settings = new ConsumeSettings
             {
                 Topic = Topics.InputOf(processor.Stage)!,
                 GroupId = $"synth-{processor.Stage.Name()}",
-                MaxInFlight = options.MaxInFlight,
+                MaxInFlight = _options.MaxInFlight,
             };
             LogStarting(_logger, processor.Stage, settings.Topic, settings.GroupId);
-            _loops.Add(WatchAsync(processor.Stage, transport.ConsumeAsync(settings, worker, _stopping.Token)));
+            _loops.Add(WatchAsync(processor.Stage, _transport.ConsumeAsync(settings, worker, _stopping.Token)));
         }
 
-        services.GetRequiredService<WorkerHealth>().Running();
-        if (!transport.KeepsMessagesAcrossRestarts)
+        _health.Running();
+        if (!_transport.KeepsMessagesAcrossRestarts)
         {
-            await ResumeUnfinishedAsync(transport, instance, cancellationToken).ConfigureAwait(false);
+            await ResumeUnfinishedAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -90,19 +119,17 @@ public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyL
     /// The messages between stages died with the last process: every sample of an unfinished job that had not finished
     /// its stages goes in again (a stage that already decided re-emits its decision), or it would be waited on forever.
     /// </summary>
-    private async Task ResumeUnfinishedAsync(IMessageTransport transport, string instance, CancellationToken cancellationToken)
+    private async Task ResumeUnfinishedAsync(CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<ISampleStore>();
-        var jobs = services.GetRequiredService<IBrowseStore>();
         string? after = null;
         do
         {
-            var page = await jobs.ListJobsAsync(after, 100, cancellationToken).ConfigureAwait(false);
+            var page = await _jobs.ListJobsAsync(after, 100, cancellationToken).ConfigureAwait(false);
             foreach (var job in page.Items.Where(job => UnfinishedJobStates.Contains(job.State)))
             {
-                var republished = await SampleMessages.RepublishAsync(store, transport,
+                var republished = await SampleMessages.RepublishAsync(_store, _transport,
                     new SampleQuery { JobId = job.Id, States = BetweenStages, Limit = 500 },
-                    _ => true, $"/synth/resume/{instance}", services.GetRequiredService<TimeProvider>(), cancellationToken).ConfigureAwait(false);
+                    _ => true, $"/synth/resume/{_instance}", _time, cancellationToken).ConfigureAwait(false);
                 LogRepublished(_logger, job.Id, republished);
             }
 
@@ -119,9 +146,9 @@ public sealed partial class PipelineStages(IServiceProvider services, IReadOnlyL
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
-            services.GetRequiredService<WorkerHealth>().Faulted($"{ex.GetType().Name}: {ex.Message}");
+            _health.Faulted($"{ex.GetType().Name}: {ex.Message}");
             LogFaulted(_logger, ex, stage);
-            services.GetService<IHostApplicationLifetime>()?.StopApplication();
+            _lifetime?.StopApplication();
         }
         catch (OperationCanceledException)
         {
