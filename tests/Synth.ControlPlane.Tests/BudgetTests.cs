@@ -45,7 +45,7 @@ public sealed class BudgetTests : IAsyncLifetime
         Assert.Equal(10, counts.TotalSamples);
         await host.WaitUntilAsync(() => Task.FromResult(Snapshot(warnings).Count > 0), "the budget warning was published");
         var warning = Assert.Single(Snapshot(warnings));
-        Assert.Equal("requests", warning.Limit);
+        Assert.Equal(BudgetLimit.Requests, warning.Limit);
         Assert.InRange(warning.FractionSpent, JobStateMachine.BudgetWarningFraction, 1.0);
     }
 

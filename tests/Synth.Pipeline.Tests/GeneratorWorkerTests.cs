@@ -244,7 +244,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
             var traceparent = RecordingPublisher.Header(message, EnvelopeHeaders.TraceParent);
             Assert.NotNull(traceparent);
             Assert.Equal(sample.TraceId, Tracing.TraceIdOf(traceparent));
-            Assert.Equal("synth.sample.generated.v1", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
+            Assert.Equal("synth.sample.generated.v2", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
             Assert.Equal($"/synth/generator/{Instance}", RecordingPublisher.Header(message, EnvelopeHeaders.Source));
             Assert.Equal(SampleNotification.Of(sample), SampleNotification.Parse(message.Value));
         }

@@ -75,7 +75,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal(Topics.Accepted, message.Topic);
         Assert.Equal(sample.Id, message.Key);
         Assert.Equal($"{sample.Id}/accepted", RecordingPublisher.Header(message, EnvelopeHeaders.Id));
-        Assert.Equal("synth.sample.accepted.v1", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
+        Assert.Equal("synth.sample.accepted.v2", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
         Assert.Equal(sample.Id, RecordingPublisher.Header(message, EnvelopeHeaders.Subject));
         Assert.Equal(JobId, RecordingPublisher.Header(message, EnvelopeHeaders.JobId));
         Assert.Equal("application/json", RecordingPublisher.Header(message, EnvelopeHeaders.ContentType));
@@ -105,7 +105,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal("spam", stored.Decisions.Single(d => d.Stage == Stage.Filter).Reason);
         var message = Assert.Single(_publisher.Messages);
         Assert.Equal(Topics.Rejected, message.Topic);
-        Assert.Equal("synth.sample.rejected.v1", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
+        Assert.Equal("synth.sample.rejected.v2", RecordingPublisher.Header(message, EnvelopeHeaders.Type));
         Assert.Equal(1, activity.Outcome(SampleState.Rejected));
     }
 

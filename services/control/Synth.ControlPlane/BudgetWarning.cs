@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Synth.Contracts.Jobs;
 
 namespace Synth.ControlPlane;
 
-public sealed record BudgetWarning(Guid CorrelationId, string JobId, string Limit, double FractionSpent) : IJobMessage;
+/// <summary>Published once per job when <see cref="FractionSpent"/> of its most-spent <see cref="Limit"/> reaches <see cref="JobStateMachine.BudgetWarningFraction"/>.</summary>
+public sealed record BudgetWarning(Guid CorrelationId, string JobId, BudgetLimit Limit, double FractionSpent) : IJobMessage;

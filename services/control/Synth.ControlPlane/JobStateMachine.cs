@@ -1,4 +1,5 @@
 using MassTransit;
+using Synth.Contracts.Jobs;
 
 namespace Synth.ControlPlane;
 
@@ -47,11 +48,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
         During(Submitted, Generating,
             When(Progress)
                 .Then(c => c.Saga.Spent = c.Message.Spent)
-                .If(c => !c.Saga.BudgetWarned && SpentFraction(c.Saga).Fraction >= BudgetWarningFraction, warn => warn
+                .If(c => !c.Saga.BudgetWarned && MostSpent(c.Saga) is { Fraction: >= BudgetWarningFraction }, warn => warn
                     .Then(c => c.Saga.BudgetWarned = true)
-                    .Publish(c => new BudgetWarning(c.Saga.CorrelationId, c.Saga.JobId, SpentFraction(c.Saga).Limit, SpentFraction(c.Saga).Fraction)))
-                .If(c => SpentFraction(c.Saga).Fraction >= 1, stop => stop
-                    .Then(c => c.Saga.StopReason = $"budget reached ({SpentFraction(c.Saga).Limit})")
+                    .Publish(c => WarningOf(c.Saga)))
+                .If(c => MostSpent(c.Saga) is { Fraction: >= 1 }, stop => stop
+                    .Then(c => c.Saga.StopReason = $"budget reached ({MostSpent(c.Saga)!.Value.Limit.ToString().ToLowerInvariant()})")
                     .Publish(c => new StopGeneration(c.Saga.CorrelationId, c.Saga.JobId, c.Saga.StopReason!))
                     .Move(Draining, c => c.Saga.StopReason)),
             When(Finished)
@@ -158,27 +159,33 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
             .Publish(c => new StopGeneration(c.Saga.CorrelationId, c.Saga.JobId, "cancelled"))
             .Move(Cancelled, c => c.Message.Reason is { Length: > 0 } reason ? $"cancelled: {reason}" : "cancelled");
 
-    /// <summary>The largest share of any limit spent so far, and which limit it is.</summary>
-    public static (double Fraction, string Limit) SpentFraction(JobSaga saga)
+    /// <summary>The limit with the largest share spent so far, and that share; null when the job has no limits.</summary>
+    public static (BudgetLimit Limit, double Fraction)? MostSpent(JobSaga saga)
     {
         ArgumentNullException.ThrowIfNull(saga);
-        var shares = new List<(double, string)>();
+        var shares = new List<(BudgetLimit, double)>();
         if (saga.Limits.MaxRequests is > 0 and var requests)
         {
-            shares.Add(((double)saga.Spent.Requests / requests, "requests"));
+            shares.Add((BudgetLimit.Requests, (double)saga.Spent.Requests / requests));
         }
 
         if (saga.Limits.MaxTokens is > 0 and var tokens)
         {
-            shares.Add(((double)saga.Spent.Tokens / tokens, "tokens"));
+            shares.Add((BudgetLimit.Tokens, (double)saga.Spent.Tokens / tokens));
         }
 
         if (saga.Limits.MaxCostUsd is > 0 and var cost)
         {
-            shares.Add(((double)(saga.Spent.CostUsd / cost), "cost"));
+            shares.Add((BudgetLimit.Cost, (double)(saga.Spent.CostUsd / cost)));
         }
 
-        return shares.Count == 0 ? (0, "") : shares.MaxBy(s => s.Item1);
+        return shares.Count == 0 ? null : shares.MaxBy(s => s.Item2);
+    }
+
+    private static BudgetWarning WarningOf(JobSaga saga)
+    {
+        var (limit, fraction) = MostSpent(saga)!.Value;
+        return new BudgetWarning(saga.CorrelationId, saga.JobId, limit, fraction);
     }
 
     /// <summary>Only a submission creates a job's saga; anything else for an unknown job is dropped.</summary>

@@ -32,7 +32,7 @@ public static class SampleMessages
             MessageHeader.Utf8(EnvelopeHeaders.Subject, sample.Id),
             MessageHeader.Utf8(EnvelopeHeaders.ContentType, EnvelopeHeaders.JsonContentType),
             MessageHeader.Utf8(EnvelopeHeaders.JobId, sample.JobId),
-            MessageHeader.Utf8(EnvelopeHeaders.SchemaVersion, sample.SchemaVersion.ToString(CultureInfo.InvariantCulture)),
+            MessageHeader.Utf8(EnvelopeHeaders.SchemaVersion, SampleNotification.CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture)),
         ];
         return new OutboundMessage(topic, sample.Id, SampleNotification.Of(sample).ToUtf8Json(), headers);
     }

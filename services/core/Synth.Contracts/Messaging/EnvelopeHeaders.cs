@@ -34,7 +34,7 @@ public static class EnvelopeHeaders
     public const string CloudEventsSpecVersion = "1.0";
     public const string JsonContentType = "application/json";
 
-    /// <summary>CloudEvents type of a sample message in the given state, e.g. "synth.sample.accepted.v1".</summary>
+    /// <summary>CloudEvents type of a sample message in the given state, e.g. "synth.sample.accepted.v2".</summary>
     public static string SampleEventType(Samples.SampleState state) =>
-        $"synth.sample.{state.ToString().ToLowerInvariant()}.v{Samples.SampleDocument.CurrentSchemaVersion}";
+        $"synth.sample.{state.ToString().ToLowerInvariant()}.v{SampleNotification.CurrentSchemaVersion}";
 }

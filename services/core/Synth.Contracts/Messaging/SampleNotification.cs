@@ -10,6 +10,9 @@ namespace Synth.Contracts.Messaging;
 /// <param name="Version">The sample's <see cref="SampleDocument.Version"/> after the write this message announces.</param>
 public sealed record SampleNotification(string SampleId, string JobId, SampleState State, long Version)
 {
+    /// <summary>The message body's schema: 1 was the whole sample document, 2 is this notification.</summary>
+    public const int CurrentSchemaVersion = 2;
+
     public static SampleNotification Of(SampleDocument sample) => new(sample.Id, sample.JobId, sample.State, sample.Version);
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, SampleJson.Options);
