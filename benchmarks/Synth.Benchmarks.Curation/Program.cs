@@ -7,7 +7,7 @@ using Synth.Curation.Filters;
 using Synth.Curation.Processor.Filter;
 using Synth.Curation.Tests;
 using Synth.Curation.Text;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Store.Sqlite;
 
 // Curation benchmarks on real text (benchmarks/README.md, "Curation"):

@@ -1,5 +1,5 @@
 using Synth.Contracts.Samples;
-using Synth.Reports;
+using Synth.Evaluation.Processor.Reports;
 using Synth.Store.Sqlite;
 
 namespace Synth.Cli.Tests;

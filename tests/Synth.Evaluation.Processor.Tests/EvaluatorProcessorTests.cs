@@ -1,7 +1,7 @@
 using System.Text;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Messaging;
 using Synth.Pipeline;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Datasets;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Generation.Demonstrations;
 using Synth.Jobs;
 using Synth.Llm;

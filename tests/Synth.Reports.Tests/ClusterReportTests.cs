@@ -1,5 +1,5 @@
 using Synth.Contracts.Samples;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Evaluation;
 using Synth.Store;
 

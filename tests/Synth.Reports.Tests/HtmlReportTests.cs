@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 
 namespace Synth.Reports.Tests;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Datasets;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Store;
 
 namespace Synth.Reports.Tests;

@@ -1,6 +1,6 @@
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Evaluation;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 using Xunit.Abstractions;
 
 namespace Synth.Reports.Tests;

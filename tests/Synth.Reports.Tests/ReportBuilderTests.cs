@@ -68,7 +68,7 @@ public sealed class ReportBuilderTests
         fixture.Spec.Evaluation.Embeddings = true;
         // A loose bound needs fewer pairs than the 32 samples have (496), so the estimate is sampled.
         fixture.Spec.Evaluation.SimilarityHalfWidth = 0.2;
-        using var embedder = new Synth.Embeddings.MiniLmEmbeddingGenerator();
+        using var embedder = new Synth.Llm.Embeddings.MiniLmEmbeddingGenerator();
 
         var sampled = await new ReportBuilder(fixture.NewStore(), TimeProvider.System, embedder).BuildAsync(ReportFixture.JobId, fixture.Spec, CancellationToken.None);
         fixture.Spec.Evaluation.SimilarityHalfWidth = 0.001;
@@ -114,7 +114,7 @@ public sealed class ReportBuilderTests
         await using var fixture = await ReportFixture.CreateAsync();
         fixture.Spec.Evaluation.Indirect = new Contracts.Jobs.IndirectSpec { DataFolder = fixture.Folder("no-data") };
 
-        var e = await Assert.ThrowsAsync<Synth.Evaluation.Downstream.BenchmarkDataException>(() => BuildAsync(fixture));
+        var e = await Assert.ThrowsAsync<Synth.Evaluation.Processor.Downstream.BenchmarkDataException>(() => BuildAsync(fixture));
 
         Assert.Contains("infra/data/fetch-datasets.sh", e.Message, StringComparison.Ordinal);
     }

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Synth.Pipeline;
-using Synth.Reports;
+using Synth.Evaluation.Processor.Reports;
 using Synth.Store;
 
 namespace Synth.Api;

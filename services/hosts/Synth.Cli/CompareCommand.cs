@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Synth.Evaluation;
 using Synth.Llm;
-using Synth.Reports;
+using Synth.Evaluation.Processor.Reports;
 
 namespace Synth.Cli;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Synth.Curation.Processor.Filter;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Store;
 
 namespace Synth.Cli;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Synth.Datasets;
-using Synth.Embeddings;
-using Synth.Evaluation.Downstream;
+using Synth.Llm.Embeddings;
+using Synth.Evaluation.Processor.Downstream;
 using Synth.Llm;
-using Synth.Reports;
+using Synth.Evaluation.Processor.Reports;
 
 namespace Synth.Cli;
 

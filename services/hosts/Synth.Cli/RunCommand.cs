@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Synth.Contracts.Samples;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Jobs;
 using Synth.Pipeline;
-using Synth.Reports;
+using Synth.Evaluation.Processor.Reports;
 using Synth.Curation.Processor;
 using Synth.Evaluation.Processor;
 using Synth.Generation.Processor;
@@ -87,7 +87,7 @@ public static class RunCommand
             Console.Error.WriteLine("Cancelled. Rerun the same command to resume: finished work is kept.");
             return ExitCodes.Cancelled;
         }
-        catch (Synth.Evaluation.Downstream.BenchmarkDataException ex)
+        catch (Synth.Evaluation.Processor.Downstream.BenchmarkDataException ex)
         {
             Console.Error.WriteLine($"error: the job completed, but its report's indirect evaluation failed: {ex.Message}");
             Console.Error.WriteLine("Fix it and write the report with `synth report`.");

@@ -1,6 +1,6 @@
 using Synth.Contracts.Samples;
 using Synth.Curation.Processor.Filter;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using static Synth.Curation.Processor.Tests.Filter.FilterTestKit;
 
 namespace Synth.Curation.Processor.Tests.Filter;

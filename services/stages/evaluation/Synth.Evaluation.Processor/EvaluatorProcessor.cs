@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Evaluation;
 using Synth.Pipeline;
 using Synth.Store;

@@ -7,7 +7,7 @@ using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Datasets;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Generation.Conditions;
 using Synth.Generation.Demonstrations;
 using Synth.Generation.Parsing;

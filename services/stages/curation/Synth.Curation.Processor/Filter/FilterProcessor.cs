@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Samples;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 using Synth.Llm;
 using Synth.Pipeline;
 using Synth.Store;

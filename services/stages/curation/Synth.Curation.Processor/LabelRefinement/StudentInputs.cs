@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Curation.Labels;
-using Synth.Embeddings;
+using Synth.Llm.Embeddings;
 
 namespace Synth.Curation.Processor.LabelRefinement;
 

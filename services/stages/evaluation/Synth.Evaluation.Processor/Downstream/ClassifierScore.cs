@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Synth.Evaluation.Downstream;
+namespace Synth.Evaluation.Processor.Downstream;
 
 /// <param name="Confusion">Confusion[i][j]: test examples of Labels[i] predicted as Labels[j].</param>
 public sealed record ClassifierScore(

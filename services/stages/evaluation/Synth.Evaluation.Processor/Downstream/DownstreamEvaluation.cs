@@ -1,4 +1,4 @@
-namespace Synth.Evaluation.Downstream;
+namespace Synth.Evaluation.Processor.Downstream;
 
 /// <summary>
 /// Indirect evaluation: train the downstream classifier on the synthetic data and score it on a real benchmark's test

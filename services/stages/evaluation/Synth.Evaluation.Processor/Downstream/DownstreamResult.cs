@@ -1,4 +1,4 @@
-namespace Synth.Evaluation.Downstream;
+namespace Synth.Evaluation.Processor.Downstream;
 
 /// <param name="Synthetic">The model trained on the synthetic data (with its weights).</param>
 /// <param name="RealBaseline">The same model on as many real training examples as there are synthetic ones; null without real training data.</param>

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Synth.Evaluation.Downstream;
+namespace Synth.Evaluation.Processor.Downstream;
 
 /// <summary>
 /// The downstream model of indirect evaluation: word 1–2-gram and character 3-gram features (ML.NET FeaturizeText)

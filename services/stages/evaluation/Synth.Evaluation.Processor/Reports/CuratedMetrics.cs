@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Synth.Evaluation;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <param name="Similarity">Mean pairwise cosine similarity of MiniLM embeddings with its bound; null when the job does not measure embeddings.</param>
 /// <param name="MeanNovelty">Mean of the novelty the evaluator stored on each sample's decision; null when not measured.</param>

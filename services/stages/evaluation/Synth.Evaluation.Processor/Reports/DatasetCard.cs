@@ -3,7 +3,7 @@ using System.Text;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// The Markdown dataset card (README.md of an export): YAML front matter that Hugging Face <c>datasets</c> reads

@@ -7,7 +7,7 @@ using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Store;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// Exports a job's curated samples (refined or evaluated) in the folder layout Hugging Face <c>datasets</c> loads

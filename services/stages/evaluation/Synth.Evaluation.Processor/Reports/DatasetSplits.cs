@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Synth.Contracts.Jobs;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// Assigns each sample to train, validation or test by a seeded hash of its id: stable across reruns and as the

@@ -7,7 +7,7 @@ using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Store;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <param name="Rows">Split → rows written (splits with no rows are left out of the folder and the card).</param>
 /// <param name="Columns">The dataset's columns, in order.</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// The report as one self-contained HTML page: the report JSON embedded, and a small inline script that draws each
@@ -168,7 +168,7 @@ public static class HtmlReport
         }
     }
 
-    private static string Row(string name, Synth.Evaluation.Downstream.ClassifierScore score) =>
+    private static string Row(string name, Synth.Evaluation.Processor.Downstream.ClassifierScore score) =>
         $"<tr><td>{E(name)}</td><td>{score.TrainSize:N0}</td><td>{F(score.Accuracy)}</td><td>{F(score.MacroF1)}</td></tr>";
 
     private static string Tile(string name, string value) => $"<div class=\"tile\"><div class=\"value\">{E(value)}</div><div class=\"name\">{E(name)}</div></div>";

@@ -4,7 +4,7 @@ using Synth.Evaluation;
 using Synth.Llm;
 using Synth.Store;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// Open evaluation of two jobs' curated samples: draws pairs (same label and conditions where possible), asks the

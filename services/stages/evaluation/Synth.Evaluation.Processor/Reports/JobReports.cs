@@ -6,7 +6,7 @@ using Synth.Contracts.Messaging;
 using Synth.Messaging;
 using Synth.Store;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>Builds a job's report, keeps it in the store (the latest per job) and writes its files.</summary>
 public static class JobReports

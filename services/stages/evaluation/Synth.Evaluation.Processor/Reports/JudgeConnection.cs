@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Synth.Contracts.Jobs;
 using Synth.Llm;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// The evaluation's LLM judge: the same access the filter's judge uses (its connection, or the job's generation

@@ -4,11 +4,11 @@ using Synth.Contracts.Json;
 using Synth.Contracts.Samples;
 using Synth.Datasets;
 using Synth.Evaluation;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 using Synth.Llm;
 using Synth.Store;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
 /// Builds a job's report from the store: one streaming pass over the job's samples for every count and metric (so a

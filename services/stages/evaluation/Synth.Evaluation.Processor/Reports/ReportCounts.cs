@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Synth.Evaluation;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <param name="CostUsd">Summed over every stored sample's share of its request's cost.</param>
 public sealed record ReportCounts(

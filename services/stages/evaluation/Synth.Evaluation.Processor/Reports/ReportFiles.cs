@@ -6,7 +6,7 @@ using Synth.Contracts.Messaging;
 using Synth.Messaging;
 using Synth.Store;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>The report's files in a folder: report.json, report.html and dataset-card.md.</summary>
 public sealed record ReportFiles(string Json, string Html, string Card);

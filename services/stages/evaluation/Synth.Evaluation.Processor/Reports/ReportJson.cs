@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Synth.Evaluation;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>The report's JSON: camelCase, enums as strings, and ±Infinity written out (an imbalance ratio can be infinite).</summary>
 public static class ReportJson

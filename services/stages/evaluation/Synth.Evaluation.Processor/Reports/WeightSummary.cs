@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Synth.Evaluation;
-using Synth.Evaluation.Downstream;
+using Synth.Evaluation.Processor.Downstream;
 
-namespace Synth.Reports;
+namespace Synth.Evaluation.Processor.Reports;
 
 public sealed record WeightSummary(double Min, double Mean, double Max, double Sum);
