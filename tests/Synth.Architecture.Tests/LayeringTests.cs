@@ -76,8 +76,7 @@ public sealed partial class LayeringTests
     {
         // A host is Program.cs, options and static wiring; a class with behaviour belongs in a module it registers.
         var worker = ByName["Synth.Worker"];
-        var declarations = Directory.EnumerateFiles(Path.Combine(Synth.Testing.RepoPaths.Root, worker.Folder), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+        var declarations = SourceFiles(worker)
             .SelectMany(f => TypeDeclaration().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetFileName(f), Match: m)))
             .ToList();
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(Synth.Testing.RepoPaths.Root, worker.Folder), "Program.cs"));
@@ -88,6 +87,29 @@ public sealed partial class LayeringTests
             .ToList();
         Assert.True(violations.Count == 0, "Types with behaviour in the worker host:\n" + string.Join("\n", violations));
     }
+
+    [Fact]
+    public void Every_namespace_starts_with_its_project_name()
+    {
+        // Where a type lives follows from its name: project, then the folder inside it.
+        var declared = Projects
+            .SelectMany(p => SourceFiles(p).SelectMany(f => NamespaceDeclaration().Matches(File.ReadAllText(f))
+                .Select(m => (Project: p.Name, File: f, Namespace: m.Groups["name"].Value))))
+            .ToList();
+        Assert.True(declared.Count > 200, $"Only {declared.Count} namespace declarations found under services/.");
+        var violations = declared
+            .Where(d => d.Namespace != d.Project && !d.Namespace.StartsWith(d.Project + ".", StringComparison.Ordinal))
+            .Select(d => $"{Path.GetRelativePath(Synth.Testing.RepoPaths.Root, d.File)}: namespace {d.Namespace} (project {d.Project})")
+            .ToList();
+        Assert.True(violations.Count == 0, "Namespaces outside their project's:\n" + string.Join("\n", violations));
+    }
+
+    private static IEnumerable<string> SourceFiles(ServiceProject project) =>
+        Directory.EnumerateFiles(Path.Combine(Synth.Testing.RepoPaths.Root, project.Folder), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
+
+    [GeneratedRegex(@"^namespace\s+(?<name>[\w.]+)", RegexOptions.Multiline)]
+    private static partial Regex NamespaceDeclaration();
 
     [GeneratedRegex(@"^(?<modifiers>(?:(?:public|internal|private|sealed|static|partial|abstract|file)\s+)*)(?<kind>class|record|struct|interface)\s+(?<name>\w+)", RegexOptions.Multiline)]
     private static partial Regex TypeDeclaration();
