@@ -24,7 +24,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "synth-api-tests-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
 
-    /// <param name="keys">The Api:Keys settings; Alice's and Bob's when null.</param>
+    /// <param name="keys">The Api:Keys settings; Alice's (admin) and Bob's (operator) when null.</param>
     public ApiFactory(Dictionary<string, string?>? keys = null)
     {
         Directory.CreateDirectory(_folder);
@@ -40,8 +40,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             ["Api:Keys:0:Name"] = "alice",
             ["Api:Keys:0:Key"] = AliceKey,
+            ["Api:Keys:0:Role"] = "admin",
             ["Api:Keys:1:Name"] = "bob",
             ["Api:Keys:1:Key"] = BobKey,
+            ["Api:Keys:1:Role"] = "operator",
         })
         {
             _settings[key] = value;

@@ -167,6 +167,7 @@ public sealed class ReviewApiTests : IDisposable
     [Theory]
     [InlineData(null, "Api:Keys is empty")]
     [InlineData("short-key", "Api:Keys:0:Key is missing or shorter than 16 characters (value not shown)")]
+    [InlineData("carol-key-0123456789abcdef", "Api:Keys:0:Role is required: one of viewer, reviewer, operator, admin")]
     public void Keys_are_validated_at_start_without_echoing_them(string? key, string expected)
     {
         using var factory = new ApiFactory(key is null ? [] : new() { ["Api:Keys:0:Name"] = "carol", ["Api:Keys:0:Key"] = key });

@@ -26,6 +26,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>
             ["Store:SqlitePath"] = DatabasePath,
             ["Api:Keys:0:Name"] = ReviewerName,
             ["Api:Keys:0:Key"] = Key,
+            ["Api:Keys:0:Role"] = "admin",
         };
         UseKestrel(0);
         StartServer();

@@ -9,7 +9,7 @@ namespace Synth.Api;
 
 /// <summary>
 /// Authenticates a caller by one of the configured keys, sent as <c>X-Api-Key: key</c> or <c>Authorization: Bearer key</c>;
-/// the caller's identity is the key's name. Keys are compared in constant time and never logged or echoed.
+/// the caller's identity is the key's name, and its role the key's <see cref="ApiRole"/>. Keys are compared in constant time and never logged or echoed.
 /// </summary>
 internal sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -35,7 +35,7 @@ internal sealed class ApiKeyAuthentication(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, match.Name)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, match.Name), new Claim(ClaimTypes.Role, match.Role.ToString()!)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

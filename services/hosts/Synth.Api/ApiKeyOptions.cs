@@ -6,6 +6,9 @@ public sealed class ApiKeyOptions
 {
     public string Name { get; set; } = "";
 
+    /// <summary>What the key may do; required, so no key gets more power than its operator chose.</summary>
+    public ApiRole? Role { get; set; }
+
     /// <summary>A secret: comes from the environment or a secret store, never logged.</summary>
     public string Key { get; set; } = "";
 }

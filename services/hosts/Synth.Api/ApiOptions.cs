@@ -10,8 +10,12 @@ public sealed class ApiOptions : IValidatableObject
     /// <summary>Shortest key accepted, so a placeholder or a guessable word is refused at start-up.</summary>
     public const int MinKeyLength = 16;
 
-    /// <summary>The callers: each key (sent as X-Api-Key or as a bearer token) and the reviewer name it stands for.</summary>
+    /// <summary>The callers: each key (sent as X-Api-Key or as a bearer token), the name it stands for and its role.</summary>
     public List<ApiKeyOptions> Keys { get; set; } = [];
+
+    /// <summary>Requests one key (or, before authentication, one client address) may make per minute; past it, 429 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerMinute { get; set; } = 600;
 
     /// <summary>How long a fetched review task stays with its reviewer before another may take it.</summary>
     [Range(1, 24 * 60)]
@@ -41,7 +45,7 @@ public sealed class ApiOptions : IValidatableObject
     {
         if (Keys.Count == 0)
         {
-            yield return new ValidationResult("Api:Keys is empty: configure at least one { Name, Key } (e.g. Api__Keys__0__Name and Api__Keys__0__Key).", [nameof(Keys)]);
+            yield return new ValidationResult("Api:Keys is empty: configure at least one { Name, Key, Role } (e.g. Api__Keys__0__Name, Api__Keys__0__Key and Api__Keys__0__Role).", [nameof(Keys)]);
         }
 
         if (!string.IsNullOrWhiteSpace(TraceViewerUrl)
@@ -64,6 +68,11 @@ public sealed class ApiOptions : IValidatableObject
             else if (!names.Add(entry.Name))
             {
                 yield return new ValidationResult($"Api:Keys:{i}:Name '{entry.Name}' is used twice.", [nameof(Keys)]);
+            }
+
+            if (entry.Role is not { } role || !Enum.IsDefined(role))
+            {
+                yield return new ValidationResult($"Api:Keys:{i}:Role is required: one of {string.Join(", ", Enum.GetNames<ApiRole>().Select(n => n.ToLowerInvariant()))}.", [nameof(Keys)]);
             }
 
             if (string.IsNullOrWhiteSpace(entry.Key) || entry.Key.Length < MinKeyLength)

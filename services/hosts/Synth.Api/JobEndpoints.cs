@@ -23,16 +23,17 @@ public static class JobEndpoints
         jobs.MapPost("/", SubmitAsync)
             .Accepts<string>("application/yaml", "application/json", "text/yaml", "text/plain")
             .WithName("SubmitJob")
+            .RequireAuthorization(ApiPolicies.Operator)
             .WithSummary("Submit a job spec (YAML or JSON); it is validated, stored and started. A bad spec gets 400 naming line and field of every error; an existing job id with another spec 409.");
-        jobs.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("Jobs in id order with state, live counts per stage and budget spent; paged by ?after=&limit=.");
-        jobs.MapGet("/{jobId}", GetAsync).WithName("GetJob").WithSummary("One job with its state history and spec.");
+        jobs.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Viewer).WithName("ListJobs").WithSummary("Jobs in id order with state, live counts per stage and budget spent; paged by ?after=&limit=.");
+        jobs.MapGet("/{jobId}", GetAsync).RequireAuthorization(ApiPolicies.Viewer).WithName("GetJob").WithSummary("One job with its state history and spec.");
         jobs.MapPost("/{jobId}/pause", (string jobId, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
-            CommandAsync(jobId, store, views, () => control.PauseAsync(jobId, ct), ct)).WithName("PauseJob").WithSummary("Pause a running job (generation stops taking new requests).");
+            CommandAsync(jobId, store, views, () => control.PauseAsync(jobId, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("PauseJob").WithSummary("Pause a running job (generation stops taking new requests).");
         jobs.MapPost("/{jobId}/resume", (string jobId, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
-            CommandAsync(jobId, store, views, () => control.ResumeAsync(jobId, ct), ct)).WithName("ResumeJob").WithSummary("Resume a paused job.");
+            CommandAsync(jobId, store, views, () => control.ResumeAsync(jobId, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("ResumeJob").WithSummary("Resume a paused job.");
         jobs.MapPost("/{jobId}/cancel", (string jobId, string? reason, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
-            CommandAsync(jobId, store, views, () => control.CancelAsync(jobId, reason, ct), ct)).WithName("CancelJob").WithSummary("Cancel a job (?reason= is recorded with the transition).");
-        jobs.MapPut("/{jobId}/target", ChangeTargetAsync).WithName("ChangeJobTarget").WithSummary("Change how many samples the job generates.");
+            CommandAsync(jobId, store, views, () => control.CancelAsync(jobId, reason, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("CancelJob").WithSummary("Cancel a job (?reason= is recorded with the transition).");
+        jobs.MapPut("/{jobId}/target", ChangeTargetAsync).RequireAuthorization(ApiPolicies.Operator).WithName("ChangeJobTarget").WithSummary("Change how many samples the job generates.");
         return app;
     }
 

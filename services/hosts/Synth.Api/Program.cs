@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Synth.Api;
 using Synth.ControlPlane;
 using Synth.Curation.Processor;
@@ -34,8 +33,9 @@ var services = builder.Services;
 services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 services.AddAuthentication(ApiKeyAuthentication.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
-// Every endpoint needs a key unless it says otherwise (only /health does).
-services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+// Every endpoint declares the least role it needs; only /health is open (docs/security.md).
+services.AddAuthorizationBuilder().AddApiRolePolicies();
+services.AddRateLimiter(ApiRateLimits.Configure);
 services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
 services.AddSingleton<JobViews>();
 services.AddProblemDetails();
@@ -48,9 +48,11 @@ var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
-app.MapOpenApi();
+app.MapOpenApi().RequireAuthorization(ApiPolicies.Viewer);
+app.MapCallerApi();
 app.MapReviewApi();
 app.MapJobApi();
 app.MapSampleApi();

@@ -15,14 +15,17 @@ public static class ReportEndpoints
         var jobs = app.MapGroup("/jobs/{jobId}").WithTags("Reports");
         jobs.MapGet("/report", JsonAsync)
             .Produces<JobReport>(contentType: "application/json")
+            .RequireAuthorization(ApiPolicies.Viewer)
             .WithName("GetReport")
             .WithSummary("The job's latest evaluation report as JSON (written by the evaluator when the job completes, or by synth report).");
         jobs.MapGet("/report.html", HtmlAsync)
             .Produces<string>(contentType: "text/html")
+            .RequireAuthorization(ApiPolicies.Viewer)
             .WithName("GetReportHtml")
             .WithSummary("The same report as one self-contained HTML page with its charts.");
         jobs.MapGet("/export", ExportAsync)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .RequireAuthorization(ApiPolicies.Operator)
             .WithName("ExportDataset")
             .WithSummary("The curated dataset as a zip of the Hugging Face folder (README.md dataset card, train/validation/test splits) in ?format=jsonl or parquet.");
         return app;

@@ -15,13 +15,16 @@ public static class ReviewEndpoints
     {
         var reviews = app.MapGroup("/reviews").WithTags("Review");
         reviews.MapGet("/next", NextAsync)
+            .RequireAuthorization(ApiPolicies.Reviewer)
             .WithName("NextReviewTask")
             .WithSummary("Lease the most uncertain pending review task (of one job, or any job) to the calling reviewer.");
         reviews.MapPost("/{sampleId}/label", SubmitAsync)
+            .RequireAuthorization(ApiPolicies.Reviewer)
             .WithName("SubmitReviewLabel")
             .WithSummary("Submit the reviewer's label for a leased task; it becomes the sample's label and is recorded in its history.");
         app.MapGet("/jobs/{jobId}/reviews", ProgressAsync)
             .WithTags("Review")
+            .RequireAuthorization(ApiPolicies.Viewer)
             .WithName("ReviewProgress")
             .WithSummary("How far a job's review queue has got.");
         return app;

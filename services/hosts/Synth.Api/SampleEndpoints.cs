@@ -13,10 +13,12 @@ public static class SampleEndpoints
     {
         app.MapGet("/jobs/{jobId}/samples", BrowseAsync)
             .WithTags("Samples")
+            .RequireAuthorization(ApiPolicies.Reviewer)
             .WithName("BrowseSamples")
             .WithSummary("A job's samples in id order, filtered by stage (generator|filter|label-refiner|evaluator), decision (accepted|rejected), label, reject reason and text (q); paged by ?after=&limit=.");
         app.MapGet("/samples/{sampleId}", LineageAsync)
             .WithTags("Samples")
+            .RequireAuthorization(ApiPolicies.Reviewer)
             .WithName("GetSample")
             .WithSummary("One sample with its full lineage: prompt, conditions, demonstrations, model, usage, every decision and label change, and its trace.");
         return app;

@@ -51,6 +51,14 @@ class ApiError extends Error {
   }
 }
 
+// What the signed-in key may do (GET /me); the server enforces it, the UI only leaves out what would be refused.
+const ROLES = ['viewer', 'reviewer', 'operator', 'admin'];
+let caller = null;
+
+function may(role) {
+  return caller !== null && ROLES.indexOf(caller.role) >= ROLES.indexOf(role);
+}
+
 function apiKey() {
   return sessionStorage.getItem(KEY_STORAGE);
 }
@@ -60,6 +68,7 @@ async function api(path, options = {}) {
   const response = await fetch(path, Object.assign({}, options, { headers }));
   if (response.status === 401) {
     sessionStorage.removeItem(KEY_STORAGE);
+    caller = null;
     renderSignIn('The key was refused; enter a valid API key.');
     throw new ApiError(401, { title: 'Unauthorized' });
   }
@@ -97,6 +106,7 @@ function renderSignIn(message) {
     className: 'card', id: 'sign-in', onsubmit: event => {
       event.preventDefault();
       sessionStorage.setItem(KEY_STORAGE, input.value.trim());
+      caller = null;
       route();
     },
   },
@@ -109,6 +119,7 @@ function renderSignIn(message) {
 
 document.getElementById('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(KEY_STORAGE);
+  caller = null;
   renderSignIn();
 });
 
@@ -197,12 +208,12 @@ function renderDashboard() {
           h('td', {}, spark.svg, h('span', { className: 'muted' }, spark.rate.toFixed(1) + ' samples/s')),
           budgetCell(job.budget),
           h('td', {},
-            h('a', { href: `#/jobs/${encodeURIComponent(job.id)}/samples` }, 'Samples'), ' · ',
-            h('a', { href: `#/review?job=${encodeURIComponent(job.id)}` }, 'Review'), ' · ',
+            may('reviewer') ? [h('a', { href: `#/jobs/${encodeURIComponent(job.id)}/samples` }, 'Samples'), ' · ',
+              h('a', { href: `#/review?job=${encodeURIComponent(job.id)}` }, 'Review'), ' · '] : null,
             h('a', { href: `#/jobs/${encodeURIComponent(job.id)}/report` }, 'Report'), h('br'),
-            running && job.state !== 'paused' ? h('button', { type: 'button', onclick: () => command(job.id, 'pause') }, 'Pause') : null,
-            job.state === 'paused' ? h('button', { type: 'button', onclick: () => command(job.id, 'resume') }, 'Resume') : null,
-            running || job.state === 'paused' ? h('button', { type: 'button', onclick: () => command(job.id, 'cancel') }, 'Cancel') : null));
+            may('operator') && running && job.state !== 'paused' ? h('button', { type: 'button', onclick: () => command(job.id, 'pause') }, 'Pause') : null,
+            may('operator') && job.state === 'paused' ? h('button', { type: 'button', onclick: () => command(job.id, 'resume') }, 'Resume') : null,
+            may('operator') && (running || job.state === 'paused') ? h('button', { type: 'button', onclick: () => command(job.id, 'cancel') }, 'Cancel') : null));
       }));
       status.textContent = jobs.length ? `${jobs.length} job(s), updated ${new Date(now).toLocaleTimeString()}` : 'No jobs yet: submit one.';
     } catch (error) {
@@ -417,9 +428,10 @@ async function renderReport(jobId) {
     }
   };
   show(h('h1', {}, `Report of ${jobId}`),
-    h('p', {}, h('a', { href: `#/jobs/${encodeURIComponent(jobId)}/samples` }, 'Samples'), ' · Export: ',
-      h('button', { type: 'button', onclick: download('parquet') }, 'Parquet (zip)'), ' ',
-      h('button', { type: 'button', onclick: download('jsonl') }, 'JSONL (zip)')),
+    h('p', {}, may('reviewer') ? h('a', { href: `#/jobs/${encodeURIComponent(jobId)}/samples` }, 'Samples') : null,
+      may('operator') ? [' · Export: ',
+        h('button', { type: 'button', onclick: download('parquet') }, 'Parquet (zip)'), ' ',
+        h('button', { type: 'button', onclick: download('jsonl') }, 'JSONL (zip)')] : null),
     frame);
   try {
     frame.srcdoc = await api(`/jobs/${encodeURIComponent(jobId)}/report.html`);
@@ -429,14 +441,25 @@ async function renderReport(jobId) {
 }
 
 // ---- Routing on the URL fragment.
-function route() {
+async function route() {
   stopCurrentView();
   stopCurrentView = () => {};
   if (!apiKey()) {
     renderSignIn();
     return;
   }
+  if (caller === null) {
+    try {
+      caller = await api('/me');
+    } catch (error) {
+      if (error.status !== 401) show(errorBox(error));
+      return;
+    }
+  }
   document.getElementById('nav').hidden = false;
+  document.getElementById('nav-submit').hidden = !may('operator');
+  document.getElementById('nav-review').hidden = !may('reviewer');
+  document.getElementById('caller').textContent = `${caller.name} (${caller.role})`;
   const [path, params] = (location.hash.slice(1) || '/').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   let stop;

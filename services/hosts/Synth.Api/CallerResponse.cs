@@ -1,0 +1,3 @@
+namespace Synth.Api;
+
+public sealed record CallerResponse(string Name, ApiRole Role);
