@@ -13,6 +13,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>
 {
     public const string ReviewerName = "rita";
     public const string Key = "rita-key-0123456789abcdef";
+    public const string ViewerKey = "vic-viewer-key-0123456789";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("synth-web-tests-").FullName;
     private readonly Dictionary<string, string?> _settings;
@@ -27,6 +28,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
             ["Api:Keys:0:Name"] = ReviewerName,
             ["Api:Keys:0:Key"] = Key,
             ["Api:Keys:0:Role"] = "admin",
+            ["Api:Keys:1:Name"] = "vic",
+            ["Api:Keys:1:Key"] = ViewerKey,
+            ["Api:Keys:1:Role"] = "viewer",
         };
         UseKestrel(0);
         StartServer();

@@ -149,6 +149,23 @@ public sealed class WebUiTests : IAsyncLifetime
         Assert.Contains(charts, c => c.Id == "chart-labels");
         Assert.All(charts, c => Assert.True(c.Points > 0 && c.Marks == c.Points, $"{c.Id}: {c.Points} points, {c.Marks} marks"));
 
+        Assert.Equal(2, await page.Locator("p button").CountAsync());
+
+        // A viewer's key: the same pages without what it may not do (the server would answer 403).
+        await page.ClickAsync("#sign-out");
+        await page.FillAsync("#api-key", ApiHost.ViewerKey);
+        await page.ClickAsync("#sign-in button[type=submit]");
+        await Assertions.Expect(page.Locator("#caller")).ToHaveTextAsync("vic (viewer)");
+        await page.GotoAsync("/#/");
+        await row.Locator(".state-completed").WaitForAsync();
+        Assert.Equal(0, await row.Locator("a", new LocatorLocatorOptions { HasText = "Samples" }).CountAsync());
+        Assert.Equal(1, await row.Locator("a", new LocatorLocatorOptions { HasText = "Report" }).CountAsync());
+        Assert.True(await page.Locator("#nav-submit").IsHiddenAsync());
+        Assert.True(await page.Locator("#nav-review").IsHiddenAsync());
+        await page.GotoAsync($"/#/jobs/{JobId}/report");
+        await page.WaitForSelectorAsync("#report-frame");
+        Assert.Equal(0, await page.Locator("p button").CountAsync());
+
         // The browser logs the deliberate 400 of the spec with a typo; nothing else may have gone wrong.
         Assert.True(errors.Count == 1 && errors.Single().StartsWith("Failed to load resource: the server responded with a status of 400", StringComparison.Ordinal)
             && errors.Single().Contains(new Uri(_api.BaseUrl, "/jobs").AbsoluteUri, StringComparison.Ordinal), string.Join("\n", errors));
