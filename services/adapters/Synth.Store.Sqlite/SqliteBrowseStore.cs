@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
@@ -9,7 +10,7 @@ namespace Synth.Store.Sqlite;
 /// Job listing and the sample browser. Reject-reason and text filters read the JSON document (json_extract), so they
 /// scan the job's samples; the job, state and label filters use the existing indexes.
 /// </summary>
-public sealed partial class SqliteSampleStore : IBrowseStore
+public sealed class SqliteBrowseStore(SqliteDatabase database) : IBrowseStore
 {
     /// <summary>Every content field of <see cref="SampleText.Of"/>, joined, lower-cased (ASCII) for a contains test.</summary>
     private const string ContentText = """
@@ -34,7 +35,7 @@ public sealed partial class SqliteSampleStore : IBrowseStore
     public async Task<Page<JobDocument>> ListJobsAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, afterId is null
             ? "SELECT id, document FROM jobs ORDER BY id LIMIT $limit;"
             : "SELECT id, document FROM jobs WHERE id > $after_id ORDER BY id LIMIT $limit;");
@@ -56,7 +57,7 @@ public sealed partial class SqliteSampleStore : IBrowseStore
             return new Page<SampleDocument>([], null);
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
         command.Parameters.AddWithValue("$job_id", query.JobId);
