@@ -14,6 +14,9 @@ namespace Synth.Store.Sqlite;
 /// </summary>
 public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
 {
+    /// <summary>The absolute path of the shared database file.</summary>
+    public string DatabasePath => database.DatabasePath;
+
     /// <summary>Creates the tables of every store of this adapter, since they share one file (<see cref="SqliteDatabase.InitializeAsync"/>).</summary>
     public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 

@@ -32,7 +32,7 @@ public sealed class LocalPipeline
 
     /// <summary>Over a composition of its own, of the given store and processors, started and stopped by each run.</summary>
     public LocalPipeline(
-        ISampleStore store,
+        SynthStores stores,
         ISampleGenerator generator,
         IReadOnlyList<ISampleProcessor> processors,
         ProcessorOptions options,
@@ -48,8 +48,8 @@ public sealed class LocalPipeline
             services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             services.AddSingleton(time);
             services.AddSingleton(Options.Create(options));
-            services.AddSingleton(store);
-            services.AddSingleton((IBrowseStore)store);
+            services.AddSingleton(stores.Samples);
+            services.AddSingleton(stores.Browse);
             services.AddSingleton(new InstanceIdentity(instanceName));
             services.AddSingleton(new StageModule(Stage.Generator, _ => generator));
             foreach (var processor in processors)
