@@ -103,32 +103,8 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
-        command.Parameters.AddWithValue("$job_id", query.JobId);
-        var states = query.States.Distinct().ToList();
-        if (states.Count > 0)
-        {
-            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
-            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
-            for (var i = 0; i < states.Count; i++)
-            {
-                command.Parameters.AddWithValue(names[i], Name(states[i]));
-            }
-        }
-        if (query.Label is not null)
-        {
-            sql.Append(" AND label = $label");
-            command.Parameters.AddWithValue("$label", query.Label);
-        }
-        if (query.AfterId is not null)
-        {
-            sql.Append(" AND id > $after_id");
-            command.Parameters.AddWithValue("$after_id", query.AfterId);
-        }
-        sql.Append(" ORDER BY id LIMIT $limit;");
-        command.Parameters.AddWithValue("$limit", query.Limit + 1L);
-        command.CommandText = sql.ToString();
-        return await ReadPageAsync<SampleDocument>(command, query.Limit, cancellationToken);
+        var sql = SamplesOfJob(command, query.JobId, query.States.Distinct().ToList(), query.Label);
+        return await ReadSamplePageAsync(command, sql, query.AfterId, query.Limit, cancellationToken);
     }
 
     public async Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken)
@@ -193,6 +169,46 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         }
         command.Parameters.AddWithValue("$limit", limit + 1L);
         return await ReadPageAsync<FailureDocument>(command, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the query of a job's samples (id, document) in <paramref name="states"/> (all when empty) with
+    /// <paramref name="label"/> (any when null), binding its parameters on <paramref name="command"/>.
+    /// </summary>
+    internal static StringBuilder SamplesOfJob(SqliteCommand command, string jobId, IReadOnlyList<SampleState> states, string? label)
+    {
+        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
+        command.Parameters.AddWithValue("$job_id", jobId);
+        if (states.Count > 0)
+        {
+            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
+            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
+            for (var i = 0; i < states.Count; i++)
+            {
+                command.Parameters.AddWithValue(names[i], Name(states[i]));
+            }
+        }
+        if (label is not null)
+        {
+            sql.Append(" AND label = $label");
+            command.Parameters.AddWithValue("$label", label);
+        }
+        return sql;
+    }
+
+    /// <summary>Ends a query from <see cref="SamplesOfJob"/> with keyset paging after <paramref name="afterId"/>, and reads the page.</summary>
+    internal static async Task<Page<SampleDocument>> ReadSamplePageAsync(
+        SqliteCommand command, StringBuilder sql, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        if (afterId is not null)
+        {
+            sql.Append(" AND id > $after_id");
+            command.Parameters.AddWithValue("$after_id", afterId);
+        }
+        sql.Append(" ORDER BY id LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", limit + 1L);
+        command.CommandText = sql.ToString();
+        return await ReadPageAsync<SampleDocument>(command, limit, cancellationToken);
     }
 
     private static SqliteCommand SampleUpsertCommand(SqliteConnection connection, SqliteTransaction? transaction)
