@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using Synth.Contracts.Samples;
-using Synth.Store;
 
 namespace Synth.Web.Tests;
 
