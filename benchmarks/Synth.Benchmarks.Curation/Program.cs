@@ -57,9 +57,9 @@ static void NearDuplicates(List<Document> corpus, DedupOptions options, int roun
         var folder = Path.Combine(Path.GetTempPath(), "synth-bench-dedup-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var store = new SqliteSampleStore(Path.Combine(folder, "dedup.db"));
-            store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-            var index = new StoreDedupIndex(store, "job:bench", options, exact: true, near: true);
+            var stores = SqliteStores.Open(Path.Combine(folder, "dedup.db"));
+            stores.Samples.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var index = new StoreDedupIndex(stores.Dedup, "job:bench", options, exact: true, near: true);
             return Rate(corpus.Count, () =>
             {
                 foreach (var document in corpus)

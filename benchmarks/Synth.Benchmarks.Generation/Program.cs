@@ -101,7 +101,7 @@ static async Task<double> GenerateAsync(ScriptedChatServer server, string folder
         + $"  concurrency: {concurrency}\n  maxRetries: 20\n  timeoutSeconds: 30\n{limits}";
     var spec = JobSpecLoader.Parse(yaml, id + ".yaml", requireFiles: false);
     var job = new PipelineJob(id, spec);
-    var store = new SqliteSampleStore(Path.Combine(folder, id + ".db"));
+    var store = SqliteStores.Open(Path.Combine(folder, id + ".db")).Samples;
     await store.InitializeAsync(default);
     using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null));
     var worker = new GeneratorWorker(generator, store, new InProcessBus(capacityPerTopic: count + 1), new StageActivity(Stage.Generator),

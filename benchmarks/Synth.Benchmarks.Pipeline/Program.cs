@@ -116,7 +116,7 @@ static async Task<double> OneMachineRateAsync(string jobId, int count)
         }
     }
 
-    var store = new SqliteSampleStore(database);
+    var store = SqliteStores.Open(database).Samples;
     var rate = await RateAsync(store, jobId, count);
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(directory, recursive: true);

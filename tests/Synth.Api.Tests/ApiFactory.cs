@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Jobs;
+using Synth.Store;
 using Synth.Store.Sqlite;
 
 namespace Synth.Api.Tests;
@@ -55,9 +56,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public ConcurrentQueue<string> Logs { get; } = new();
 
     /// <summary>A store object of its own on the API's file, as another process would have.</summary>
-    public async Task<SqliteSampleStore> StoreAsync()
+    public async Task<ISampleStore> StoreAsync()
     {
-        var store = new SqliteSampleStore(DatabasePath);
+        var store = SqliteStores.Open(DatabasePath).Samples;
         await store.InitializeAsync(CancellationToken.None);
         return store;
     }

@@ -9,7 +9,7 @@ public sealed class ReportExportCommandTests(CliRunFixture fixture) : IClassFixt
 {
     private async Task<long> CuratedAsync(string jobId)
     {
-        var counts = await new SqliteSampleStore(fixture.Store).CountAsync(jobId, CancellationToken.None);
+        var counts = await SqliteStores.Open(fixture.Store).Samples.CountAsync(jobId, CancellationToken.None);
         return counts[SampleState.Refined] + counts[SampleState.Evaluated];
     }
 
@@ -33,7 +33,7 @@ public sealed class ReportExportCommandTests(CliRunFixture fixture) : IClassFixt
         Assert.NotNull(report.Curated.Clusters);
         Assert.Contains("<script type=\"application/json\" id=\"report-data\">", await File.ReadAllTextAsync(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
         Assert.Contains($"job `{CliRunFixture.JobA}`", await File.ReadAllTextAsync(Path.Combine(folder, "dataset-card.md")), StringComparison.Ordinal);
-        var stored = await new SqliteSampleStore(fixture.Store).GetReportAsync(CliRunFixture.JobA, CancellationToken.None);
+        var stored = await SqliteStores.Open(fixture.Store).Reports.GetReportAsync(CliRunFixture.JobA, CancellationToken.None);
         Assert.Equal(report.CreatedAt, stored!.CreatedAt);
     }
 

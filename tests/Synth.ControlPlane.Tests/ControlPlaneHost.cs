@@ -26,6 +26,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
     public IJobControl Jobs => Services.GetRequiredService<IJobControl>();
     public ISampleStore Store => Services.GetRequiredService<ISampleStore>();
+    public IReportStore Reports => Services.GetRequiredService<IReportStore>();
 
     public static IEnumerable<object[]> Transports()
     {

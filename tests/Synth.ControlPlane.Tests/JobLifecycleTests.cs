@@ -3,7 +3,6 @@ using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Messaging;
-using Synth.Store;
 using Synth.Testing;
 
 namespace Synth.ControlPlane.Tests;
@@ -44,7 +43,7 @@ public sealed class JobLifecycleTests : IDisposable
         Assert.Equal(20, counts.TotalSamples);
         Assert.Equal(0, DrainMonitor.Pending(counts));
         Assert.Equal(TestJob.ExpectedRejected(20), counts[SampleState.Rejected]);
-        var stored = await ((IReportStore)host.Store).GetReportAsync("lifecycle", CancellationToken.None);
+        var stored = await host.Reports.GetReportAsync("lifecycle", CancellationToken.None);
         Assert.NotNull(stored);
         // The evaluator publishes the report it stored on synth.reports, keyed by the job.
         Assert.True(reportMessages.TryRead(out var published));
@@ -102,7 +101,7 @@ public sealed class JobLifecycleTests : IDisposable
         job = (await host.Store.GetJobAsync("cancelling", CancellationToken.None))!;
         Assert.Equal(JobState.Cancelled, job.State);
         Assert.DoesNotContain(job.Transitions, t => t.To is JobState.Evaluating or JobState.Completed);
-        Assert.Null(await ((IReportStore)host.Store).GetReportAsync("cancelling", CancellationToken.None));
+        Assert.Null(await host.Reports.GetReportAsync("cancelling", CancellationToken.None));
         await Assert.ThrowsAsync<JobTransitionException>(() => host.Jobs.ResumeAsync("cancelling", CancellationToken.None));
     }
 
@@ -119,7 +118,7 @@ public sealed class JobLifecycleTests : IDisposable
         await first.DisposeAsync();
         Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", null);
         Environment.SetEnvironmentVariable("SYNTH_TEST_REFINER_DELAY_MS", null);
-        var stopped = new Synth.Store.Sqlite.SqliteSampleStore(Path.Combine(_directory, "synth.db"));
+        var stopped = Synth.Store.Sqlite.SqliteStores.Open(Path.Combine(_directory, "synth.db")).Samples;
         Assert.Equal(JobState.Generating, (await stopped.GetJobAsync("restarted", CancellationToken.None))!.State);
         Assert.True((await stopped.CountAsync("restarted", CancellationToken.None))[SampleState.Accepted] > 0, "no sample was left between stages");
 

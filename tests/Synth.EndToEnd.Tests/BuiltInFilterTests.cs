@@ -30,7 +30,7 @@ public sealed class BuiltInFilterTests : IDisposable
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, run.Tail());
         }
 
-        var samples = new SqliteSampleStore(store);
+        var samples = SqliteStores.Open(store).Samples;
         var counts = await samples.CountAsync(jobId, CancellationToken.None);
         Assert.Equal(40, counts.TotalSamples);
         Assert.Equal(40, counts[SampleState.Evaluated] + counts[SampleState.Rejected]);

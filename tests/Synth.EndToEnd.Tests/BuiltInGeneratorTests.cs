@@ -66,7 +66,7 @@ public sealed class BuiltInGeneratorTests : IAsyncLifetime
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, run.Tail());
         }
 
-        var store = new SqliteSampleStore(Path.Combine(_directory, "synth.db"));
+        var store = SqliteStores.Open(Path.Combine(_directory, "synth.db")).Samples;
         var counts = await store.CountAsync("llm-e2e", CancellationToken.None);
         // 20 requests: the first was throttled then answered with prose (a counted failure), 19 gave 2 samples each.
         Assert.Equal(19, counts.RequestsSucceeded);

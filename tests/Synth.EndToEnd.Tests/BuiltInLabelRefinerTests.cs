@@ -36,7 +36,7 @@ public sealed class BuiltInLabelRefinerTests : IDisposable
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, run.Tail());
         }
 
-        var store = new SqliteSampleStore(database);
+        var store = SqliteStores.Open(database).Samples;
         await PipelineAssertions.EveryPlannedSampleFinishedExactlyOnceAsync(store, JobId, Target, 5);
         var refined = new List<SampleDocument>();
         await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = JobId, States = [SampleState.Evaluated] }, CancellationToken.None))

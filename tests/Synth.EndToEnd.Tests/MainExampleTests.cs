@@ -49,7 +49,7 @@ public sealed class MainExampleTests : IAsyncLifetime
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, run.Tail());
         }
 
-        var store = new SqliteSampleStore(Path.Combine(_directory, "synth.db"));
+        var store = SqliteStores.Open(Path.Combine(_directory, "synth.db")).Samples;
         var counts = await store.CountAsync("product-review-sentiment", CancellationToken.None);
         Assert.Equal(3, counts.RequestsSucceeded);
         Assert.Equal(12, counts.TotalSamples);

@@ -1,4 +1,5 @@
 using Synth.Contracts.Samples;
+using Synth.Store;
 using Synth.Store.Sqlite;
 using Synth.Testing;
 using Xunit.Abstractions;
@@ -83,9 +84,9 @@ public sealed class OneMachineTests(ITestOutputHelper output) : IDisposable
             ["run", spec, "--store", Path.Combine(_directory, "synth.db")], environment, _directory);
     }
 
-    private async Task<SqliteSampleStore> OpenStoreAsync()
+    private async Task<ISampleStore> OpenStoreAsync()
     {
-        var store = new SqliteSampleStore(Path.Combine(_directory, "synth.db"));
+        var store = SqliteStores.Open(Path.Combine(_directory, "synth.db")).Samples;
         await store.InitializeAsync(CancellationToken.None);
         return store;
     }

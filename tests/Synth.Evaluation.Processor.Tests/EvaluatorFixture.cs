@@ -57,7 +57,7 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
     }
 
     /// <summary>A store object of its own on the shared file, as another process would have.</summary>
-    public SqliteSampleStore NewStore() => new(DatabasePath);
+    public ISampleStore NewStore() => SqliteStores.Open(DatabasePath).Samples;
 
     /// <summary>Refined samples with varied words, labels and conditions, stored as the label refiner leaves them.</summary>
     public async Task<List<SampleDocument>> AddRefinedAsync(int count, int firstRequest = 0)

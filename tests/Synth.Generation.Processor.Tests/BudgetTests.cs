@@ -66,31 +66,31 @@ public sealed class BudgetTests : IAsyncLifetime
             RunInstanceAsync(job, database, "generator-b", new GeneratorShard(1, 2)));
 
         Assert.All(runs, stop => Assert.StartsWith("budget reached (cost)", stop, StringComparison.Ordinal));
-        var store = new SqliteSampleStore(database);
-        var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, default);
+        var stores = SqliteStores.Open(database);
+        var recorded = await stores.Samples.GetRecordedRequestIndexesAsync(job.JobId, default);
         decimal ledgerCost = 0;
         foreach (var index in recorded)
         {
-            ledgerCost += (await store.GetRequestAsync(SampleIds.Request(job.JobId, index), default))!.CostUsd;
+            ledgerCost += (await stores.Samples.GetRequestAsync(SampleIds.Request(job.JobId, index), default))!.CostUsd;
         }
 
-        var (spent, reserved) = await store.GetBudgetAsync(job.JobId, default);
+        var (spent, reserved) = await stores.Budget.GetBudgetAsync(job.JobId, default);
         // Never past the cap; short of it by at most the worst cases of the calls that were in flight when it was reached.
         Assert.InRange(ledgerCost, 0.025m, 0.05m);
         Assert.Equal(ledgerCost, spent.CostUsd);
         Assert.Equal(default, reserved);
         // Every request the server answered is on the ledger; none was paid for and lost.
         Assert.Equal(_server.Requests.Count, recorded.Count);
-        Assert.Equal(recorded.Count, (await store.CountAsync(job.JobId, default)).TotalSamples);
+        Assert.Equal(recorded.Count, (await stores.Samples.CountAsync(job.JobId, default)).TotalSamples);
     }
 
     private async Task<string?> RunInstanceAsync(PipelineJob job, string database, string instance, GeneratorShard shard)
     {
-        var store = new SqliteSampleStore(database);
-        await store.InitializeAsync(default);
+        var stores = SqliteStores.Open(database);
+        await stores.Samples.InitializeAsync(default);
         using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System,
-            new ChatClientFactory(readEnvironment: _ => null), store, new InstanceIdentity(instance));
-        var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+            new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity(instance));
+        var worker = new GeneratorWorker(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, instance);
         return await worker.RunAsync(job, shard, maxConcurrentRequests: 4, default);
     }

@@ -37,12 +37,12 @@ public sealed class DecompositionTests : IAsyncLifetime
     public async Task The_tree_grows_once_a_topic_reaches_the_threshold_and_the_new_leaves_get_samples_within_the_budget()
     {
         var job = Job("decomposition-grows", target: 40, maxDepth: 2);
-        var store = await StoreAsync("grows.db");
-        using var generator = Generator(store, "generator-a");
+        var stores = await StoresAsync("grows.db");
+        using var generator = Generator(stores, "generator-a");
 
-        await WorkerFor(generator, store, "generator-a").RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
+        await WorkerFor(generator, stores, "generator-a").RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
 
-        var expansions = await store.GetExpansionsAsync(job.JobId, default);
+        var expansions = await stores.ConceptTree.GetExpansionsAsync(job.JobId, default);
         Assert.Equal(["garden", "kitchen"], expansions.Select(e => e.NodePath));
         Assert.All(expansions, e => Assert.Equal(ConceptExpansionStatus.Expanded, e.Status));
         Assert.All(expansions, e => Assert.Equal(40 + 20, e.PromptTokens + e.CompletionTokens));
@@ -53,7 +53,7 @@ public sealed class DecompositionTests : IAsyncLifetime
             ["kitchen", "kitchen/kitchen part 1", "kitchen/kitchen part 2", "kitchen/kitchen part 3", "garden", "garden/garden part 1", "garden/garden part 2", "garden/garden part 3"],
             tree.Paths());
 
-        var samples = await SamplesAsync(store, job);
+        var samples = await SamplesAsync(stores, job);
         Assert.Equal(40, samples.Count);
         var topics = samples.Select(s => s.Provenance.Conditions["topic"]).ToList();
         Assert.All(tree.Leaves(), leaf => Assert.Contains(leaf.Path, topics));
@@ -62,7 +62,7 @@ public sealed class DecompositionTests : IAsyncLifetime
         Assert.True(topics.Count(t => t == "kitchen") >= 3 && topics.Count(t => t == "garden") >= 3);
 
         // Every call, the two expansions included, was reserved and committed on the job's budget.
-        var (spent, reserved) = await store.GetBudgetAsync(job.JobId, default);
+        var (spent, reserved) = await stores.Budget.GetBudgetAsync(job.JobId, default);
         Assert.Equal(_server.Requests.Count, spent.Requests);
         Assert.Equal(42, spent.Requests);
         Assert.Equal(42 * 60, spent.Tokens);
@@ -74,15 +74,15 @@ public sealed class DecompositionTests : IAsyncLifetime
     {
         var job = Job("decomposition-shared", target: 120, maxDepth: 3);
         var database = Path.Combine(_folder, "shared.db");
-        var (storeA, storeB) = (await StoreAsync("shared.db"), await StoreAsync("shared.db"));
-        using var generatorA = Generator(storeA, "generator-a");
-        using var generatorB = Generator(storeB, "generator-b");
+        var (storesA, storesB) = (await StoresAsync("shared.db"), await StoresAsync("shared.db"));
+        using var generatorA = Generator(storesA, "generator-a");
+        using var generatorB = Generator(storesB, "generator-b");
 
         await Task.WhenAll(
-            WorkerFor(generatorA, storeA, "generator-a").RunAsync(job, new GeneratorShard(0, 2), maxConcurrentRequests: 3, default),
-            WorkerFor(generatorB, storeB, "generator-b").RunAsync(job, new GeneratorShard(1, 2), maxConcurrentRequests: 3, default));
+            WorkerFor(generatorA, storesA, "generator-a").RunAsync(job, new GeneratorShard(0, 2), maxConcurrentRequests: 3, default),
+            WorkerFor(generatorB, storesB, "generator-b").RunAsync(job, new GeneratorShard(1, 2), maxConcurrentRequests: 3, default));
 
-        var expansions = await storeA.GetExpansionsAsync(job.JobId, default);
+        var expansions = await storesA.ConceptTree.GetExpansionsAsync(job.JobId, default);
         var asked = _server.Requests.Where(r => IsExpansion(r.Body)).Select(r => NodeOf(r.Body)).ToList();
         // Two seeds and their six children, each with far more than expandAfter samples planned by either instance.
         Assert.Equal(8, expansions.Count);
@@ -98,11 +98,11 @@ public sealed class DecompositionTests : IAsyncLifetime
 
         // A restarted instance rebuilds the same tree from the store and makes no call for it.
         var before = _server.Requests.Count;
-        using var restarted = Generator(await StoreAsync("shared.db"), "generator-c");
+        using var restarted = Generator(await StoresAsync("shared.db"), "generator-c");
         await restarted.PrepareAsync(job, default);
         Assert.Equal(growthA.Tree.Paths(), restarted.GrowthOf(job.JobId)!.Tree.Paths());
         Assert.Equal(before, _server.Requests.Count);
-        Assert.Equal(120, (await storeA.CountAsync(job.JobId, default)).TotalSamples);
+        Assert.Equal(120, (await storesA.Samples.CountAsync(job.JobId, default)).TotalSamples);
         Assert.True(File.Exists(database));
     }
 
@@ -112,18 +112,18 @@ public sealed class DecompositionTests : IAsyncLifetime
         _server.Responder = body => !IsExpansion(body) ? null
             : NodeOf(body) == "kitchen" ? ScriptedReply.Answer("I'm sorry, I can't help with that.") : Topics(NodeOf(body), 2);
         var job = Job("decomposition-fails", target: 30, maxDepth: 2);
-        var store = await StoreAsync("fails.db");
-        using var generator = Generator(store, "generator-a");
+        var stores = await StoresAsync("fails.db");
+        using var generator = Generator(stores, "generator-a");
 
-        await WorkerFor(generator, store, "generator-a").RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
+        await WorkerFor(generator, stores, "generator-a").RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
 
-        var expansions = (await store.GetExpansionsAsync(job.JobId, default)).ToDictionary(e => e.NodePath);
+        var expansions = (await stores.ConceptTree.GetExpansionsAsync(job.JobId, default)).ToDictionary(e => e.NodePath);
         Assert.Equal(ConceptExpansionStatus.Failed, expansions["kitchen"].Status);
         Assert.StartsWith("refusal", expansions["kitchen"].Error, StringComparison.Ordinal);
         Assert.Equal(ConceptExpansionStatus.Expanded, expansions["garden"].Status);
-        var counts = await store.CountAsync(job.JobId, default);
+        var counts = await stores.Samples.CountAsync(job.JobId, default);
         Assert.Equal(1, counts.Failures);
-        var failure = Assert.Single((await store.QueryFailuresAsync(job.JobId, null, 10, default)).Items);
+        var failure = Assert.Single((await stores.Samples.QueryFailuresAsync(job.JobId, null, 10, default)).Items);
         Assert.Contains("concept expansion of 'kitchen' failed: refusal", failure.Error, StringComparison.Ordinal);
         // Asked once: a failed node is settled, not asked again.
         Assert.Single(_server.Requests, r => IsExpansion(r.Body) && NodeOf(r.Body) == "kitchen");
@@ -135,20 +135,20 @@ public sealed class DecompositionTests : IAsyncLifetime
     public async Task A_restarted_job_sends_an_unrecorded_request_with_the_conditions_it_was_first_planned_with()
     {
         var job = Job("decomposition-restart", target: 12, maxDepth: 2);
-        var store = await StoreAsync("restart.db");
+        var stores = await StoresAsync("restart.db");
         // A plan recorded before a crash, its request never recorded: the restart must keep its conditions.
         var plan = new Dictionary<string, string> { ["topic"] = "garden" };
-        Assert.Equal(plan, await store.RecordPlanAsync(job.JobId, 5, plan, default));
-        Assert.Equal(plan, await store.RecordPlanAsync(job.JobId, 5, new Dictionary<string, string> { ["topic"] = "kitchen" }, default));
-        using var generator = Generator(store, "generator-a");
+        Assert.Equal(plan, await stores.ConceptTree.RecordPlanAsync(job.JobId, 5, plan, default));
+        Assert.Equal(plan, await stores.ConceptTree.RecordPlanAsync(job.JobId, 5, new Dictionary<string, string> { ["topic"] = "kitchen" }, default));
+        using var generator = Generator(stores, "generator-a");
 
-        await WorkerFor(generator, store, "generator-a").RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
+        await WorkerFor(generator, stores, "generator-a").RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
 
-        var sample = await store.GetSampleAsync(SampleIds.For(job.JobId, 5, 0), default);
+        var sample = await stores.Samples.GetSampleAsync(SampleIds.For(job.JobId, 5, 0), default);
         Assert.Equal("garden", sample!.Provenance.Conditions["topic"]);
-        var plans = await store.GetPlansAsync(job.JobId, default);
+        var plans = await stores.ConceptTree.GetPlansAsync(job.JobId, default);
         Assert.Equal(12, plans.Count);
-        var samples = await SamplesAsync(store, job);
+        var samples = await SamplesAsync(stores, job);
         Assert.All(samples, s => Assert.Equal(plans[s.Provenance.RequestIndex]["topic"], s.Provenance.Conditions["topic"]));
     }
 
@@ -156,8 +156,8 @@ public sealed class DecompositionTests : IAsyncLifetime
     public async Task The_evaluators_feedback_counts_decide_which_topic_is_split()
     {
         var job = Job("decomposition-feedback", target: 10, maxDepth: 2);
-        var store = await StoreAsync("feedback.db");
-        using var generator = Generator(store, "generator-a");
+        var stores = await StoresAsync("feedback.db");
+        using var generator = Generator(stores, "generator-a");
         await generator.PrepareAsync(job, default);
 
         // Nothing planned yet, but the evaluator has seen 5 garden samples: garden is past expandAfter (3), kitchen is not.
@@ -231,20 +231,20 @@ public sealed class DecompositionTests : IAsyncLifetime
         return new PipelineJob(spec.Id!, spec);
     }
 
-    private async Task<SqliteSampleStore> StoreAsync(string file)
+    private async Task<SynthStores> StoresAsync(string file)
     {
-        var store = new SqliteSampleStore(Path.Combine(_folder, file));
-        await store.InitializeAsync(default);
-        return store;
+        var stores = SqliteStores.Open(Path.Combine(_folder, file));
+        await stores.Samples.InitializeAsync(default);
+        return stores;
     }
 
-    private static LlmSampleGenerator Generator(SqliteSampleStore store, string instance) =>
-        new(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null), store, new InstanceIdentity(instance),
-            conceptTrees: store, failures: store);
+    private static LlmSampleGenerator Generator(SynthStores stores, string instance) =>
+        new(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity(instance),
+            conceptTrees: stores.ConceptTree, failures: stores.Samples);
 
-    private static GeneratorWorker WorkerFor(LlmSampleGenerator generator, SqliteSampleStore store, string instance) =>
-        new(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System, NullLogger<GeneratorWorker>.Instance, instance);
+    private static GeneratorWorker WorkerFor(LlmSampleGenerator generator, SynthStores stores, string instance) =>
+        new(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System, NullLogger<GeneratorWorker>.Instance, instance);
 
-    private static async Task<List<SampleDocument>> SamplesAsync(SqliteSampleStore store, PipelineJob job) =>
-        [.. (await store.QuerySamplesAsync(new SampleQuery { JobId = job.JobId, Limit = 1000 }, default)).Items];
+    private static async Task<List<SampleDocument>> SamplesAsync(SynthStores stores, PipelineJob job) =>
+        [.. (await stores.Samples.QuerySamplesAsync(new SampleQuery { JobId = job.JobId, Limit = 1000 }, default)).Items];
 }

@@ -125,7 +125,7 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
             ScriptedReply.Answer("""[{"text":"C","label":"positive"},{"text":"D","label":"negative"}]"""),
             ScriptedReply.Answer("not json at all"),
             ScriptedReply.Answer("""[{"text":"E","label":"positive"},{"text":"F"}]"""));
-        var store = new SqliteSampleStore(Path.Combine(_folder, "worker.db"));
+        var store = SqliteStores.Open(Path.Combine(_folder, "worker.db")).Samples;
         await store.InitializeAsync(default);
         var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "test");

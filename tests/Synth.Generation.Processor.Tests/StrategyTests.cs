@@ -182,7 +182,7 @@ public sealed class StrategyTests : IAsyncLifetime
 
     private async Task<List<SampleDocument>> RunAsync(LlmSampleGenerator generator, PipelineJob job)
     {
-        var store = new SqliteSampleStore(Path.Combine(_folder, job.JobId + ".db"));
+        var store = SqliteStores.Open(Path.Combine(_folder, job.JobId + ".db")).Samples;
         await store.InitializeAsync(default);
         var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "test");

@@ -39,7 +39,7 @@ public sealed class LocalPipelineTests : IAsyncLifetime
     private async Task<JobCounts> RunAsync(PipelineJob job, Stages stages, IProgress<PipelineProgress>? progress = null)
     {
         var pipeline = new ScriptedPipeline(
-            Store, stages.Generator, [stages.Filter, stages.Refiner, stages.Evaluator],
+            _temp.Stores, stages.Generator, [stages.Filter, stages.Refiner, stages.Evaluator],
             new ProcessorOptions { MaxInFlight = 8, MaxConcurrentRequests = 4 });
         using var timeout = new CancellationTokenSource(Timeout);
         var spec = TestJobs.SpecText(job.JobId, job.Spec.Generation.Target, job.Spec.Generation.SamplesPerRequest);
@@ -177,7 +177,7 @@ public sealed class LocalPipelineTests : IAsyncLifetime
     {
         var job = TestJobs.Create("local-missing", target: 2, samplesPerRequest: 1);
         var stages = new Stages();
-        var pipeline = new ScriptedPipeline(Store, stages.Generator, [stages.Filter, stages.Evaluator], new ProcessorOptions());
+        var pipeline = new ScriptedPipeline(_temp.Stores, stages.Generator, [stages.Filter, stages.Evaluator], new ProcessorOptions());
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(job, TestJobs.SpecText(job.JobId, 2, 1), null, CancellationToken.None));
 

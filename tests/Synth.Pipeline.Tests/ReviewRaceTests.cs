@@ -53,7 +53,7 @@ public sealed class ReviewRaceTests : IAsyncLifetime
                 if (stage == reviewedDuring && !reviewed)
                 {
                     reviewed = true;
-                    await LabelAsync(_temp.Store, jobId, "positive");
+                    await LabelAsync(_temp.Stores.Reviews, jobId, "positive");
                 }
             },
             s =>

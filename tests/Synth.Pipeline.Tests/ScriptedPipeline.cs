@@ -14,7 +14,7 @@ namespace Synth.Pipeline.Tests;
 /// in-process bus), with scripted processors in place of the stage modules: started, run through <see cref="LocalPipeline"/>
 /// for one job, and stopped, like one <c>synth run</c>.
 /// </summary>
-internal sealed class ScriptedPipeline(ISampleStore store, ISampleGenerator generator, IReadOnlyList<ISampleProcessor> processors, ProcessorOptions options)
+internal sealed class ScriptedPipeline(SynthStores stores, ISampleGenerator generator, IReadOnlyList<ISampleProcessor> processors, ProcessorOptions options)
 {
     public async Task<JobCounts> RunAsync(PipelineJob job, string specText, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
@@ -49,8 +49,8 @@ internal sealed class ScriptedPipeline(ISampleStore store, ISampleGenerator gene
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(options));
-        services.AddSingleton(store);
-        services.AddSingleton((IBrowseStore)store);
+        services.AddSingleton(stores.Samples);
+        services.AddSingleton(stores.Browse);
         services.AddSingleton(new InstanceIdentity("local-test"));
         services.AddSingleton(new StageModule(Stage.Generator, _ => generator));
         foreach (var processor in processors)

@@ -54,26 +54,30 @@ public sealed class TempStore : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private TempStore(string directory, SqliteSampleStore store)
+    private TempStore(string directory, SynthStores stores)
     {
         _directory = directory;
-        Store = store;
+        Stores = stores;
     }
 
-    public SqliteSampleStore Store { get; }
+    public SynthStores Stores { get; }
+
+    public ISampleStore Store => Stores.Samples;
+
+    private string DatabasePath => Path.Combine(_directory, "synth.db");
 
     public static async Task<TempStore> CreateAsync()
     {
         var directory = Directory.CreateTempSubdirectory("synth-pipeline-tests-").FullName;
-        var store = new SqliteSampleStore(Path.Combine(directory, "synth.db"));
-        await store.InitializeAsync(CancellationToken.None);
-        return new TempStore(directory, store);
+        var stores = SqliteStores.Open(Path.Combine(directory, "synth.db"));
+        await stores.Samples.InitializeAsync(CancellationToken.None);
+        return new TempStore(directory, stores);
     }
 
     /// <summary>A failure document straight from the table (failures of unreadable messages have no job to query by).</summary>
     public async Task<FailureDocument?> ReadFailureAsync(string id)
     {
-        await using var connection = new SqliteConnection($"Data Source={Store.DatabasePath};Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT document FROM failures WHERE id = $id;";

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Jobs;
+using Synth.Store;
 using Synth.Store.Sqlite;
 
 namespace Synth.Reports.Tests;
@@ -14,7 +15,7 @@ public sealed class JobComparisonTests : IAsyncLifetime
     private ScriptedChatServer _server = null!;
     private JobSpec _specA = null!;
 
-    private SqliteSampleStore NewStore() => new(Path.Combine(_directory, "synth.db"));
+    private ISampleStore NewStore() => SqliteStores.Open(Path.Combine(_directory, "synth.db")).Samples;
 
     public async Task InitializeAsync()
     {
@@ -25,7 +26,7 @@ public sealed class JobComparisonTests : IAsyncLifetime
         await AddJobAsync(store, "job-b", "vague beta review", 9);
     }
 
-    private async Task<JobSpec> AddJobAsync(SqliteSampleStore store, string jobId, string text, int samples)
+    private async Task<JobSpec> AddJobAsync(ISampleStore store, string jobId, string text, int samples)
     {
         var specText = $"""
             id: {jobId}

@@ -47,10 +47,10 @@ public sealed class ReportBuilderTests
     public async Task The_report_round_trips_through_its_JSON_and_is_kept_in_the_store()
     {
         await using var fixture = await ReportFixture.CreateAsync();
-        var store = fixture.NewStore();
+        var stores = fixture.NewStores();
 
-        var report = await JobReports.BuildAndStoreAsync(store, store, ReportFixture.JobId, fixture.Spec, TimeProvider.System, null, CancellationToken.None);
-        var stored = await fixture.NewStore().GetReportAsync(ReportFixture.JobId, CancellationToken.None);
+        var report = await JobReports.BuildAndStoreAsync(stores.Samples, stores.Reports, ReportFixture.JobId, fixture.Spec, TimeProvider.System, null, CancellationToken.None);
+        var stored = await fixture.NewStores().Reports.GetReportAsync(ReportFixture.JobId, CancellationToken.None);
 
         Assert.NotNull(stored);
         var back = ReportJson.Deserialize(stored.Json);

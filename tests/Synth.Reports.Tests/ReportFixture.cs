@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Jobs;
+using Synth.Store;
 using Synth.Store.Sqlite;
 
 namespace Synth.Reports.Tests;
@@ -26,7 +27,9 @@ internal sealed class ReportFixture : IAsyncDisposable
 
     public string Folder(string name) => Path.Combine(_directory, name);
 
-    public SqliteSampleStore NewStore() => new(Path.Combine(_directory, "synth.db"));
+    public SynthStores NewStores() => SqliteStores.Open(Path.Combine(_directory, "synth.db"));
+
+    public ISampleStore NewStore() => NewStores().Samples;
 
     public const string SpecText = """
         id: report-job

@@ -11,18 +11,18 @@ public sealed class ReportPublishingTests
     public async Task The_report_is_built_stored_and_published_on_the_reports_topic_keyed_by_job_id()
     {
         await using var fixture = await ReportFixture.CreateAsync();
-        var store = fixture.NewStore();
+        var stores = fixture.NewStores();
         var bus = new InProcessBus();
         var reader = bus.Subscribe(Topics.Reports);
         var now = new DateTimeOffset(2026, 11, 25, 20, 0, 0, TimeSpan.Zero);
         var time = new FixedTime(now);
 
-        var report = await JobReports.BuildStoreAndPublishAsync(store, store, bus, ReportFixture.JobId, fixture.Spec, time, null, CancellationToken.None);
+        var report = await JobReports.BuildStoreAndPublishAsync(stores.Samples, stores.Reports, bus, ReportFixture.JobId, fixture.Spec, time, null, CancellationToken.None);
 
         Assert.True(reader.TryRead(out var message));
         Assert.Equal((Topics.Reports, ReportFixture.JobId), (message.Topic, message.Key));
         var json = Encoding.UTF8.GetString(message.Value);
-        var stored = await fixture.NewStore().GetReportAsync(ReportFixture.JobId, CancellationToken.None);
+        var stored = await fixture.NewStores().Reports.GetReportAsync(ReportFixture.JobId, CancellationToken.None);
         // The message carries exactly the report kept in the store.
         Assert.Equal(stored!.Json, json);
         Assert.Equal(report.Curated.Samples, ReportJson.Deserialize(json).Curated.Samples);
@@ -42,7 +42,7 @@ public sealed class ReportPublishingTests
     public async Task The_publish_carries_the_callers_trace_context()
     {
         await using var fixture = await ReportFixture.CreateAsync();
-        var store = fixture.NewStore();
+        var stores = fixture.NewStores();
         var bus = new InProcessBus();
         var reader = bus.Subscribe(Topics.Reports);
         using var listener = new ActivityListener
@@ -52,7 +52,7 @@ public sealed class ReportPublishingTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        await JobReports.BuildStoreAndPublishAsync(store, store, bus, ReportFixture.JobId, fixture.Spec, TimeProvider.System, null, CancellationToken.None);
+        await JobReports.BuildStoreAndPublishAsync(stores.Samples, stores.Reports, bus, ReportFixture.JobId, fixture.Spec, TimeProvider.System, null, CancellationToken.None);
 
         Assert.True(reader.TryRead(out var message));
         Assert.StartsWith("00-", message.Header(EnvelopeHeaders.TraceParent), StringComparison.Ordinal);

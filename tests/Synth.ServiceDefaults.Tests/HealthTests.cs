@@ -151,7 +151,7 @@ public sealed class HealthCheckTests
         var folder = Directory.CreateTempSubdirectory("synth-store-health-").FullName;
         try
         {
-            var store = new SqliteSampleStore(Path.Combine(folder, "synth.db"));
+            var store = SqliteStores.Open(Path.Combine(folder, "synth.db")).Samples;
             await store.InitializeAsync(CancellationToken.None);
             Assert.Equal(HealthStatus.Healthy, (await Check(new StoreHealthCheck(store))).Status);
 

@@ -40,6 +40,10 @@ public sealed class SynthHostingTests : IDisposable
         await store.InitializeAsync(CancellationToken.None);
         Assert.True(File.Exists(path));
         Assert.Null(await store.GetJobAsync("no-such-job", CancellationToken.None));
+        // One object per store interface, every one over the same file.
+        Assert.IsType<SqliteReviewStore>(services.GetRequiredService<IReviewStore>());
+        Assert.IsType<SqliteBudgetStore>(services.GetRequiredService<IBudgetStore>());
+        Assert.Same(services.GetRequiredService<SynthStores>().Browse, services.GetRequiredService<IBrowseStore>());
     }
 
     [Fact]

@@ -9,19 +9,22 @@ namespace Synth.Store.Tests;
 /// <summary>The <see cref="IBrowseStore"/> contract, on SQLite always and on MongoDB when SYNTH_MONGO_URI is set.</summary>
 public abstract class BrowseStoreContractTests : IDisposable
 {
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    protected abstract ISampleStore CreateStore();
+    protected abstract SynthStores CreateStores();
 
-    private async Task<ISampleStore> NewStoreAsync()
+    /// <summary>New stores with their tables/indexes created, disposed after the test.</summary>
+    private async Task<SynthStores> NewStoresAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return store;
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return stores;
     }
+
+    private async Task<ISampleStore> NewStoreAsync() => (await NewStoresAsync()).Samples;
 
     /// <summary>Twelve samples of one job across every state, labels, rejection reasons and content fields.</summary>
     internal static List<SampleDocument> Corpus(string jobId)
@@ -75,7 +78,7 @@ public abstract class BrowseStoreContractTests : IDisposable
     {
         var jobId = NewJobId();
         var writer = await NewStoreAsync();
-        var reader = (IBrowseStore)await NewStoreAsync();
+        var reader = (await NewStoresAsync()).Browse;
         var corpus = Corpus(jobId);
         foreach (var sample in corpus)
         {
@@ -115,7 +118,7 @@ public abstract class BrowseStoreContractTests : IDisposable
     public async Task Jobs_are_listed_in_id_order_page_by_page_with_their_documents()
     {
         var store = await NewStoreAsync();
-        var other = (IBrowseStore)await NewStoreAsync();
+        var other = (await NewStoresAsync()).Browse;
         var prefix = NewJobId();
         var ids = Enumerable.Range(0, 5).Select(i => $"{prefix}-{i}").ToList();
         foreach (var id in ids.AsEnumerable().Reverse())
@@ -171,9 +174,9 @@ public abstract class BrowseStoreContractTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
 
         GC.SuppressFinalize(this);
@@ -182,14 +185,14 @@ public abstract class BrowseStoreContractTests : IDisposable
 
 public sealed class SqliteBrowseStoreContractTests(TempDirectoryFixture directory) : BrowseStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(Path.Combine(directory.Path, "browse.db"));
+    protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "browse.db"));
 }
 
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoBrowseStoreContractTests(MongoDatabaseFixture database) : BrowseStoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 }
 
 /// <summary>The in-memory rule itself (<see cref="SampleBrowseQuery.Matches"/>), on the corpus the stores are checked against.</summary>

@@ -13,7 +13,7 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task An_expired_reservation_no_longer_holds_budget()
     {
-        var budget = (IBudgetStore)await NewStoreAsync();
+        var budget = (await NewStoresAsync()).Budget;
         var job = NewJobId();
         await budget.TryReserveAsync(job, "dead", "gone", new BudgetTotals(3, 0, 0m), Limits, Now, Later, Ct);
 
@@ -28,7 +28,7 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task Budget_reservations_are_granted_within_every_limit_and_refused_past_one()
     {
-        var budget = (IBudgetStore)await NewStoreAsync();
+        var budget = (await NewStoresAsync()).Budget;
         var job = NewJobId();
 
         var first = await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 400, 0.04m), Limits, Now, Later, Ct);
@@ -53,7 +53,7 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task A_commit_replaces_the_reservation_with_what_was_spent_once_only()
     {
-        var budget = (IBudgetStore)await NewStoreAsync();
+        var budget = (await NewStoresAsync()).Budget;
         var job = NewJobId();
         await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 900, 0.09m), Limits, Now, Later, Ct);
 
@@ -68,7 +68,7 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task Released_and_abandoned_reservations_free_the_budget()
     {
-        var budget = (IBudgetStore)await NewStoreAsync();
+        var budget = (await NewStoresAsync()).Budget;
         var job = NewJobId();
         await budget.TryReserveAsync(job, "c1", "a", new BudgetTotals(1, 100, 0.01m), Limits, Now, Later, Ct);
         await budget.TryReserveAsync(job, "c2", "crashed", new BudgetTotals(1, 100, 0.01m), Limits, Now, Later, Ct);
@@ -83,8 +83,8 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task Two_store_instances_reserving_at_once_never_pass_a_limit_together()
     {
-        var a = (IBudgetStore)await NewStoreAsync();
-        var b = (IBudgetStore)await NewStoreAsync();
+        var a = (await NewStoresAsync()).Budget;
+        var b = (await NewStoresAsync()).Budget;
         var job = NewJobId();
         var limits = new BudgetSpec { MaxRequests = 10 };
 

@@ -11,28 +11,28 @@ namespace Synth.Store.Tests;
 public abstract class ConceptTreeStoreContractTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 20, 0, 0, TimeSpan.Zero);
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
     private readonly string _job = "tree-" + Guid.NewGuid().ToString("N")[..8];
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    protected abstract ISampleStore CreateStore();
+    protected abstract SynthStores CreateStores();
 
     private async Task<IConceptTreeStore> NewStoreAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return (IConceptTreeStore)store;
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return stores.ConceptTree;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
 
         return Task.CompletedTask;
@@ -144,13 +144,13 @@ public abstract class ConceptTreeStoreContractTests : IAsyncLifetime
 
 public sealed class SqliteConceptTreeStoreTests(TempDirectoryFixture directory) : ConceptTreeStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(Path.Combine(directory.Path, "tree.db"));
+    protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "tree.db"));
 }
 
 /// <summary>Runs against the server at SYNTH_MONGO_URI; reported as skipped when it is not set.</summary>
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoConceptTreeStoreTests(MongoDatabaseFixture database) : ConceptTreeStoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 }

@@ -11,28 +11,28 @@ namespace Synth.Store.Tests;
 /// </summary>
 public abstract class DedupStoreContractTests : IAsyncLifetime
 {
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
     private readonly string _scope = "job:dedup-" + Guid.NewGuid().ToString("N")[..8];
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    protected abstract ISampleStore CreateStore();
+    protected abstract SynthStores CreateStores();
 
     private async Task<IDedupStore> NewStoreAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return (IDedupStore)store;
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return stores.Dedup;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
         return Task.CompletedTask;
     }
@@ -144,13 +144,13 @@ public abstract class DedupStoreContractTests : IAsyncLifetime
 
 public sealed class SqliteDedupStoreTests(TempDirectoryFixture directory) : DedupStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(Path.Combine(directory.Path, "dedup.db"));
+    protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "dedup.db"));
 }
 
 /// <summary>Runs against the server at SYNTH_MONGO_URI; reported as skipped when it is not set.</summary>
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoDedupStoreTests(MongoDatabaseFixture database) : DedupStoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 }

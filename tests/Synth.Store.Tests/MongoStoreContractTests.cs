@@ -27,9 +27,12 @@ public sealed class MongoDatabaseFixture : IDisposable
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoStoreContractTests(MongoDatabaseFixture database) : StoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 
-    protected override Task<bool> RequestWritesAreAtomicAsync(ISampleStore store) =>
-        ((MongoSampleStore)store).SupportsTransactionsAsync(CancellationToken.None);
+    protected override async Task<bool> RequestWritesAreAtomicAsync()
+    {
+        using var context = new MongoDatabaseContext(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+        return await context.SupportsTransactionsAsync(CancellationToken.None);
+    }
 }

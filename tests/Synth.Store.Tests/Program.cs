@@ -20,7 +20,7 @@ public static class Program
             await Console.Error.WriteLineAsync($"usage: {WriteSamplesCommand} <database-path> <job-id> <writer> <count>");
             return 2;
         }
-        var store = new SqliteSampleStore(databasePath);
+        var store = SqliteStores.Open(databasePath).Samples;
         await store.InitializeAsync(CancellationToken.None);
         await WriteSamplesAsync(store, jobId, int.Parse(writer, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture));
         return 0;

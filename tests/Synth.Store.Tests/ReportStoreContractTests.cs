@@ -7,18 +7,18 @@ namespace Synth.Store.Tests;
 /// <summary>The <see cref="IReportStore"/> contract, on SQLite always and on MongoDB when SYNTH_MONGO_URI is set.</summary>
 public abstract class ReportStoreContractTests : IDisposable
 {
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    protected abstract ISampleStore CreateStore();
+    protected abstract SynthStores CreateStores();
 
     private async Task<IReportStore> NewStoreAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return (IReportStore)store;
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return stores.Reports;
     }
 
     [StoreFact]
@@ -41,9 +41,9 @@ public abstract class ReportStoreContractTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
 
         GC.SuppressFinalize(this);
@@ -52,12 +52,12 @@ public abstract class ReportStoreContractTests : IDisposable
 
 public sealed class SqliteReportStoreContractTests(TempDirectoryFixture directory) : ReportStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(Path.Combine(directory.Path, "reports.db"));
+    protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "reports.db"));
 }
 
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoReportStoreContractTests(MongoDatabaseFixture database) : ReportStoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 }

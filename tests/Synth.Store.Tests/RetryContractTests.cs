@@ -8,7 +8,8 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task Reopening_failed_requests_removes_their_records_and_keeps_each_as_a_failure()
     {
-        var store = await NewStoreAsync();
+        var stores = await NewStoresAsync();
+        var store = stores.Samples;
         var job = NewJobId();
         var sample = Sample(job, 0, 0);
         await store.SaveRequestAsync(Request(job, 0, [sample]), [sample], Ct);
@@ -18,8 +19,8 @@ public abstract partial class StoreContractTests
         await store.SaveRequestAsync(failed, [], Ct);
         var at = new DateTimeOffset(2026, 11, 25, 17, 0, 0, TimeSpan.Zero);
 
-        var reopened = await ((IFailedRequestStore)store).ReopenFailedRequestsAsync(job, at, Ct);
-        var again = await ((IFailedRequestStore)store).ReopenFailedRequestsAsync(job, at.AddMinutes(1), Ct);
+        var reopened = await stores.FailedRequests.ReopenFailedRequestsAsync(job, at, Ct);
+        var again = await stores.FailedRequests.ReopenFailedRequestsAsync(job, at.AddMinutes(1), Ct);
 
         Assert.Equal(1, reopened);
         Assert.Equal(0, again);

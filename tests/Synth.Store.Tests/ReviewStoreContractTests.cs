@@ -13,27 +13,27 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 17, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan LeaseFor = TimeSpan.FromMinutes(10);
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    protected abstract ISampleStore CreateStore();
+    protected abstract SynthStores CreateStores();
 
     private async Task<(ISampleStore Store, IReviewStore Reviews)> NewStoreAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return (store, (IReviewStore)store);
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return (stores.Samples, stores.Reviews);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
         return Task.CompletedTask;
     }
@@ -166,13 +166,13 @@ public abstract class ReviewStoreContractTests : IAsyncLifetime
 
 public sealed class SqliteReviewStoreContractTests(TempDirectoryFixture directory) : ReviewStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(Path.Combine(directory.Path, "reviews.db"));
+    protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "reviews.db"));
 }
 
 /// <summary>Runs against the server at SYNTH_MONGO_URI; reported as skipped when it is not set.</summary>
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoReviewStoreContractTests(MongoDatabaseFixture database) : ReviewStoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 }

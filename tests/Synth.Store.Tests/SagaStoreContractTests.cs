@@ -7,18 +7,18 @@ namespace Synth.Store.Tests;
 /// <summary>The <see cref="ISagaStore"/> contract, on SQLite always and on MongoDB when SYNTH_MONGO_URI is set.</summary>
 public abstract class SagaStoreContractTests : IDisposable
 {
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    protected abstract ISampleStore CreateStore();
+    protected abstract SynthStores CreateStores();
 
     private async Task<ISagaStore> NewStoreAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return (ISagaStore)store;
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return stores.Sagas;
     }
 
     [StoreFact]
@@ -63,9 +63,9 @@ public abstract class SagaStoreContractTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
 
         GC.SuppressFinalize(this);
@@ -74,12 +74,12 @@ public abstract class SagaStoreContractTests : IDisposable
 
 public sealed class SqliteSagaStoreContractTests(TempDirectoryFixture directory) : SagaStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(Path.Combine(directory.Path, "sagas.db"));
+    protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "sagas.db"));
 }
 
 [RequiresEnvironmentVariable(MongoDatabaseFixture.UriVariable)]
 public sealed class MongoSagaStoreContractTests(MongoDatabaseFixture database) : SagaStoreContractTests, IClassFixture<MongoDatabaseFixture>
 {
-    protected override ISampleStore CreateStore() =>
-        new MongoSampleStore(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
+    protected override SynthStores CreateStores() =>
+        MongoStores.Open(new MongoStoreOptions { ConnectionString = database.Uri!, Database = database.Database });
 }

@@ -24,9 +24,9 @@ public sealed class SqliteStoreContractTests(TempDirectoryFixture directory) : S
     // A subdirectory that does not exist yet: the store creates it.
     private string DatabasePath => Path.Combine(directory.Path, "data", "store.db");
 
-    protected override ISampleStore CreateStore() => new SqliteSampleStore(DatabasePath);
+    protected override SynthStores CreateStores() => SqliteStores.Open(DatabasePath);
 
-    protected override Task<bool> RequestWritesAreAtomicAsync(ISampleStore store) => Task.FromResult(true);
+    protected override Task<bool> RequestWritesAreAtomicAsync() => Task.FromResult(true);
 
     [Fact]
     public async Task The_database_is_in_wal_mode()

@@ -10,31 +10,34 @@ namespace Synth.Store.Tests;
 /// </summary>
 public abstract partial class StoreContractTests : IAsyncLifetime
 {
-    private readonly List<ISampleStore> _stores = [];
+    private readonly List<SynthStores> _stores = [];
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    /// <summary>A new store instance (own connections/client) over the class's shared database.</summary>
-    protected abstract ISampleStore CreateStore();
+    /// <summary>New stores (own connections/client) over the class's shared database.</summary>
+    protected abstract SynthStores CreateStores();
 
     /// <summary>Whether SaveRequestAsync is all-or-nothing here (otherwise the documented ordered write).</summary>
-    protected abstract Task<bool> RequestWritesAreAtomicAsync(ISampleStore store);
+    protected abstract Task<bool> RequestWritesAreAtomicAsync();
 
-    protected async Task<ISampleStore> NewStoreAsync()
+    /// <summary>New stores with their tables/indexes created, disposed after the test.</summary>
+    protected async Task<SynthStores> NewStoresAsync()
     {
-        var store = CreateStore();
-        _stores.Add(store);
-        await store.InitializeAsync(Ct);
-        return store;
+        var stores = CreateStores();
+        _stores.Add(stores);
+        await stores.Samples.InitializeAsync(Ct);
+        return stores;
     }
+
+    protected async Task<ISampleStore> NewStoreAsync() => (await NewStoresAsync()).Samples;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        foreach (var store in _stores.OfType<IDisposable>())
+        foreach (var stores in _stores)
         {
-            store.Dispose();
+            stores.Dispose();
         }
         return Task.CompletedTask;
     }
@@ -232,7 +235,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => store.SaveRequestAsync(broken, samples, Ct));
 
         Assert.Null(await store.GetRequestAsync(broken.Id, Ct));
-        if (await RequestWritesAreAtomicAsync(store))
+        if (await RequestWritesAreAtomicAsync())
         {
             foreach (var sample in samples)
             {

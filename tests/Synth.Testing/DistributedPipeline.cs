@@ -18,7 +18,7 @@ public sealed class DistributedPipeline : IAsyncDisposable
     private readonly Dictionary<string, string?> _environment;
     private int _generation;
 
-    private DistributedPipeline(string directory, KafkaBrokerProcess broker, OtlpTraceReceiver traces, Dictionary<string, string?> environment, SqliteSampleStore store)
+    private DistributedPipeline(string directory, KafkaBrokerProcess broker, OtlpTraceReceiver traces, Dictionary<string, string?> environment, ISampleStore store)
     {
         Directory = directory;
         Broker = broker;
@@ -61,7 +61,7 @@ public sealed class DistributedPipeline : IAsyncDisposable
             environment[key] = value;
         }
 
-        var store = new SqliteSampleStore(storePath);
+        var store = SqliteStores.Open(storePath).Samples;
         await store.InitializeAsync(CancellationToken.None);
         var pipeline = new DistributedPipeline(directory, broker, traces, environment, store);
         foreach (var stage in Stages)

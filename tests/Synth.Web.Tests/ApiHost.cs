@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Synth.Store;
 using Synth.Store.Sqlite;
 
 namespace Synth.Web.Tests;
@@ -41,7 +42,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>
 
     public Uri BaseUrl { get; }
 
-    public SqliteSampleStore Store() => new(DatabasePath);
+    public SynthStores Stores() => SqliteStores.Open(DatabasePath);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using Synth.Contracts.Samples;
-using Synth.Store;
 
 namespace Synth.Web.Tests;
 
@@ -170,15 +169,15 @@ public sealed class WebUiTests : IAsyncLifetime
         Assert.True(errors.Count == 1 && errors.Single().StartsWith("Failed to load resource: the server responded with a status of 400", StringComparison.Ordinal)
             && errors.Single().Contains(new Uri(_api.BaseUrl, "/jobs").AbsoluteUri, StringComparison.Ordinal), string.Join("\n", errors));
         // What the reviewer did is what the store holds.
-        var store = _api.Store();
+        var stores = _api.Stores();
         foreach (var (sampleId, label) in labelled)
         {
-            var sample = (await store.GetSampleAsync(sampleId, CancellationToken.None))!;
+            var sample = (await stores.Samples.GetSampleAsync(sampleId, CancellationToken.None))!;
             Assert.Equal((ReviewStatus.Labelled, ApiHost.ReviewerName, label), (sample.Review!.Status, sample.Review.Reviewer, sample.Content.Label));
             Assert.Equal((LabelMethod.HumanReview, ApiHost.ReviewerName), (sample.LabelHistory[^1].Method, sample.LabelHistory[^1].By));
         }
 
-        var progress = await ((IReviewStore)store).GetReviewProgressAsync(JobId, DateTimeOffset.UtcNow, CancellationToken.None);
+        var progress = await stores.Reviews.GetReviewProgressAsync(JobId, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal((3L, evaluated), (progress.Labelled, (int)progress.Total));
     }
 

@@ -3,7 +3,7 @@ using Synth.Contracts.Samples;
 
 namespace Synth.Store.Mongo;
 
-/// <summary>The indexes <see cref="MongoSampleStore.InitializeAsync"/> creates; each ends in _id so keyset paging needs no sort.</summary>
+/// <summary>The indexes <see cref="MongoDatabaseContext.InitializeAsync"/> creates; each ends in _id so keyset paging needs no sort.</summary>
 internal static class MongoIndexes
 {
     public static IReadOnlyList<CreateIndexModel<SampleDocument>> ForSamples()

@@ -7,6 +7,8 @@ namespace Synth.Store.Mongo;
 /// <summary>The filters, sorts and pipelines the store sends; built here so tests can render them without a server.</summary>
 internal static class MongoQueries
 {
+    public static readonly ReplaceOptions Upsert = new() { IsUpsert = true };
+
     public static FilterDefinition<SampleDocument> SampleFilter(SampleQuery query)
     {
         var filter = Builders<SampleDocument>.Filter;

@@ -6,19 +6,13 @@ using Synth.Contracts.Samples;
 namespace Synth.Store.Mongo;
 
 /// <summary>
-/// <see cref="ISampleStore"/> on MongoDB. Every write is an idempotent upsert by a deterministic <c>_id</c>; samples
-/// are upserted monotonically (a stored copy at a later stage is kept). Safe for concurrent use by many threads,
-/// processes and hosts.
+/// <see cref="ISampleStore"/> on the shared MongoDB database (<see cref="MongoDatabaseContext"/>): jobs, samples,
+/// request records and failures. Every write is an idempotent upsert by a deterministic <c>_id</c>; samples are
+/// upserted monotonically (a stored copy at a later stage is kept).
 /// </summary>
-public sealed partial class MongoSampleStore : ISampleStore, IDisposable
+public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStore
 {
-    private const int TransactionsUnknown = 0;
-    private const int TransactionsSupported = 1;
-    private const int TransactionsUnsupported = 2;
-
     private const int MaxDuplicateKeyRetries = 3;
-
-    private static readonly ReplaceOptions Upsert = new() { IsUpsert = true };
 
     private static readonly FindOneAndUpdateOptions<BsonDocument, BsonDocument> VersionedUpsert = new()
     {
@@ -27,62 +21,17 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         Projection = MongoQueries.VersionProjection,
     };
 
-    private readonly IMongoClient? _ownedClient;
-    private readonly IMongoDatabase _database;
-    private readonly IMongoCollection<JobDocument> _jobs;
-    private readonly IMongoCollection<SampleDocument> _samples;
-    private readonly IMongoCollection<BsonDocument> _storedSamples;
-    private readonly IMongoCollection<RequestRecord> _requests;
-    private readonly IMongoCollection<FailureDocument> _failures;
-    private int _transactions = TransactionsUnknown;
-
-    /// <summary>Connects with its own client, disposed with the store.</summary>
-    public MongoSampleStore(MongoStoreOptions options)
-        : this(Connect(options), ownsClient: true)
-    {
-    }
-
-    /// <summary>Uses a database of a client the caller owns (one client per process is the driver's advice).</summary>
-    public MongoSampleStore(IMongoDatabase database)
-        : this(database, ownsClient: false)
-    {
-    }
-
-    private MongoSampleStore(IMongoDatabase database, bool ownsClient)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        MongoClassMaps.Register();
-        _ownedClient = ownsClient ? database.Client : null;
-        _database = database;
-        _jobs = _database.GetCollection<JobDocument>(MongoCollections.Jobs);
-        _samples = _database.GetCollection<SampleDocument>(MongoCollections.Samples);
-        _storedSamples = _database.GetCollection<BsonDocument>(MongoCollections.Samples);
-        _requests = _database.GetCollection<RequestRecord>(MongoCollections.Requests);
-        _failures = _database.GetCollection<FailureDocument>(MongoCollections.Failures);
-    }
-
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        // Creating an index that exists with the same keys and options is a no-op, so every process may do this.
-        await _samples.Indexes.CreateManyAsync(MongoIndexes.ForSamples(), cancellationToken);
-        await _requests.Indexes.CreateManyAsync(MongoIndexes.ForRequests(), cancellationToken);
-        await _failures.Indexes.CreateManyAsync(MongoIndexes.ForFailures(), cancellationToken);
-        await InitializeDedupAsync(cancellationToken);
-        await CreateReviewIndexesAsync(cancellationToken);
-        await CreateReportCollectionAsync(cancellationToken);
-        await CreateSagaIndexesAsync(cancellationToken);
-        await CreateConceptTreeIndexesAsync(cancellationToken);
-        await SupportsTransactionsAsync(cancellationToken);
-    }
+    /// <summary>Creates the indexes of every store of this adapter, since they share one database (<see cref="MongoDatabaseContext.InitializeAsync"/>).</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken) => context.InitializeAsync(cancellationToken);
 
     public Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return _jobs.ReplaceOneAsync(x => x.Id == job.Id, job, Upsert, cancellationToken);
+        return context.Jobs.ReplaceOneAsync(x => x.Id == job.Id, job, MongoQueries.Upsert, cancellationToken);
     }
 
     public async Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
-        await _jobs.Find(x => x.Id == jobId).FirstOrDefaultAsync(cancellationToken);
+        await context.Jobs.Find(x => x.Id == jobId).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
     {
@@ -93,7 +42,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         {
             try
             {
-                var written = await _storedSamples.FindOneAndUpdateAsync(
+                var written = await context.StoredSamples.FindOneAndUpdateAsync(
                     MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), update, VersionedUpsert, cancellationToken);
                 sample.Version = written[MongoDocuments.Version].ToInt64();
                 return true;
@@ -115,7 +64,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         ArgumentNullException.ThrowIfNull(sample);
         var read = sample.Version;
         sample.Version = expectedVersion + 1;
-        var result = await _storedSamples.ReplaceOneAsync(
+        var result = await context.StoredSamples.ReplaceOneAsync(
             MongoQueries.VersionIs(sample.Id, expectedVersion), MongoDocuments.ToStoredSample(sample), cancellationToken: cancellationToken);
         if (result.MatchedCount == 1)
         {
@@ -137,17 +86,17 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(samples);
-        if (!await SupportsTransactionsAsync(cancellationToken))
+        if (!await context.SupportsTransactionsAsync(cancellationToken))
         {
             foreach (var sample in samples)
             {
                 await SaveSampleAsync(sample, cancellationToken);
             }
-            await _requests.ReplaceOneAsync(x => x.Id == request.Id, request, Upsert, cancellationToken);
+            await context.Requests.ReplaceOneAsync(x => x.Id == request.Id, request, MongoQueries.Upsert, cancellationToken);
             return;
         }
 
-        using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        using var session = await context.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -161,7 +110,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
                         {
                             await SaveSampleInTransactionAsync(handle, sample, token);
                         }
-                        await _requests.ReplaceOneAsync(handle, x => x.Id == request.Id, request, Upsert, token);
+                        await context.Requests.ReplaceOneAsync(handle, x => x.Id == request.Id, request, MongoQueries.Upsert, token);
                         return true;
                     },
                     cancellationToken: cancellationToken);
@@ -176,14 +125,14 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     }
 
     public async Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) =>
-        await _samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
+        await context.Samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
-        await _requests.Find(x => x.Id == requestId).FirstOrDefaultAsync(cancellationToken);
+        await context.Requests.Find(x => x.Id == requestId).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
     {
-        var records = await _requests.Find(MongoQueries.RequestsOfJob(jobId))
+        var records = await context.Requests.Find(MongoQueries.RequestsOfJob(jobId))
             .Project(MongoQueries.RequestIndexProjection)
             .ToListAsync(cancellationToken);
         return records.Select(x => x["index"].ToInt64()).ToHashSet();
@@ -193,7 +142,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        var items = await _samples.Find(MongoQueries.SampleFilter(query))
+        var items = await context.Samples.Find(MongoQueries.SampleFilter(query))
             .Sort(MongoQueries.SampleSort)
             .Limit(query.Limit + 1)
             .ToListAsync(cancellationToken);
@@ -203,11 +152,11 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     public async Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        var samples = await (await _samples.AggregateAsync(MongoQueries.SampleCounts(jobId), cancellationToken: cancellationToken))
+        var samples = await (await context.Samples.AggregateAsync(MongoQueries.SampleCounts(jobId), cancellationToken: cancellationToken))
             .ToListAsync(cancellationToken);
-        var requests = await (await _requests.AggregateAsync(MongoQueries.RequestCounts(jobId), cancellationToken: cancellationToken))
+        var requests = await (await context.Requests.AggregateAsync(MongoQueries.RequestCounts(jobId), cancellationToken: cancellationToken))
             .ToListAsync(cancellationToken);
-        var failures = await _failures.CountDocumentsAsync(MongoQueries.FailureFilter(jobId, afterId: null), cancellationToken: cancellationToken);
+        var failures = await context.Failures.CountDocumentsAsync(MongoQueries.FailureFilter(jobId, afterId: null), cancellationToken: cancellationToken);
         var requestCounts = requests.ToDictionary(x => Enum.Parse<RequestStatus>(x["_id"].AsString), x => x["count"].ToInt64());
         return new JobCounts
         {
@@ -221,39 +170,19 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     public Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        return _failures.ReplaceOneAsync(x => x.Id == failure.Id, failure, Upsert, cancellationToken);
+        return context.Failures.ReplaceOneAsync(x => x.Id == failure.Id, failure, MongoQueries.Upsert, cancellationToken);
     }
 
     public async Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var items = await _failures.Find(MongoQueries.FailureFilter(jobId, afterId))
+        var items = await context.Failures.Find(MongoQueries.FailureFilter(jobId, afterId))
             .Sort(MongoQueries.FailureSort)
             .Limit(limit + 1)
             .ToListAsync(cancellationToken);
         return ToPage(items, limit, x => x.Id);
     }
-
-    /// <summary>
-    /// Whether this deployment runs multi-document transactions, i.e. whether <see cref="SaveRequestAsync"/> is
-    /// atomic here (otherwise it is the ordered, re-doable write). Asked once, then remembered.
-    /// </summary>
-    public async Task<bool> SupportsTransactionsAsync(CancellationToken cancellationToken)
-    {
-        var known = Volatile.Read(ref _transactions);
-        if (known != TransactionsUnknown)
-        {
-            return known == TransactionsSupported;
-        }
-        var hello = await _database.Client.GetDatabase("admin")
-            .RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
-        var supported = MongoTopology.SupportsTransactions(hello);
-        Volatile.Write(ref _transactions, supported ? TransactionsSupported : TransactionsUnsupported);
-        return supported;
-    }
-
-    public void Dispose() => _ownedClient?.Dispose();
 
     /// <summary>
     /// Inside a transaction a duplicate-key error would abort the whole transaction, so the stored stage is read
@@ -267,7 +196,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         {
             return;
         }
-        var written = await _storedSamples.FindOneAndUpdateAsync(
+        var written = await context.StoredSamples.FindOneAndUpdateAsync(
             session, MongoQueries.MonotonicUpsertFilter(sample.Id, ordinal), MongoQueries.VersionedReplace(MongoDocuments.ToStoredSample(sample)),
             VersionedUpsert, cancellationToken);
         sample.Version = written[MongoDocuments.Version].ToInt64();
@@ -276,7 +205,7 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
     private async Task<int?> StoredOrdinalAsync(IClientSessionHandle? session, string sampleId, CancellationToken cancellationToken)
     {
         var filter = Builders<BsonDocument>.Filter.Eq("_id", sampleId);
-        var find = session is null ? _storedSamples.Find(filter) : _storedSamples.Find(session, filter);
+        var find = session is null ? context.StoredSamples.Find(filter) : context.StoredSamples.Find(session, filter);
         var stored = await find.Project(MongoQueries.StageOrdinalProjection).FirstOrDefaultAsync(cancellationToken);
         return stored?[MongoDocuments.StageOrdinal].ToInt32();
     }
@@ -289,13 +218,5 @@ public sealed partial class MongoSampleStore : ISampleStore, IDisposable
         }
         items.RemoveAt(limit);
         return new Page<T>(items, id(items[^1]));
-    }
-
-    private static IMongoDatabase Connect(MongoStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Database);
-        return new MongoClient(options.ConnectionString).GetDatabase(options.Database);
     }
 }

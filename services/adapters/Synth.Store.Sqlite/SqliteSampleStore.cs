@@ -1,79 +1,29 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
 /// <summary>
-/// <see cref="ISampleStore"/> on one SQLite file in WAL mode. Every operation opens its own (pooled) connection,
-/// so one instance is safe for many threads, and several processes can share the file: readers never block,
-/// writers queue on the file's write lock for up to <see cref="SqliteStoreOptions.BusyTimeout"/>.
+/// <see cref="ISampleStore"/> on the shared SQLite file (<see cref="SqliteDatabase"/>): jobs, samples, request
+/// records and failures.
 /// </summary>
-public sealed partial class SqliteSampleStore : ISampleStore
+public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
 {
-    private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    /// <summary>The absolute path of the shared database file.</summary>
+    public string DatabasePath => database.DatabasePath;
 
-    public SqliteSampleStore(string databasePath)
-        : this(new SqliteStoreOptions { DatabasePath = databasePath })
-    {
-    }
-
-    public SqliteSampleStore(SqliteStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BusyTimeout, TimeSpan.Zero);
-
-        var path = Path.GetFullPath(options.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        DatabasePath = path;
-        _busyTimeoutMs = (int)Math.Min(int.MaxValue, options.BusyTimeout.TotalMilliseconds);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            // Microsoft.Data.Sqlite also retries BUSY/LOCKED statements itself for this long (whole seconds).
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
-    }
-
-    /// <summary>The absolute path of the database file.</summary>
-    public string DatabasePath { get; }
-
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        // WAL is a property of the file: set once, every later connection (from any process) uses it.
-        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
-        await using var transaction = BeginWrite(connection);
-        await using (var command = Command(connection, transaction, SqliteSchema.Create))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var command = Command(connection, transaction, BudgetSchema))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await InitializeDedupAsync(connection, transaction, cancellationToken);
-        await CreateReviewIndexesAsync(connection, transaction, cancellationToken);
-        await CreateReportTablesAsync(connection, transaction, cancellationToken);
-        await CreateSagaTableAsync(connection, transaction, cancellationToken);
-        await CreateConceptTreeTablesAsync(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    /// <summary>Creates the tables of every store of this adapter, since they share one file (<see cref="SqliteDatabase.InitializeAsync"/>).</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
     public async Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, SqliteSchema.UpsertJob);
         command.Parameters.AddWithValue("$id", job.Id);
         command.Parameters.AddWithValue("$state", Name(job.State));
@@ -88,7 +38,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     public async Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = SampleUpsertCommand(connection, null);
         return await SaveSampleAsync(command, sample, cancellationToken);
     }
@@ -96,7 +46,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     public async Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         return await ReplaceSampleAsync(connection, null, sample, expectedVersion, cancellationToken);
     }
 
@@ -104,7 +54,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(samples);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         await using (var sampleCommand = SampleUpsertCommand(connection, transaction))
         {
@@ -135,7 +85,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT request_index FROM requests WHERE job_id = $job_id;");
         command.Parameters.AddWithValue("$job_id", jobId);
         var indexes = new HashSet<long>();
@@ -151,40 +101,16 @@ public sealed partial class SqliteSampleStore : ISampleStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
-        command.Parameters.AddWithValue("$job_id", query.JobId);
-        var states = query.States.Distinct().ToList();
-        if (states.Count > 0)
-        {
-            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
-            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
-            for (var i = 0; i < states.Count; i++)
-            {
-                command.Parameters.AddWithValue(names[i], Name(states[i]));
-            }
-        }
-        if (query.Label is not null)
-        {
-            sql.Append(" AND label = $label");
-            command.Parameters.AddWithValue("$label", query.Label);
-        }
-        if (query.AfterId is not null)
-        {
-            sql.Append(" AND id > $after_id");
-            command.Parameters.AddWithValue("$after_id", query.AfterId);
-        }
-        sql.Append(" ORDER BY id LIMIT $limit;");
-        command.Parameters.AddWithValue("$limit", query.Limit + 1L);
-        command.CommandText = sql.ToString();
-        return await ReadPageAsync<SampleDocument>(command, query.Limit, cancellationToken);
+        var sql = SamplesOfJob(command, query.JobId, query.States.Distinct().ToList(), query.Label);
+        return await ReadSamplePageAsync(command, sql, query.AfterId, query.Limit, cancellationToken);
     }
 
     public async Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         // A read transaction makes the three counts one consistent snapshot.
         await using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = Command(connection, transaction, SqliteSchema.Counts);
@@ -218,7 +144,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     public async Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, SqliteSchema.UpsertFailure);
         command.Parameters.AddWithValue("$id", failure.Id);
         command.Parameters.AddWithValue("$job_id", (object?)failure.JobId ?? DBNull.Value);
@@ -232,7 +158,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     {
         ArgumentNullException.ThrowIfNull(jobId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, afterId is null
             ? "SELECT id, document FROM failures WHERE job_id = $job_id ORDER BY id LIMIT $limit;"
             : "SELECT id, document FROM failures WHERE job_id = $job_id AND id > $after_id ORDER BY id LIMIT $limit;");
@@ -245,45 +171,44 @@ public sealed partial class SqliteSampleStore : ISampleStore
         return await ReadPageAsync<FailureDocument>(command, limit, cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            // Per connection: wait for other writers instead of failing with SQLITE_BUSY. synchronous=NORMAL is
-            // safe in WAL (a crashed process loses nothing; only an OS crash can undo the last commits).
-            await ExecuteAsync(
-                connection,
-                string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;"),
-                cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
     /// <summary>
-    /// BEGIN IMMEDIATE takes the write lock up front (waiting per busy_timeout); a deferred transaction that
-    /// reads first and then writes could not upgrade under WAL and would fail with SQLITE_BUSY at once.
+    /// Starts the query of a job's samples (id, document) in <paramref name="states"/> (all when empty) with
+    /// <paramref name="label"/> (any when null), binding its parameters on <paramref name="command"/>.
     /// </summary>
-    private static SqliteTransaction BeginWrite(SqliteConnection connection) => connection.BeginTransaction(deferred: false);
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    internal static StringBuilder SamplesOfJob(SqliteCommand command, string jobId, IReadOnlyList<SampleState> states, string? label)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
+        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
+        command.Parameters.AddWithValue("$job_id", jobId);
+        if (states.Count > 0)
+        {
+            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
+            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
+            for (var i = 0; i < states.Count; i++)
+            {
+                command.Parameters.AddWithValue(names[i], Name(states[i]));
+            }
+        }
+        if (label is not null)
+        {
+            sql.Append(" AND label = $label");
+            command.Parameters.AddWithValue("$label", label);
+        }
+        return sql;
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>Ends a query from <see cref="SamplesOfJob"/> with keyset paging after <paramref name="afterId"/>, and reads the page.</summary>
+    internal static async Task<Page<SampleDocument>> ReadSamplePageAsync(
+        SqliteCommand command, StringBuilder sql, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, null, sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (afterId is not null)
+        {
+            sql.Append(" AND id > $after_id");
+            command.Parameters.AddWithValue("$after_id", afterId);
+        }
+        sql.Append(" ORDER BY id LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", limit + 1L);
+        command.CommandText = sql.ToString();
+        return await ReadPageAsync<SampleDocument>(command, limit, cancellationToken);
     }
 
     private static SqliteCommand SampleUpsertCommand(SqliteConnection connection, SqliteTransaction? transaction)
@@ -316,7 +241,7 @@ public sealed partial class SqliteSampleStore : ISampleStore
     }
 
     /// <summary>Writes <paramref name="sample"/> as version <paramref name="expectedVersion"/> + 1 if the stored one is still <paramref name="expectedVersion"/>.</summary>
-    private static async Task<bool> ReplaceSampleAsync(
+    internal static async Task<bool> ReplaceSampleAsync(
         SqliteConnection connection, SqliteTransaction? transaction, SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
     {
         var read = sample.Version;
@@ -342,41 +267,10 @@ public sealed partial class SqliteSampleStore : ISampleStore
         where T : class
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, sql);
         command.Parameters.AddWithValue("$id", id);
         var json = await command.ExecuteScalarAsync(cancellationToken) as string;
         return json is null ? null : SampleJson.FromJson<T>(json);
     }
-
-    /// <summary>Reads up to <paramref name="limit"/> + 1 rows of (id, document): the extra row only says a next page exists.</summary>
-    private static async Task<Page<T>> ReadPageAsync<T>(SqliteCommand command, int limit, CancellationToken cancellationToken)
-    {
-        var items = new List<T>(Math.Min(limit, 1024));
-        string? lastId = null;
-        var more = false;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (items.Count == limit)
-            {
-                more = true;
-                break;
-            }
-            lastId = reader.GetString(0);
-            items.Add(SampleJson.FromJson<T>(reader.GetString(1)));
-        }
-        return new Page<T>(items, more ? lastId : null);
-    }
-
-    /// <summary>Enum values in columns use the same kebab-case names as the JSON documents.</summary>
-    private static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
-
-    private static TEnum Parse<TEnum>(string name) where TEnum : struct, Enum =>
-        Enum.GetValues<TEnum>().Single(value => Name(value) == name);
-
-    /// <summary>UTC, fixed width, 100 ns: sorts as text in time order.</summary>
-    private static string Timestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -7,5 +7,5 @@ public static class SqliteStoreRegistration
 {
     /// <summary>Makes SQLite available as Store:Provider=Sqlite (see <see cref="StoreServiceCollectionExtensions.AddSynthStore"/>).</summary>
     public static IServiceCollection AddSqliteStore(this IServiceCollection services) =>
-        services.AddSingleton(new StoreAdapter(StoreProvider.Sqlite, options => new SqliteSampleStore(options.SqlitePath)));
+        services.AddSingleton(new StoreAdapter(StoreProvider.Sqlite, options => SqliteStores.Open(options.SqlitePath)));
 }

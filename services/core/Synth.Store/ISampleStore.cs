@@ -11,7 +11,10 @@ namespace Synth.Store;
 /// </summary>
 public interface ISampleStore
 {
-    /// <summary>Creates tables/collections and indexes if missing. Safe to call from every process at start-up.</summary>
+    /// <summary>
+    /// Creates tables/collections and indexes if missing, those of every store of the adapter (<see cref="SynthStores"/>),
+    /// which share one database. Safe to call from every process at start-up.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken);

@@ -7,7 +7,7 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// The store chosen by the "Store" section (validated at start-up) among the adapters the host registered
-    /// (<c>AddSqliteStore</c>, <c>AddMongoStore</c>), every store interface it implements, and its health check.
+    /// (<c>AddSqliteStore</c>, <c>AddMongoStore</c>): its <see cref="SynthStores"/> and each store interface from it, and the health check.
     /// </summary>
     public static IServiceCollection AddSynthStore(this IServiceCollection services)
     {
@@ -19,14 +19,15 @@ public static class StoreServiceCollectionExtensions
                 ?? throw new InvalidOperationException($"Store:Provider '{options.Provider}' is not available in this host.");
             return adapter.Create(options);
         });
-        services.AddSingleton(sp => (IBudgetStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (IFailedRequestStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (IDedupStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (IConceptTreeStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (IReportStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (ISagaStore)sp.GetRequiredService<ISampleStore>());
-        services.AddSingleton(sp => (IBrowseStore)sp.GetRequiredService<ISampleStore>());
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Samples);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Budget);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().FailedRequests);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Dedup);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().ConceptTree);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Reviews);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Reports);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Sagas);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Browse);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
     }

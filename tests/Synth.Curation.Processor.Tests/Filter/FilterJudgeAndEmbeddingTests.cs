@@ -19,8 +19,8 @@ public sealed class FilterJudgeAndEmbeddingTests : IDisposable
         server.Enqueue(
             ScriptedReply.Answer("""{"faithfulness": 0.9, "consistency": 0.8, "grammar": 1.0}"""),
             ScriptedReply.Answer("```json\n{\"faithfulness\": 0.2, \"consistency\": 0.3, \"grammar\": 0.4}\n```"));
-        var store = await kit.StoreAsync();
-        var processor = kit.Processor(store);
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores);
         var job = Job("judged",
             "    judge: { enabled: true, maxRequests: 2 }\n    relevance: { enabled: false }\n    dedup: { semantic: false }",
             server.BaseUrl.ToString());
@@ -46,8 +46,8 @@ public sealed class FilterJudgeAndEmbeddingTests : IDisposable
     public async Task Relevance_and_semantic_dedup_use_the_local_embedding_model_when_it_loads()
     {
         using var miniLm = new MiniLmEmbeddingGenerator();
-        var store = await kit.StoreAsync();
-        var processor = kit.Processor(store, () => miniLm);
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores, () => miniLm);
         var job = Job("semantic", "    relevance: { minRelevance: 0.2 }\n    dedup: { semanticThreshold: 0.8 }");
         var topic = new Dictionary<string, string> { ["topic"] = "battery life" };
 
@@ -65,8 +65,8 @@ public sealed class FilterJudgeAndEmbeddingTests : IDisposable
     [Fact]
     public async Task Without_an_embedding_model_the_defaults_run_without_relevance_and_a_required_one_fails_by_name()
     {
-        var store = await kit.StoreAsync();
-        var processor = kit.Processor(store, () => throw new FileNotFoundException("model.onnx is missing"));
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores, () => throw new FileNotFoundException("model.onnx is missing"));
         var defaults = Job("no-model", "    mode: threshold");
         var required = Job("needs-model", "    dedup: { semantic: true }");
 

@@ -15,8 +15,8 @@ public sealed class FilterProcessorTests : IDisposable
     [Fact]
     public async Task Each_filter_rejects_its_crafted_case_with_the_reason_and_every_score_and_threshold_is_recorded()
     {
-        var store = await kit.StoreAsync();
-        var processor = kit.Processor(store);
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores);
         var job = Job("crafted", "    blockList: { terms: [lorem ipsum] }\n    relevance: { enabled: false }\n    dedup: { semantic: false }");
         var cases = new (string Text, string Label, string Reason)[]
         {
@@ -32,7 +32,7 @@ public sealed class FilterProcessorTests : IDisposable
         for (var i = 0; i < cases.Length; i++)
         {
             var (text, label, reason) = cases[i];
-            var verdict = await DecideAndStoreAsync(processor, store, job, Sample(job.JobId, i, text, label));
+            var verdict = await DecideAndStoreAsync(processor, stores, job, Sample(job.JobId, i, text, label));
 
             if (reason.Length == 0)
             {
@@ -51,7 +51,7 @@ public sealed class FilterProcessorTests : IDisposable
             }
         }
 
-        var stored = await store.GetSampleAsync(SampleIds.For(job.JobId, 0, 0), CancellationToken.None);
+        var stored = await stores.Samples.GetSampleAsync(SampleIds.For(job.JobId, 0, 0), CancellationToken.None);
         Assert.Equal(SampleState.Accepted, stored!.State);
         Assert.True(stored.Weight > 0);
         Assert.Equal(1.0, stored.Decisions.Single().Scores[JobFilter.Novelty]);
@@ -60,12 +60,12 @@ public sealed class FilterProcessorTests : IDisposable
     [Fact]
     public async Task A_duplicate_names_the_sample_it_duplicates_and_a_redelivery_is_not_its_own_duplicate()
     {
-        var store = await kit.StoreAsync();
-        var processor = kit.Processor(store);
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores);
         var job = Job("dups");
         const string original = "The headphones sound warm and the battery easily lasts a whole week of commuting.";
 
-        var first = await DecideAndStoreAsync(processor, store, job, Sample(job.JobId, 0, original));
+        var first = await DecideAndStoreAsync(processor, stores, job, Sample(job.JobId, 0, original));
         var exact = await processor.ProcessAsync(Sample(job.JobId, 1, "THE HEADPHONES sound warm, and the battery easily lasts a whole week of commuting!"), job, default);
         var near = await processor.ProcessAsync(Sample(job.JobId, 2, "The headphones sound warm and the battery easily lasts a whole week of my commuting."), job, default);
         var different = await processor.ProcessAsync(Sample(job.JobId, 3, "The zipper broke on the second day and the seller refused a refund."), job, default);
@@ -82,8 +82,8 @@ public sealed class FilterProcessorTests : IDisposable
     [Fact]
     public async Task Two_instances_on_one_store_keep_one_copy_of_each_text_and_name_it()
     {
-        var (storeA, storeB) = (await kit.StoreAsync(), await kit.StoreAsync());
-        var (instanceA, instanceB) = (kit.Processor(storeA), kit.Processor(storeB));
+        var (storesA, storesB) = (await kit.StoresAsync(), await kit.StoresAsync());
+        var (instanceA, instanceB) = (kit.Processor(storesA), kit.Processor(storesB));
         var job = Job("two-instances");
         string[] texts =
         [
@@ -110,10 +110,10 @@ public sealed class FilterProcessorTests : IDisposable
     public async Task After_a_restart_the_index_still_holds_the_earlier_samples()
     {
         var job = Job("restart");
-        var before = await kit.StoreAsync();
+        var before = await kit.StoresAsync();
         await DecideAndStoreAsync(kit.Processor(before), before, job, Sample(job.JobId, 0, "This tent kept us dry through two nights of heavy mountain rain."));
 
-        var after = await kit.StoreAsync();
+        var after = await kit.StoresAsync();
         var verdict = await kit.Processor(after).ProcessAsync(Sample(job.JobId, 1, "This tent kept us dry through two nights of heavy mountain rain!!"), job, default);
 
         Assert.Equal($"dedup: exact duplicate of {SampleIds.For(job.JobId, 0, 0)}", verdict.Reason);
@@ -122,13 +122,13 @@ public sealed class FilterProcessorTests : IDisposable
     [Fact]
     public async Task A_dataset_scope_finds_duplicates_across_jobs_and_a_job_scope_does_not()
     {
-        var store = await kit.StoreAsync();
-        var processor = kit.Processor(store);
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores);
         const string dataset = "    relevance: { enabled: false }\n    dedup: { semantic: false, scope: dataset, dataset: reviews }";
         var (first, second, isolated) = (Job("dataset-one", dataset), Job("dataset-two", dataset), Job("own-scope"));
         const string text = "The coffee grinder is loud but the grind is perfectly even every time.";
 
-        await DecideAndStoreAsync(processor, store, first, Sample(first.JobId, 0, text));
+        await DecideAndStoreAsync(processor, stores, first, Sample(first.JobId, 0, text));
         var acrossJobs = await processor.ProcessAsync(Sample(second.JobId, 0, text), second, default);
         var ownScope = await processor.ProcessAsync(Sample(isolated.JobId, 0, text), isolated, default);
 
@@ -139,9 +139,9 @@ public sealed class FilterProcessorTests : IDisposable
     [Fact]
     public async Task Rank_and_drop_keeps_about_the_best_fraction_and_a_restarted_instance_continues_from_stored_history()
     {
-        var store = await kit.StoreAsync();
+        var stores = await kit.StoresAsync();
         var job = Job("rank", "    mode: rank-and-drop\n    repetition: { ngram: 1, maxRepeatedRatio: 0.95 }\n    rankAndDrop: { keepFraction: 0.5, window: 40, warmUp: 10 }\n    relevance: { enabled: false }\n    dedup: { exact: false, near: false, semantic: false }");
-        var processor = kit.Processor(store);
+        var processor = kit.Processor(stores);
         var words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa".Split(' ');
 
         // 1..12 distinct words padded with one repeated word: every sample passes, the repetition score ranks them.
@@ -155,7 +155,7 @@ public sealed class FilterProcessorTests : IDisposable
             outcomes.Add((count, verdict));
             sample.Decisions.Add(new StageDecision { Stage = Stage.Filter, Outcome = verdict.Outcome, Scores = verdict.Scores!.ToDictionary(), Reason = verdict.Reason });
             sample.State = verdict.Outcome;
-            await store.SaveSampleAsync(sample, default);
+            await stores.Samples.SaveSampleAsync(sample, default);
         }
 
         Assert.All(outcomes.Take(10), o => Assert.False(o.Verdict.Scores!.ContainsKey(JobFilter.RankCutoff)));
@@ -165,7 +165,7 @@ public sealed class FilterProcessorTests : IDisposable
         Assert.All(afterWarmUp.Where(o => o.Verdict.Outcome == SampleState.Rejected && o.Verdict.Reason!.StartsWith("rank", StringComparison.Ordinal)),
             o => Assert.True(o.Verdict.Scores![JobFilter.CombinedScore] < o.Verdict.Scores[JobFilter.RankCutoff]));
 
-        var restarted = kit.Processor(await kit.StoreAsync());
+        var restarted = kit.Processor(await kit.StoresAsync());
         var first = await restarted.ProcessAsync(Sample(job.JobId, 100, "alpha again again again again again again again again again again again"), job, default);
         Assert.True(first.Scores!.ContainsKey(JobFilter.RankCutoff));
         Assert.Equal(SampleState.Rejected, first.Outcome);

@@ -5,6 +5,7 @@ using Synth.Contracts.Samples;
 using Synth.Curation.Processor.Filter;
 using Synth.Jobs;
 using Synth.Pipeline;
+using Synth.Store;
 using Synth.Store.Sqlite;
 
 namespace Synth.Curation.Processor.Tests.Filter;
@@ -17,17 +18,17 @@ public sealed class FilterTestKit : IDisposable
 
     public string DatabasePath => Path.Combine(directory, "store.db");
 
-    /// <summary>A new store object on the shared file: a second instance, or the same instance after a restart.</summary>
-    public async Task<SqliteSampleStore> StoreAsync()
+    /// <summary>New store objects on the shared file: a second instance, or the same instance after a restart.</summary>
+    public async Task<SynthStores> StoresAsync()
     {
-        var store = new SqliteSampleStore(DatabasePath);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
+        var stores = SqliteStores.Open(DatabasePath);
+        await stores.Samples.InitializeAsync(CancellationToken.None);
+        return stores;
     }
 
-    public FilterProcessor Processor(SqliteSampleStore store, Func<IEmbeddingGenerator<string, Embedding<float>>>? loadEmbeddings = null)
+    public FilterProcessor Processor(SynthStores stores, Func<IEmbeddingGenerator<string, Embedding<float>>>? loadEmbeddings = null)
     {
-        var processor = new FilterProcessor(store, store, NullLoggerFactory.Instance, TimeProvider.System, loadEmbeddings);
+        var processor = new FilterProcessor(stores.Samples, stores.Dedup, NullLoggerFactory.Instance, TimeProvider.System, loadEmbeddings);
         owned.Add(processor);
         return processor;
     }
@@ -67,12 +68,12 @@ public sealed class FilterTestKit : IDisposable
     };
 
     /// <summary>What StageWorker does with a verdict: record it on the sample and store it.</summary>
-    public static async Task<StageVerdict> DecideAndStoreAsync(FilterProcessor processor, SqliteSampleStore store, PipelineJob job, SampleDocument sample)
+    public static async Task<StageVerdict> DecideAndStoreAsync(FilterProcessor processor, SynthStores stores, PipelineJob job, SampleDocument sample)
     {
         var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
         sample.Decisions.Add(new StageDecision { Stage = Stage.Filter, Outcome = verdict.Outcome, Scores = verdict.Scores!.ToDictionary(), Reason = verdict.Reason });
         sample.State = verdict.Outcome;
-        await store.SaveSampleAsync(sample, CancellationToken.None);
+        await stores.Samples.SaveSampleAsync(sample, CancellationToken.None);
         return verdict;
     }
 

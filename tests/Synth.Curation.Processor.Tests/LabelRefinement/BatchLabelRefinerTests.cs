@@ -31,7 +31,7 @@ public sealed class BatchLabelRefinerTests
         var (fixture, job, oddId) = await SeedAsync("student: { minTrainingSamples: 50, minConfidence: 0.6 }\nreview: { enabled: false }");
         await using var _ = fixture;
         using var inputs = new StudentInputs();
-        var refiner = new BatchLabelRefiner(fixture.Store, fixture.Store, new FixedTime(RefinerFixture.Now), inputs);
+        var refiner = new BatchLabelRefiner(fixture.Store, fixture.Stores.Reviews, new FixedTime(RefinerFixture.Now), inputs);
 
         var first = await refiner.RefineAsync(job, CancellationToken.None);
         var second = await refiner.RefineAsync(job, CancellationToken.None);
@@ -50,7 +50,7 @@ public sealed class BatchLabelRefinerTests
         await using var _ = fixture;
         using var inputs = new StudentInputs();
         var store = new ConcurrentWriterStore(fixture.Store, oddId);
-        var refiner = new BatchLabelRefiner(store, fixture.Store, new FixedTime(RefinerFixture.Now), inputs);
+        var refiner = new BatchLabelRefiner(store, fixture.Stores.Reviews, new FixedTime(RefinerFixture.Now), inputs);
 
         var report = await refiner.RefineAsync(job, CancellationToken.None);
 
@@ -64,7 +64,7 @@ public sealed class BatchLabelRefinerTests
     {
         await using var fixture = await RefinerFixture.CreateAsync();
         using var inputs = new StudentInputs();
-        var refiner = new BatchLabelRefiner(fixture.Store, fixture.Store, TimeProvider.System, inputs);
+        var refiner = new BatchLabelRefiner(fixture.Store, fixture.Stores.Reviews, TimeProvider.System, inputs);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => refiner.RefineAsync(RefinerFixture.Job("qa", type: "question-answering"), CancellationToken.None));
 

@@ -18,8 +18,8 @@ public sealed class DefaultWiringTests
             .AddLogging()
             .AddSingleton(TimeProvider.System)
             .AddSingleton(Options.Create(new ProcessorOptions()))
-            .AddSingleton<ISampleStore>(fixture.Store)
-            .AddSingleton(sp => (IReviewStore)sp.GetRequiredService<ISampleStore>())
+            .AddSingleton(fixture.Store)
+            .AddSingleton(fixture.Stores.Reviews)
             .AddLabelRefinerStage()
             .BuildServiceProvider();
 

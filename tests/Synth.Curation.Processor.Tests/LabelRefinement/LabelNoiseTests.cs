@@ -46,7 +46,7 @@ public sealed class LabelNoiseTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         using var inputs = new StudentInputs();
-        var report = await new BatchLabelRefiner(fixture.Store, fixture.Store, new FixedTime(RefinerFixture.Now), inputs).RefineAsync(job, CancellationToken.None);
+        var report = await new BatchLabelRefiner(fixture.Store, fixture.Stores.Reviews, new FixedTime(RefinerFixture.Now), inputs).RefineAsync(job, CancellationToken.None);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var stored = new List<SampleDocument>();
@@ -82,9 +82,9 @@ public sealed class LabelNoiseTests(ITestOutputHelper output)
         // Selective annotation: 5 % of 3,000, least confident first.
         Assert.Equal(150, queued.Count);
         Assert.Equal(report.Queued, queued.Count);
-        var progress = await fixture.Store.GetReviewProgressAsync(job.JobId, RefinerFixture.Now, CancellationToken.None);
+        var progress = await fixture.Stores.Reviews.GetReviewProgressAsync(job.JobId, RefinerFixture.Now, CancellationToken.None);
         Assert.Equal(150, progress.Pending);
-        var first = await fixture.Store.LeaseNextReviewAsync(job.JobId, "alice", RefinerFixture.Now, TimeSpan.FromMinutes(5), CancellationToken.None);
+        var first = await fixture.Stores.Reviews.LeaseNextReviewAsync(job.JobId, "alice", RefinerFixture.Now, TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.Equal(queued.Max(sample => sample.Review!.Priority), first!.Sample.Review!.Priority);
     }
 }

@@ -14,7 +14,7 @@ public sealed class LabelRefinerProcessorTests
     private static readonly string[] NegativeWords = ["terrible", "awful", "broken", "hate", "worst", "refund", "useless", "disappointing"];
 
     private static LabelRefinerProcessor Processor(RefinerFixture fixture) =>
-        new(fixture.Store, fixture.Store, NullLoggerFactory.Instance, new FixedTime(RefinerFixture.Now), new ChatClientFactory(readEnvironment: _ => null));
+        new(fixture.Store, fixture.Stores.Reviews, NullLoggerFactory.Instance, new FixedTime(RefinerFixture.Now), new ChatClientFactory(readEnvironment: _ => null));
 
     private static string Review(int i, bool positive)
     {
@@ -179,7 +179,7 @@ public sealed class LabelRefinerProcessorTests
             await fixture.Store.SaveSampleAsync(sample, CancellationToken.None);
         }
 
-        Assert.Equal(new ReviewProgress(1, 0, 0), await fixture.Store.GetReviewProgressAsync(job.JobId, RefinerFixture.Now, CancellationToken.None));
+        Assert.Equal(new ReviewProgress(1, 0, 0), await fixture.Stores.Reviews.GetReviewProgressAsync(job.JobId, RefinerFixture.Now, CancellationToken.None));
         Assert.Contains("budget reached (1 of 1 tasks", reasons[1], StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Jobs;
 using Synth.Pipeline;
+using Synth.Store;
 using Synth.Store.Sqlite;
 
 namespace Synth.Curation.Processor.Tests.LabelRefinement;
@@ -14,11 +15,13 @@ internal sealed class RefinerFixture : IAsyncDisposable
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "synth-refiner-tests-" + Guid.NewGuid().ToString("N"));
 
-    private RefinerFixture() => Store = new SqliteSampleStore(Path.Combine(_folder, "store.db"));
+    private RefinerFixture() => Stores = SqliteStores.Open(DatabasePath);
 
-    public SqliteSampleStore Store { get; }
+    public SynthStores Stores { get; }
 
-    public string DatabasePath => Store.DatabasePath;
+    public ISampleStore Store => Stores.Samples;
+
+    public string DatabasePath => Path.Combine(_folder, "store.db");
 
     public static async Task<RefinerFixture> CreateAsync()
     {

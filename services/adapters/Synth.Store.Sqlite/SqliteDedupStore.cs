@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
@@ -9,9 +10,10 @@ namespace Synth.Store.Sqlite;
 /// The dedup index on SQLite: check and add run in one BEGIN IMMEDIATE transaction, which holds the file's write
 /// lock, so concurrent writers (threads, store objects, processes) are decided strictly one after another.
 /// </summary>
-public sealed partial class SqliteSampleStore : IDedupStore
+public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
 {
-    private const string CreateDedupSchema = """
+    /// <summary>Created by <see cref="SqliteDatabase.InitializeAsync"/> with every other store's tables.</summary>
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS dedup_entries (
             seq        INTEGER PRIMARY KEY AUTOINCREMENT,
             scope      TEXT NOT NULL,
@@ -50,7 +52,7 @@ public sealed partial class SqliteSampleStore : IDedupStore
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(decide);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
 
         var own = await ReadEntriesAsync(connection, transaction, "SELECT seq, sample_id, shingles, NULL FROM dedup_entries WHERE scope = $scope AND sample_id = $sample_id;",
@@ -93,7 +95,7 @@ public sealed partial class SqliteSampleStore : IDedupStore
             return false;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
             INSERT INTO usage_counters (name, used) VALUES ($name, 1)
             ON CONFLICT (name) DO UPDATE SET used = used + 1 WHERE used < $limit;
@@ -101,12 +103,6 @@ public sealed partial class SqliteSampleStore : IDedupStore
         command.Parameters.AddWithValue("$name", counter);
         command.Parameters.AddWithValue("$limit", limit);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
-
-    private static async Task InitializeDedupAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, CreateDedupSchema);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string BandCandidatesSql(int bandCount)

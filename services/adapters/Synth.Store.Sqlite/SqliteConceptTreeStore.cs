@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
@@ -8,9 +9,10 @@ namespace Synth.Store.Sqlite;
 /// IMMEDIATE transactions, which hold the file's write lock, so two store objects (two generator instances) never
 /// both claim a node and the first outcome written is the one kept.
 /// </summary>
-public sealed partial class SqliteSampleStore : IConceptTreeStore
+public sealed class SqliteConceptTreeStore(SqliteDatabase database) : IConceptTreeStore
 {
-    private const string ConceptTreeSchema = """
+    /// <summary>Created by <see cref="SqliteDatabase.InitializeAsync"/> with every other store's tables.</summary>
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS concept_expansions (
             job_id       TEXT NOT NULL,
             node_path    TEXT NOT NULL,
@@ -33,7 +35,7 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
     public async Task<ConceptExpansionRecord?> TryClaimExpansionAsync(
         string jobId, string nodePath, string instance, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         var stored = await ReadExpansionAsync(connection, transaction, jobId, nodePath, cancellationToken);
         // A pending claim whose lease ran out belongs to an instance that died mid-call, and one of the caller's own was
@@ -58,7 +60,7 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
             throw new ArgumentException("an outcome is Expanded or Failed", nameof(outcome));
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         var stored = await ReadExpansionAsync(connection, transaction, outcome.JobId, outcome.NodePath, cancellationToken);
         if (stored is { Record.Status: not ConceptExpansionStatus.Pending } settled)
@@ -73,7 +75,7 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
 
     public async Task ReleaseExpansionAsync(string jobId, string nodePath, string instance, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null,
             "DELETE FROM concept_expansions WHERE job_id = $job AND node_path = $path AND instance = $instance AND status = $pending");
         command.Parameters.AddWithValue("$job", jobId);
@@ -85,7 +87,7 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
 
     public async Task<IReadOnlyList<ConceptExpansionRecord>> GetExpansionsAsync(string jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT document FROM concept_expansions WHERE job_id = $job AND status <> $pending");
         command.Parameters.AddWithValue("$job", jobId);
         command.Parameters.AddWithValue("$pending", (int)ConceptExpansionStatus.Pending);
@@ -103,7 +105,7 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
         string jobId, long requestIndex, IReadOnlyDictionary<string, string> conditions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conditions);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         // INSERT … DO NOTHING then SELECT in one statement: the row read is the first writer's.
         await using var command = Command(connection, null, """
             INSERT INTO request_plans (job_id, request_index, conditions) VALUES ($job, $index, $conditions)
@@ -119,7 +121,7 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
 
     public async Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, string>>> GetPlansAsync(string jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT request_index, conditions FROM request_plans WHERE job_id = $job");
         command.Parameters.AddWithValue("$job", jobId);
         var plans = new Dictionary<long, IReadOnlyDictionary<string, string>>();
@@ -130,12 +132,6 @@ public sealed partial class SqliteSampleStore : IConceptTreeStore
         }
 
         return plans;
-    }
-
-    private static async Task CreateConceptTreeTablesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, ConceptTreeSchema);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<(ConceptExpansionRecord Record, long LeaseUntil)?> ReadExpansionAsync(

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
@@ -9,7 +8,7 @@ namespace Synth.Store.Sqlite;
 /// Job listing and the sample browser. Reject-reason and text filters read the JSON document (json_extract), so they
 /// scan the job's samples; the job, state and label filters use the existing indexes.
 /// </summary>
-public sealed partial class SqliteSampleStore : IBrowseStore
+public sealed class SqliteBrowseStore(SqliteDatabase database) : IBrowseStore
 {
     /// <summary>Every content field of <see cref="SampleText.Of"/>, joined, lower-cased (ASCII) for a contains test.</summary>
     private const string ContentText = """
@@ -34,7 +33,7 @@ public sealed partial class SqliteSampleStore : IBrowseStore
     public async Task<Page<JobDocument>> ListJobsAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, afterId is null
             ? "SELECT id, document FROM jobs ORDER BY id LIMIT $limit;"
             : "SELECT id, document FROM jobs WHERE id > $after_id ORDER BY id LIMIT $limit;");
@@ -56,24 +55,10 @@ public sealed partial class SqliteSampleStore : IBrowseStore
             return new Page<SampleDocument>([], null);
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT id, document FROM samples WHERE job_id = $job_id");
-        command.Parameters.AddWithValue("$job_id", query.JobId);
-        if (states is not null)
-        {
-            var names = states.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$state{i}")).ToList();
-            sql.Append(" AND state IN (").AppendJoin(", ", names).Append(')');
-            for (var i = 0; i < states.Count; i++)
-            {
-                command.Parameters.AddWithValue(names[i], Name(states[i]));
-            }
-        }
-        if (query.Label is not null)
-        {
-            sql.Append(" AND label = $label");
-            command.Parameters.AddWithValue("$label", query.Label);
-        }
+        // No states means every state here (an empty set returned no page above).
+        var sql = SqliteSampleStore.SamplesOfJob(command, query.JobId, states ?? [], query.Label);
         if (query.RejectReason is not null)
         {
             sql.Append(" AND ").Append(RejectedFor);
@@ -84,14 +69,6 @@ public sealed partial class SqliteSampleStore : IBrowseStore
             sql.Append(" AND instr(").Append(ContentText).Append(", lower($text)) > 0");
             command.Parameters.AddWithValue("$text", query.Text);
         }
-        if (query.AfterId is not null)
-        {
-            sql.Append(" AND id > $after_id");
-            command.Parameters.AddWithValue("$after_id", query.AfterId);
-        }
-        sql.Append(" ORDER BY id LIMIT $limit;");
-        command.Parameters.AddWithValue("$limit", query.Limit + 1L);
-        command.CommandText = sql.ToString();
-        return await ReadPageAsync<SampleDocument>(command, query.Limit, cancellationToken);
+        return await SqliteSampleStore.ReadSamplePageAsync(command, sql, query.AfterId, query.Limit, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
@@ -10,12 +11,13 @@ namespace Synth.Store.Sqlite;
 /// partial indexes over pending reviews), so every writer that saves a sample with a pending review queues it.
 /// Leasing and completing run in a write transaction, so two processes never lease one task or lose an answer.
 /// </summary>
-public sealed partial class SqliteSampleStore : IReviewStore
+public sealed class SqliteReviewStore(SqliteDatabase database) : IReviewStore
 {
     private const string Pending = "json_extract(document, '$.review.status') = 'pending'";
     private const string Priority = "json_extract(document, '$.review.priority')";
 
-    private const string CreateReviewIndexes = $"""
+    /// <summary>Created by <see cref="SqliteDatabase.InitializeAsync"/> with every other store's tables.</summary>
+    internal const string Schema = $"""
         CREATE INDEX IF NOT EXISTS ix_samples_review_queue ON samples ({Priority} DESC, id) WHERE {Pending};
         CREATE INDEX IF NOT EXISTS ix_samples_job_review_queue ON samples (job_id, {Priority} DESC, id) WHERE {Pending};
         """;
@@ -24,7 +26,7 @@ public sealed partial class SqliteSampleStore : IReviewStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseFor, TimeSpan.Zero);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         SampleDocument? next = null;
         await using (var select = Command(connection, transaction, jobId is null
@@ -61,7 +63,7 @@ public sealed partial class SqliteSampleStore : IReviewStore
         ArgumentNullException.ThrowIfNull(sampleId);
         ArgumentNullException.ThrowIfNull(leaseToken);
         ArgumentNullException.ThrowIfNull(complete);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         SampleDocument? sample;
         await using (var select = Command(connection, transaction, "SELECT document FROM samples WHERE id = $id;"))
@@ -86,7 +88,7 @@ public sealed partial class SqliteSampleStore : IReviewStore
     public async Task<ReviewProgress> GetReviewProgressAsync(string jobId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
             SELECT json_extract(document, '$.review.status'), json_extract(document, '$.review.leaseExpiresAt')
             FROM samples WHERE job_id = $job_id AND json_extract(document, '$.review.status') IS NOT NULL;
@@ -113,19 +115,13 @@ public sealed partial class SqliteSampleStore : IReviewStore
         return new ReviewProgress(pending, leased, labelled);
     }
 
-    private static async Task CreateReviewIndexesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, CreateReviewIndexes);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>
     /// Writes back a sample read in the same write transaction, as the next version (its state is unchanged): nobody
     /// can have written it between, so the version check cannot fail, and a stage that read it before sees the change.
     /// </summary>
     private static async Task ReplaceReadSampleAsync(SqliteConnection connection, SqliteTransaction transaction, SampleDocument sample, CancellationToken cancellationToken)
     {
-        if (!await ReplaceSampleAsync(connection, transaction, sample, sample.Version, cancellationToken))
+        if (!await SqliteSampleStore.ReplaceSampleAsync(connection, transaction, sample, sample.Version, cancellationToken))
         {
             throw new InvalidOperationException($"Sample '{sample.Id}' changed inside a write transaction.");
         }

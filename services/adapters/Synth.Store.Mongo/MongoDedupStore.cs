@@ -9,7 +9,7 @@ namespace Synth.Store.Mongo;
 /// decided one sample at a time (first writer wins). A standalone server has no transactions: the steps then run
 /// one by one, and only the exact hash is protected (by its unique _id) against a concurrent writer.
 /// </summary>
-public sealed partial class MongoSampleStore : IDedupStore
+public sealed class MongoDedupStore(MongoDatabaseContext context) : IDedupStore
 {
     private static readonly FindOneAndUpdateOptions<BsonDocument> NextSequence = new() { IsUpsert = true, ReturnDocument = ReturnDocument.After };
 
@@ -18,12 +18,12 @@ public sealed partial class MongoSampleStore : IDedupStore
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(decide);
-        if (!await SupportsTransactionsAsync(cancellationToken))
+        if (!await context.SupportsTransactionsAsync(cancellationToken))
         {
             return await CheckAndAddCoreAsync(null, keys, options, decide, cancellationToken);
         }
 
-        using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        using var session = await context.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
         return await session.WithTransactionAsync(
             (s, ct) => CheckAndAddCoreAsync(s, keys, options, decide, ct),
             cancellationToken: cancellationToken);
@@ -39,7 +39,7 @@ public sealed partial class MongoSampleStore : IDedupStore
 
         try
         {
-            var counters = _database.GetCollection<BsonDocument>(MongoDedup.Counters);
+            var counters = context.Database.GetCollection<BsonDocument>(MongoDedup.Counters);
             await counters.FindOneAndUpdateAsync(MongoDedup.CounterBelow(counter, limit), MongoDedup.TakeOne, NextSequence, cancellationToken);
             return true;
         }
@@ -50,15 +50,16 @@ public sealed partial class MongoSampleStore : IDedupStore
         }
     }
 
-    private async Task InitializeDedupAsync(CancellationToken cancellationToken) =>
-        await _database.GetCollection<BsonDocument>(MongoDedup.Entries).Indexes.CreateManyAsync(MongoDedup.EntryIndexes(), cancellationToken);
+    /// <summary>Called by <see cref="MongoDatabaseContext.InitializeAsync"/>.</summary>
+    internal static async Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
+        await context.Database.GetCollection<BsonDocument>(MongoDedup.Entries).Indexes.CreateManyAsync(MongoDedup.EntryIndexes(), cancellationToken);
 
     private async Task<T> CheckAndAddCoreAsync<T>(
         IClientSessionHandle? session, DedupKeys keys, DedupLookupOptions options, Func<DedupLookup, DedupOutcome<T>> decide, CancellationToken cancellationToken)
     {
-        var scopes = _database.GetCollection<BsonDocument>(MongoDedup.Scopes);
-        var entries = _database.GetCollection<BsonDocument>(MongoDedup.Entries);
-        var hashes = _database.GetCollection<BsonDocument>(MongoDedup.Hashes);
+        var scopes = context.Database.GetCollection<BsonDocument>(MongoDedup.Scopes);
+        var entries = context.Database.GetCollection<BsonDocument>(MongoDedup.Entries);
+        var hashes = context.Database.GetCollection<BsonDocument>(MongoDedup.Hashes);
 
         var scope = await (session is null
             ? scopes.FindOneAndUpdateAsync(MongoDedup.ScopeFilter(keys.Scope), MongoDedup.BumpSequence, NextSequence, cancellationToken)

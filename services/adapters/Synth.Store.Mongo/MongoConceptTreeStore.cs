@@ -10,12 +10,12 @@ namespace Synth.Store.Mongo;
 /// update on its expired lease, and an outcome is written only over a pending document (an upsert that collides
 /// with a settled one leaves it as it was: first writer wins).
 /// </summary>
-public sealed partial class MongoSampleStore : IConceptTreeStore
+public sealed class MongoConceptTreeStore(MongoDatabaseContext context) : IConceptTreeStore
 {
     public async Task<ConceptExpansionRecord?> TryClaimExpansionAsync(
         string jobId, string nodePath, string instance, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        var expansions = _database.GetCollection<BsonDocument>(MongoConceptTree.Expansions);
+        var expansions = context.Database.GetCollection<BsonDocument>(MongoConceptTree.Expansions);
         var claim = new ConceptExpansionRecord(jobId, nodePath, ConceptExpansionStatus.Pending, [], instance, At: now);
         try
         {
@@ -48,7 +48,7 @@ public sealed partial class MongoSampleStore : IConceptTreeStore
             throw new ArgumentException("an outcome is Expanded or Failed", nameof(outcome));
         }
 
-        var expansions = _database.GetCollection<BsonDocument>(MongoConceptTree.Expansions);
+        var expansions = context.Database.GetCollection<BsonDocument>(MongoConceptTree.Expansions);
         try
         {
             await expansions.UpdateOneAsync(
@@ -67,12 +67,12 @@ public sealed partial class MongoSampleStore : IConceptTreeStore
     }
 
     public Task ReleaseExpansionAsync(string jobId, string nodePath, string instance, CancellationToken cancellationToken) =>
-        _database.GetCollection<BsonDocument>(MongoConceptTree.Expansions)
+        context.Database.GetCollection<BsonDocument>(MongoConceptTree.Expansions)
             .DeleteOneAsync(MongoConceptTree.OwnClaim(jobId, nodePath, instance), cancellationToken);
 
     public async Task<IReadOnlyList<ConceptExpansionRecord>> GetExpansionsAsync(string jobId, CancellationToken cancellationToken)
     {
-        var settled = await _database.GetCollection<BsonDocument>(MongoConceptTree.Expansions)
+        var settled = await context.Database.GetCollection<BsonDocument>(MongoConceptTree.Expansions)
             .Find(MongoConceptTree.Settled(jobId)).ToListAsync(cancellationToken);
         return ConceptExpansionOrder.Sort(settled.Select(MongoConceptTree.ToRecord));
     }
@@ -81,7 +81,7 @@ public sealed partial class MongoSampleStore : IConceptTreeStore
         string jobId, long requestIndex, IReadOnlyDictionary<string, string> conditions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conditions);
-        var plans = _database.GetCollection<BsonDocument>(MongoConceptTree.Plans);
+        var plans = context.Database.GetCollection<BsonDocument>(MongoConceptTree.Plans);
         var options = new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After };
         BsonDocument stored;
         try
@@ -100,14 +100,15 @@ public sealed partial class MongoSampleStore : IConceptTreeStore
 
     public async Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, string>>> GetPlansAsync(string jobId, CancellationToken cancellationToken)
     {
-        var stored = await _database.GetCollection<BsonDocument>(MongoConceptTree.Plans)
+        var stored = await context.Database.GetCollection<BsonDocument>(MongoConceptTree.Plans)
             .Find(MongoConceptTree.PlansOf(jobId)).ToListAsync(cancellationToken);
         return stored.ToDictionary(d => d[MongoConceptTree.RequestIndex].ToInt64(), MongoConceptTree.Conditions);
     }
 
-    private async Task CreateConceptTreeIndexesAsync(CancellationToken cancellationToken)
+    /// <summary>Called by <see cref="MongoDatabaseContext.InitializeAsync"/>.</summary>
+    internal static async Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
     {
-        await _database.GetCollection<BsonDocument>(MongoConceptTree.Expansions).Indexes.CreateOneAsync(MongoConceptTree.ExpansionIndex(), cancellationToken: cancellationToken);
-        await _database.GetCollection<BsonDocument>(MongoConceptTree.Plans).Indexes.CreateOneAsync(MongoConceptTree.PlanIndex(), cancellationToken: cancellationToken);
+        await context.Database.GetCollection<BsonDocument>(MongoConceptTree.Expansions).Indexes.CreateOneAsync(MongoConceptTree.ExpansionIndex(), cancellationToken: cancellationToken);
+        await context.Database.GetCollection<BsonDocument>(MongoConceptTree.Plans).Indexes.CreateOneAsync(MongoConceptTree.PlanIndex(), cancellationToken: cancellationToken);
     }
 }

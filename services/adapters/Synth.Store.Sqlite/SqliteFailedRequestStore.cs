@@ -1,13 +1,14 @@
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
-public sealed partial class SqliteSampleStore : IFailedRequestStore
+public sealed class SqliteFailedRequestStore(SqliteDatabase database) : IFailedRequestStore
 {
     public async Task<int> ReopenFailedRequestsAsync(string jobId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         var failed = new List<RequestRecord>();
         await using (var select = Command(connection, transaction, "SELECT document FROM requests WHERE job_id = $job AND status = $status"))

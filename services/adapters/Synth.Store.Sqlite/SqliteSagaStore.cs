@@ -1,10 +1,12 @@
 using Microsoft.Data.Sqlite;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
-public sealed partial class SqliteSampleStore : ISagaStore
+public sealed class SqliteSagaStore(SqliteDatabase database) : ISagaStore
 {
-    private const string CreateSagas = """
+    /// <summary>Created by <see cref="SqliteDatabase.InitializeAsync"/> with every other store's tables.</summary>
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS sagas (
             id       TEXT PRIMARY KEY NOT NULL,
             job_id   TEXT NOT NULL,
@@ -17,7 +19,7 @@ public sealed partial class SqliteSampleStore : ISagaStore
 
     public async Task<StoredSaga?> GetSagaAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT id, job_id, state, version, document FROM sagas WHERE id = $id;");
         command.Parameters.AddWithValue("$id", id.ToString("D"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -27,7 +29,7 @@ public sealed partial class SqliteSampleStore : ISagaStore
     public async Task<bool> InsertSagaAsync(StoredSaga saga, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(saga);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
             INSERT INTO sagas (id, job_id, state, version, document) VALUES ($id, $job_id, $state, $version, $document)
             ON CONFLICT (id) DO NOTHING;
@@ -39,7 +41,7 @@ public sealed partial class SqliteSampleStore : ISagaStore
     public async Task<bool> UpdateSagaAsync(StoredSaga saga, int expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(saga);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
             UPDATE sagas SET job_id = $job_id, state = $state, version = $version, document = $document
             WHERE id = $id AND version = $expected;
@@ -51,7 +53,7 @@ public sealed partial class SqliteSampleStore : ISagaStore
 
     public async Task DeleteSagaAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "DELETE FROM sagas WHERE id = $id;");
         command.Parameters.AddWithValue("$id", id.ToString("D"));
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -60,7 +62,7 @@ public sealed partial class SqliteSampleStore : ISagaStore
     public async Task<IReadOnlyList<StoredSaga>> ListSagasAsync(IReadOnlyCollection<string> states, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(states);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null,
             "SELECT id, job_id, state, version, document FROM sagas WHERE state IN (SELECT value FROM json_each($states)) ORDER BY id;");
         command.Parameters.AddWithValue("$states", System.Text.Json.JsonSerializer.Serialize(states));
@@ -72,13 +74,6 @@ public sealed partial class SqliteSampleStore : ISagaStore
         }
 
         return sagas;
-    }
-
-    /// <summary>Creates the sagas table (called from <see cref="InitializeAsync"/>).</summary>
-    private static async Task CreateSagaTableAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, CreateSagas);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void AddSagaParameters(SqliteCommand command, StoredSaga saga)

@@ -3,16 +3,16 @@ using MongoDB.Driver;
 
 namespace Synth.Store.Mongo;
 
-public sealed partial class MongoSampleStore : IReportStore
+public sealed class MongoReportStore(MongoDatabaseContext context) : IReportStore
 {
     public const string ReportsCollection = "reports";
 
-    private IMongoCollection<BsonDocument> Reports => _database.GetCollection<BsonDocument>(ReportsCollection);
+    private IMongoCollection<BsonDocument> Reports => context.Database.GetCollection<BsonDocument>(ReportsCollection);
 
     public Task SaveReportAsync(StoredReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return Reports.ReplaceOneAsync(MongoReports.ById(report.JobId), MongoReports.ToBson(report), Upsert, cancellationToken);
+        return Reports.ReplaceOneAsync(MongoReports.ById(report.JobId), MongoReports.ToBson(report), MongoQueries.Upsert, cancellationToken);
     }
 
     public async Task<StoredReport?> GetReportAsync(string jobId, CancellationToken cancellationToken)
@@ -23,16 +23,16 @@ public sealed partial class MongoSampleStore : IReportStore
 
     /// <summary>
     /// The reports collection is keyed by job id (<c>_id</c>), which needs no index of its own; this only makes sure
-    /// the collection exists, so operators see it from the start (called from <see cref="InitializeAsync"/>).
+    /// the collection exists, so operators see it from the start (called from <see cref="MongoDatabaseContext.InitializeAsync"/>).
     /// </summary>
-    private async Task CreateReportCollectionAsync(CancellationToken cancellationToken)
+    internal static async Task CreateCollectionAsync(MongoDatabaseContext context, CancellationToken cancellationToken)
     {
-        var names = await (await _database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        var names = await (await context.Database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
         if (!names.Contains(ReportsCollection))
         {
             try
             {
-                await _database.CreateCollectionAsync(ReportsCollection, cancellationToken: cancellationToken);
+                await context.Database.CreateCollectionAsync(ReportsCollection, cancellationToken: cancellationToken);
             }
             catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
             {

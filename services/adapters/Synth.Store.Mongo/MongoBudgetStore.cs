@@ -7,9 +7,9 @@ namespace Synth.Store.Mongo;
 // One document per job in "budgets": { _id: job, spent: totals, reserved: totals, calls: { <call id>: totals + instance } }.
 // Keeping the reservations inside the job's document lets one conditional update check every limit and reserve
 // atomically, which a separate reservations collection could not do without a transaction.
-public sealed partial class MongoSampleStore : IBudgetStore
+public sealed class MongoBudgetStore(MongoDatabaseContext context) : IBudgetStore
 {
-    private IMongoCollection<BsonDocument> Budgets => _database.GetCollection<BsonDocument>(MongoCollections.Budgets);
+    private IMongoCollection<BsonDocument> Budgets => context.Database.GetCollection<BsonDocument>(MongoCollections.Budgets);
 
     public async Task<BudgetReservation> TryReserveAsync(
         string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits,

@@ -3,11 +3,11 @@ using MongoDB.Driver;
 
 namespace Synth.Store.Mongo;
 
-public sealed partial class MongoSampleStore : ISagaStore
+public sealed class MongoSagaStore(MongoDatabaseContext context) : ISagaStore
 {
     public const string SagasCollection = "sagas";
 
-    private IMongoCollection<BsonDocument> Sagas => _database.GetCollection<BsonDocument>(SagasCollection);
+    private IMongoCollection<BsonDocument> Sagas => context.Database.GetCollection<BsonDocument>(SagasCollection);
 
     public async Task<StoredSaga?> GetSagaAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed partial class MongoSampleStore : ISagaStore
         return documents.Select(MongoSagas.FromBson).ToList();
     }
 
-    /// <summary>The state index serves the resume query at start (called from <see cref="InitializeAsync"/>).</summary>
-    private Task CreateSagaIndexesAsync(CancellationToken cancellationToken) =>
-        Sagas.Indexes.CreateOneAsync(MongoSagas.StateIndex, cancellationToken: cancellationToken);
+    /// <summary>The state index serves the resume query at start (called from <see cref="MongoDatabaseContext.InitializeAsync"/>).</summary>
+    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
+        context.Database.GetCollection<BsonDocument>(SagasCollection).Indexes.CreateOneAsync(MongoSagas.StateIndex, cancellationToken: cancellationToken);
 }

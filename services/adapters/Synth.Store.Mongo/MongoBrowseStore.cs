@@ -7,12 +7,12 @@ using Synth.Contracts.Samples;
 namespace Synth.Store.Mongo;
 
 /// <summary>Job listing and the sample browser, paged by <c>_id</c>.</summary>
-public sealed partial class MongoSampleStore : IBrowseStore
+public sealed class MongoBrowseStore(MongoDatabaseContext context) : IBrowseStore
 {
     public async Task<Page<JobDocument>> ListJobsAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var items = await _jobs.Find(MongoBrowseQueries.Jobs(afterId)).Sort(MongoBrowseQueries.JobOrder).Limit(limit + 1).ToListAsync(cancellationToken);
+        var items = await context.Jobs.Find(MongoBrowseQueries.Jobs(afterId)).Sort(MongoBrowseQueries.JobOrder).Limit(limit + 1).ToListAsync(cancellationToken);
         return PageOf(items, limit, job => job.Id);
     }
 
@@ -25,7 +25,7 @@ public sealed partial class MongoSampleStore : IBrowseStore
             return new Page<SampleDocument>([], null);
         }
 
-        var items = await _samples.Find(MongoBrowseQueries.Samples(query)).Sort(MongoQueries.SampleSort).Limit(query.Limit + 1).ToListAsync(cancellationToken);
+        var items = await context.Samples.Find(MongoBrowseQueries.Samples(query)).Sort(MongoQueries.SampleSort).Limit(query.Limit + 1).ToListAsync(cancellationToken);
         return PageOf(items, query.Limit, sample => sample.Id);
     }
 

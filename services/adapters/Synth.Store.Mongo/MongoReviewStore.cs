@@ -8,7 +8,7 @@ namespace Synth.Store.Mongo;
 /// task); completing is read, check, change, then a compare-and-set on the version read, retried when a stage wrote
 /// the sample between. Both write a new version, so a stage that read the sample before does not overwrite them.
 /// </summary>
-public sealed partial class MongoSampleStore : IReviewStore
+public sealed class MongoReviewStore(MongoDatabaseContext context, ISampleStore samples) : IReviewStore
 {
     private const int MaxCompletionAttempts = 5;
 
@@ -18,7 +18,7 @@ public sealed partial class MongoSampleStore : IReviewStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseFor, TimeSpan.Zero);
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var expiresAt = now + leaseFor;
-        var sample = await _samples.FindOneAndUpdateAsync(
+        var sample = await context.Samples.FindOneAndUpdateAsync(
             MongoReviewQueries.Leasable(jobId, now),
             MongoReviewQueries.Lease(reviewer, token, expiresAt),
             new FindOneAndUpdateOptions<SampleDocument> { Sort = MongoReviewQueries.QueueOrder, ReturnDocument = ReturnDocument.After },
@@ -33,7 +33,7 @@ public sealed partial class MongoSampleStore : IReviewStore
         ArgumentNullException.ThrowIfNull(complete);
         for (var attempt = 1; ; attempt++)
         {
-            var sample = await _samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
+            var sample = await context.Samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
             if (ReviewLeases.Refusal(sample, leaseToken) is { } refusal)
             {
                 return new ReviewCompletion(refusal, sample);
@@ -42,7 +42,7 @@ public sealed partial class MongoSampleStore : IReviewStore
             var state = sample!.State;
             complete(sample);
             sample.State = state;
-            if (await TryReplaceSampleAsync(sample, sample.Version, cancellationToken))
+            if (await samples.TryReplaceSampleAsync(sample, sample.Version, cancellationToken))
             {
                 return new ReviewCompletion(ReviewCompletionStatus.Completed, sample);
             }
@@ -57,12 +57,13 @@ public sealed partial class MongoSampleStore : IReviewStore
     public async Task<ReviewProgress> GetReviewProgressAsync(string jobId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        var pending = await _samples.CountDocumentsAsync(MongoReviewQueries.Leasable(jobId, now), cancellationToken: cancellationToken);
-        var leased = await _samples.CountDocumentsAsync(MongoReviewQueries.Leased(jobId, now), cancellationToken: cancellationToken);
-        var labelled = await _samples.CountDocumentsAsync(MongoReviewQueries.Labelled(jobId), cancellationToken: cancellationToken);
+        var pending = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Leasable(jobId, now), cancellationToken: cancellationToken);
+        var leased = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Leased(jobId, now), cancellationToken: cancellationToken);
+        var labelled = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Labelled(jobId), cancellationToken: cancellationToken);
         return new ReviewProgress(pending, leased, labelled);
     }
 
-    private Task CreateReviewIndexesAsync(CancellationToken cancellationToken) =>
-        _samples.Indexes.CreateManyAsync(MongoReviewQueries.Indexes(), cancellationToken);
+    /// <summary>Called by <see cref="MongoDatabaseContext.InitializeAsync"/>.</summary>
+    internal static Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
+        context.Samples.Indexes.CreateManyAsync(MongoReviewQueries.Indexes(), cancellationToken);
 }

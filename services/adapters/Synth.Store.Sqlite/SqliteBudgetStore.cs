@@ -1,12 +1,14 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Synth.Contracts.Jobs;
+using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
 
-public sealed partial class SqliteSampleStore : IBudgetStore
+public sealed class SqliteBudgetStore(SqliteDatabase database) : IBudgetStore
 {
-    private const string BudgetSchema = """
+    /// <summary>Created by <see cref="SqliteDatabase.InitializeAsync"/> with every other store's tables.</summary>
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS budget_spent (
             job_id    TEXT NOT NULL PRIMARY KEY,
             requests  INTEGER NOT NULL,
@@ -29,7 +31,7 @@ public sealed partial class SqliteSampleStore : IBudgetStore
         string jobId, string callId, string instance, BudgetTotals worstCase, BudgetSpec limits,
         DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         // The write lock is taken before reading, so no other instance can reserve between the check and the insert.
         await using var transaction = BeginWrite(connection);
         await using (var expired = Command(connection, transaction, "DELETE FROM budget_reservations WHERE job_id = $job AND expires_at < $now"))
@@ -74,7 +76,7 @@ public sealed partial class SqliteSampleStore : IBudgetStore
 
     public async Task CommitAsync(string jobId, string callId, BudgetTotals actual, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         if (await DeleteReservationAsync(connection, transaction, jobId, callId, cancellationToken) == 0)
         {
@@ -98,7 +100,7 @@ public sealed partial class SqliteSampleStore : IBudgetStore
 
     public async Task ReleaseAsync(string jobId, string callId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         await DeleteReservationAsync(connection, transaction, jobId, callId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -106,7 +108,7 @@ public sealed partial class SqliteSampleStore : IBudgetStore
 
     public async Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "DELETE FROM budget_reservations WHERE job_id = $job AND instance = $instance");
         command.Parameters.AddWithValue("$job", jobId);
         command.Parameters.AddWithValue("$instance", instance);
@@ -115,7 +117,7 @@ public sealed partial class SqliteSampleStore : IBudgetStore
 
     public async Task<(BudgetTotals Spent, BudgetTotals Reserved)> GetBudgetAsync(string jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         return await ReadBudgetAsync(connection, null, jobId, cancellationToken);
     }
 
