@@ -14,10 +14,10 @@ public sealed class OneClassPerStoreInterfaceTests(TempDirectoryFixture director
     public static TheoryData<string> Adapters => [typeof(SqliteStores).Assembly.GetName().Name!, typeof(MongoStores).Assembly.GetName().Name!];
 
     [Fact]
-    public void The_store_interfaces_are_the_nine_of_SynthStores()
+    public void The_store_interfaces_are_the_ten_of_SynthStores()
     {
         var properties = typeof(SynthStores).GetProperties().Select(p => p.PropertyType).Where(t => t.IsInterface && t != typeof(IDisposable));
-        Assert.Equal(9, StoreInterfaces.Length);
+        Assert.Equal(10, StoreInterfaces.Length);
         Assert.Equal(StoreInterfaces.OrderBy(t => t.Name), properties.OrderBy(t => t.Name));
     }
 

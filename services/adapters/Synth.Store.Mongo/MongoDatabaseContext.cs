@@ -69,6 +69,7 @@ public sealed class MongoDatabaseContext : IDisposable
         await MongoReportStore.CreateCollectionAsync(this, cancellationToken);
         await MongoSagaStore.CreateIndexesAsync(this, cancellationToken);
         await MongoConceptTreeStore.CreateIndexesAsync(this, cancellationToken);
+        await MongoAuditStore.CreateIndexesAsync(this, cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

@@ -25,7 +25,8 @@ public static class MongoStores
             Reviews: new MongoReviewStore(context, samples),
             Reports: new MongoReportStore(context),
             Sagas: new MongoSagaStore(context),
-            Browse: new MongoBrowseStore(context))
+            Browse: new MongoBrowseStore(context),
+            Audit: new MongoAuditStore(context))
         {
             Connection = context,
         };

@@ -58,7 +58,8 @@ public sealed class SqliteDatabase
             SqliteReviewStore.Schema,
             SqliteReportStore.Schema,
             SqliteSagaStore.Schema,
-            SqliteConceptTreeStore.Schema])
+            SqliteConceptTreeStore.Schema,
+            SqliteAuditStore.Schema])
         {
             await using var command = Command(connection, transaction, schema);
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -19,6 +19,7 @@ public static class SqliteStores
             Reviews: new SqliteReviewStore(database),
             Reports: new SqliteReportStore(database),
             Sagas: new SqliteSagaStore(database),
-            Browse: new SqliteBrowseStore(database));
+            Browse: new SqliteBrowseStore(database),
+            Audit: new SqliteAuditStore(database));
     }
 }

@@ -28,6 +28,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Reports);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Sagas);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Browse);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Audit);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
     }

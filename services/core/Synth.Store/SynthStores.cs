@@ -15,7 +15,8 @@ public sealed record SynthStores(
     IReviewStore Reviews,
     IReportStore Reports,
     ISagaStore Sagas,
-    IBrowseStore Browse) : IDisposable
+    IBrowseStore Browse,
+    IAuditStore Audit) : IDisposable
 {
     /// <summary>The shared connection when these stores own it (a MongoDB client), released by <see cref="Dispose"/>; else null.</summary>
     public IDisposable? Connection { get; init; }
