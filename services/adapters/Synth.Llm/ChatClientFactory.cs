@@ -8,18 +8,21 @@ using LLama.Common;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Synth.Contracts.Jobs;
+using Synth.Llm.Models;
 
 namespace Synth.Llm;
 
 /// <summary>Builds the <see cref="IChatClient"/> a <see cref="ModelConnection"/> reaches.</summary>
 /// <param name="readEnvironment">Reads an environment variable; replaceable so tests need not touch the process environment.</param>
-public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<string, string?>? readEnvironment = null)
+/// <param name="resolver">Decides what a <c>provider: auto</c> connection uses; the per-user model cache and the built-in catalog when null.</param>
+public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<string, string?>? readEnvironment = null, ModelConnectionResolver? resolver = null)
 {
     // Local OpenAI-compatible servers (Ollama, llama.cpp, LM Studio) ignore the key, but the SDK insists on one.
     private const string NoKeyPlaceholder = "no-key";
 
     private readonly LlmAccessOptions _options = options ?? new LlmAccessOptions();
     private readonly Func<string, string?> _readEnvironment = readEnvironment ?? Environment.GetEnvironmentVariable;
+    private readonly ModelConnectionResolver _resolver = resolver ?? new ModelConnectionResolver(readEnvironment: readEnvironment);
 
     /// <exception cref="LlmConfigurationException">The connection lacks a field its provider needs, or names an unset variable.</exception>
     public LlmConnection Create(ModelConnection connection)
@@ -30,8 +33,24 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
             LlmProvider.OpenAICompatible => CreateOpenAICompatible(connection),
             LlmProvider.AzureOpenAI => CreateAzureOpenAI(connection),
             LlmProvider.LLamaSharp => CreateLLamaSharp(connection),
+            LlmProvider.Auto => CreateAuto(connection),
             _ => throw new LlmConfigurationException($"Unknown LLM provider '{connection.Provider}'."),
         };
+    }
+
+    /// <exception cref="LlmConfigurationException">No endpoint answered and the local model is not in the cache.</exception>
+    private LlmConnection CreateAuto(ModelConnection connection)
+    {
+        // Create is synchronous for its callers; the probe is one short request, made once per job and connection.
+        var resolved = _resolver.ResolveAsync(connection).GetAwaiter().GetResult();
+        if (resolved.Download is { } missing)
+        {
+            throw new LlmConfigurationException(
+                $"no endpoint answered and the local model {missing.Name} is not in the model cache ({_resolver.Cache.Directory}): "
+                + LocalModelHelp.Hint(_resolver.Cache, missing));
+        }
+
+        return Create(resolved.Connection);
     }
 
     private LlmConnection CreateOpenAICompatible(ModelConnection connection)

@@ -46,6 +46,7 @@ public static class JobSpecLoader
         ArgumentNullException.ThrowIfNull(sourceName);
         var root = ReadSingleDocument(yaml, sourceName);
         var bound = SpecBinder.Bind(root, sourceName);
+        JobSpecNormaliser.DefaultUnconfiguredToAuto(bound);
         var writtenPaths = JobSpecNormaliser.Normalise(bound.Spec, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()));
         var errors = JobSpecValidator.Validate(bound, sourceName, writtenPaths, requireFiles);
         if (errors.Count > 0)

@@ -33,6 +33,11 @@ public static class RunCommand
             return unset;
         }
 
+        if (await AutoModels.ResolveAsync(spec!, cancellationToken).ConfigureAwait(false) is { } noModel)
+        {
+            return noModel;
+        }
+
         // Logs go to stderr so the progress display on stdout stays readable.
         var builder = CliHost.CreateBuilder(storePath, logToStandardError: true);
         // One machine: every stage in this process over the in-process bus, the store's tables made first.

@@ -48,6 +48,7 @@ public static class SynthCommand
             ReportCommand.Create(),
             ExportCommand.Create(),
             CompareCommand.Create(),
+            ModelsCommand.Create(),
             ApiCommands.Submit(),
             ApiCommands.Status(),
             ApiCommands.Lifecycle("pause"),

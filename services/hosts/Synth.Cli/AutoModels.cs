@@ -1,0 +1,50 @@
+using Synth.Contracts.Jobs;
+using Synth.Jobs;
+using Synth.Llm.Models;
+
+namespace Synth.Cli;
+
+/// <summary>
+/// Settles a spec's <c>provider: auto</c> sections before a run: the endpoint when it answers, otherwise the local model,
+/// downloaded first when it is not in the cache. Says once which model each section uses; the stages then see a
+/// concrete provider and never probe again.
+/// </summary>
+internal static class AutoModels
+{
+    /// <returns>Null when every section has its model; otherwise the exit code to return (the reason is printed).</returns>
+    public static async Task<int?> ResolveAsync(JobSpec spec, CancellationToken cancellationToken)
+    {
+        var resolver = new ModelConnectionResolver();
+        var resolved = new Dictionary<ModelConnection, ResolvedModelConnection>();
+        foreach (var (path, call) in SpecModelCalls.Of(spec).Where(c => c.Call.Provider == LlmProvider.Auto).ToList())
+        {
+            if (!resolved.TryGetValue(call.Connection, out var choice))
+            {
+                choice = await resolver.ResolveAsync(call.Connection, cancellationToken).ConfigureAwait(false);
+                resolved[call.Connection] = choice;
+                Console.WriteLine($"{path} uses {choice.Choice}.");
+            }
+
+            if (choice.Download is { } model)
+            {
+                try
+                {
+                    await ModelDownloadDisplay.PullAsync(new ModelDownloader(resolver.Cache), model, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ModelDownloadException ex)
+                {
+                    return CliErrors.Fail(ex.Message, LocalModelHelp.Hint(resolver.Cache, model), ex);
+                }
+            }
+
+            var connection = choice.Connection;
+            call.Provider = connection.Provider;
+            call.Model = connection.Model;
+            call.BaseUrl = connection.BaseUrl;
+            call.ApiKeyEnv = connection.ApiKeyEnv;
+            call.ModelPath = connection.ModelPath;
+        }
+
+        return null;
+    }
+}
