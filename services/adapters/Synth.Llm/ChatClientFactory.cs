@@ -5,6 +5,7 @@ using Azure.AI.OpenAI;
 using LLama;
 using LLama.Abstractions;
 using LLama.Common;
+using LLama.Sampling;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Synth.Contracts.Jobs;
@@ -85,9 +86,9 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
         if (!File.Exists(path))
             throw new LlmConfigurationException($"GGUF model file '{path}' (generation.modelPath) does not exist.");
 
-        var parameters = new ModelParams(path) { ContextSize = _options.LLamaContextSize, GpuLayerCount = 0 };
-        if (_options.LLamaThreads is { } threads)
-            parameters.Threads = threads;
+        // Inference is CPU-bound: every core works on it unless the deployment says otherwise.
+        var threads = _options.LLamaThreads ?? Environment.ProcessorCount;
+        var parameters = new ModelParams(path) { ContextSize = _options.LLamaContextSize, GpuLayerCount = 0, Threads = threads, BatchThreads = threads };
         var weights = LLamaWeights.LoadFromFile(parameters);
         try
         {
@@ -134,7 +135,8 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
 
     /// <summary>
     /// Runs one generation at a time (LLamaSharp's executor reuses one batch buffer, and concurrent CPU inference
-    /// on the same cores gains nothing) and disposes the loaded weights with the client.
+    /// on the same cores gains nothing), constrains a request with a JSON schema to it by a grammar built from the
+    /// schema (so even a small model returns parseable JSON), and disposes the loaded weights with the client.
     /// </summary>
     private sealed class LLamaSharpChatClient(IChatClient inner, IDisposable weights) : DelegatingChatClient(inner)
     {
@@ -145,7 +147,7 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+                return await base.GetResponseAsync(messages, WithGrammar(options), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -158,13 +160,26 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+                await foreach (var update in base.GetStreamingResponseAsync(messages, WithGrammar(options), cancellationToken).ConfigureAwait(false))
                     yield return update;
             }
             finally
             {
                 _gate.Release();
             }
+        }
+
+        /// <summary>The options, with the response format's JSON schema as a grammar in the sampling pipeline when there is one.</summary>
+        private static ChatOptions? WithGrammar(ChatOptions? options)
+        {
+            if (options?.ResponseFormat is not ChatResponseFormatJson { Schema: { } schema })
+                return options;
+
+            var grammar = new Grammar(JsonSchemaGrammar.ToGbnf(schema), JsonSchemaGrammar.Root);
+            var constrained = options.Clone();
+            // LLamaSharp's chat client takes its inference parameters (and the pipeline's grammar) from this factory.
+            constrained.RawRepresentationFactory = _ => new InferenceParams { SamplingPipeline = new DefaultSamplingPipeline { Grammar = grammar } };
+            return constrained;
         }
 
         protected override void Dispose(bool disposing)
