@@ -11,6 +11,8 @@ namespace Synth.Cli;
 /// </summary>
 internal static class AutoModels
 {
+    private const double LocalTimeoutSeconds = 300;
+
     /// <returns>Null when every section has its model; otherwise the exit code to return (the reason is printed).</returns>
     public static async Task<int?> ResolveAsync(JobSpec spec, CancellationToken cancellationToken)
     {
@@ -43,6 +45,13 @@ internal static class AutoModels
             call.BaseUrl = connection.BaseUrl;
             call.ApiKeyEnv = connection.ApiKeyEnv;
             call.ModelPath = connection.ModelPath;
+            if (call is GenerationSpec generation && connection.Provider == LlmProvider.LLamaSharp)
+            {
+                // The in-process model answers one request at a time on the CPU: requests waiting for it would
+                // count against their timeout, and a laptop needs longer per answer than an endpoint does.
+                generation.Concurrency = 1;
+                generation.TimeoutSeconds = Math.Max(generation.TimeoutSeconds, LocalTimeoutSeconds);
+            }
         }
 
         return null;
