@@ -37,6 +37,11 @@ internal static class AutoModels
                 {
                     return CliErrors.Fail(ex.Message, LocalModelHelp.Hint(resolver.Cache, model), ex);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine("Cancelled. Rerun the same command to resume the download.");
+                    return ExitCodes.Cancelled;
+                }
             }
 
             var connection = choice.Connection;
