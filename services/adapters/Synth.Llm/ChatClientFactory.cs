@@ -5,8 +5,11 @@ using Azure.AI.OpenAI;
 using LLama;
 using LLama.Abstractions;
 using LLama.Common;
+using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
 using Synth.Contracts.Jobs;
 using Synth.Llm.Models;
@@ -16,7 +19,12 @@ namespace Synth.Llm;
 /// <summary>Builds the <see cref="IChatClient"/> a <see cref="ModelConnection"/> reaches.</summary>
 /// <param name="readEnvironment">Reads an environment variable; replaceable so tests need not touch the process environment.</param>
 /// <param name="resolver">Decides what a <c>provider: auto</c> connection uses; the per-user model cache and the built-in catalog when null.</param>
-public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<string, string?>? readEnvironment = null, ModelConnectionResolver? resolver = null)
+/// <param name="nativeLog">Receives llama.cpp's own log (model loading, sampling); dropped when null, since it would otherwise flood stderr.</param>
+public sealed class ChatClientFactory(
+    LlmAccessOptions? options = null,
+    Func<string, string?>? readEnvironment = null,
+    ModelConnectionResolver? resolver = null,
+    ILogger? nativeLog = null)
 {
     // Local OpenAI-compatible servers (Ollama, llama.cpp, LM Studio) ignore the key, but the SDK insists on one.
     private const string NoKeyPlaceholder = "no-key";
@@ -86,6 +94,7 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
         if (!File.Exists(path))
             throw new LlmConfigurationException($"GGUF model file '{path}' (generation.modelPath) does not exist.");
 
+        NativeLogConfig.llama_log_set(nativeLog ?? NullLogger.Instance);
         // Inference is CPU-bound: every core works on it unless the deployment says otherwise.
         var threads = _options.LLamaThreads ?? Environment.ProcessorCount;
         var parameters = new ModelParams(path) { ContextSize = _options.LLamaContextSize, GpuLayerCount = 0, Threads = threads, BatchThreads = threads };
