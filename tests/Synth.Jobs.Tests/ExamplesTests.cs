@@ -64,9 +64,9 @@ public sealed class ExamplesTests
         Assert.Equal(DemoSelection.Similarity, spec.Demonstrations.Selection);
         Assert.Equal(TokenizerName.O200kBase, spec.Demonstrations.Tokenizer);
 
-        Assert.Equal(LlmProvider.OpenAICompatible, spec.Generation.Provider);
+        Assert.Equal(LlmProvider.Auto, spec.Generation.Provider);
         Assert.Equal("http://127.0.0.1:11434/v1", spec.Generation.BaseUrl);
-        Assert.Equal("SYNTH_LLM_API_KEY", spec.Generation.ApiKeyEnv);
+        Assert.Null(spec.Generation.ApiKeyEnv);
         Assert.Equal(200, spec.Generation.Target);
         Assert.Equal(4, spec.Generation.SamplesPerRequest);
         Assert.Equal(120, spec.Budget.MaxRequests);

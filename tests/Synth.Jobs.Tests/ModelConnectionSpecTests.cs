@@ -75,4 +75,37 @@ public sealed class ModelConnectionSpecTests
 
         Assert.Equal("curation.filter.judge.connection.target", Assert.Single(e.Errors).FieldPath);
     }
+
+    private const string NoEndpoint = "name: local\ntask: { type: dialogue, dataDescription: d }\ngeneration:\n  target: 4\n";
+
+    [Fact]
+    public void A_generation_section_naming_no_endpoint_is_auto_and_one_naming_an_endpoint_stays_openai_compatible()
+    {
+        var local = JobSpecLoader.Parse(NoEndpoint, "job.yaml");
+        var endpoint = JobSpecLoader.Parse(NoEndpoint + "  baseUrl: http://h/v1\n  model: m\n", "job.yaml");
+
+        Assert.Equal(LlmProvider.Auto, local.Generation.Provider);
+        Assert.Equal(LlmProvider.OpenAICompatible, endpoint.Generation.Provider);
+    }
+
+    [Fact]
+    public void Auto_needs_a_model_name_only_with_an_endpoint_and_takes_no_deployment()
+    {
+        var withEndpoint = Assert.Throws<JobSpecValidationException>(
+            () => JobSpecLoader.Parse(NoEndpoint + "  provider: auto\n  baseUrl: http://h/v1\n  deployment: d\n", "job.yaml"));
+
+        Assert.Equal(["generation.deployment", "generation.model"], withEndpoint.Errors.Select(e => e.FieldPath).Order(StringComparer.Ordinal));
+        Assert.Equal(LlmProvider.Auto, JobSpecLoader.Parse(NoEndpoint + "  provider: auto\n", "job.yaml").Generation.Provider);
+    }
+
+    [Fact]
+    public void Unset_key_variables_are_placed_at_their_line()
+    {
+        var unset = JobSpecLoader.UnsetKeyVariables(Yaml, "job.yaml", name => name == "JUDGE_KEY" ? "set" : null);
+
+        var error = Assert.Single(unset);
+        Assert.Equal(("generation.apiKeyEnv", 11L), (error.FieldPath, error.Line));
+        Assert.Contains("'GEN_KEY' is not set", error.Message, StringComparison.Ordinal);
+        Assert.Empty(JobSpecLoader.UnsetKeyVariables(Yaml, "job.yaml", _ => "set"));
+    }
 }

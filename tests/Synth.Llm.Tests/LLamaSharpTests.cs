@@ -17,7 +17,7 @@ public sealed class LLamaSharpTests : IDisposable
         using var connection = Factory(new LlmAccessOptions { LLamaContextSize = 256, LLamaThreads = 1 }).Create(spec);
 
         Assert.Equal("tiny", connection.Model);
-        Assert.False(connection.UsesJsonSchemaResponseFormat);
+        Assert.True(connection.UsesJsonSchemaResponseFormat);
         var executor = new LlmRequestExecutor(connection, spec, new LlmSampling(Temperature: 0.7, TopP: 1.0, MaxOutputTokens: 8));
         var request = new LlmRequest([new ChatMessage(ChatRole.System, "You write reviews."), new ChatMessage(ChatRole.User, "the review")]);
 

@@ -5,21 +5,33 @@ using Azure.AI.OpenAI;
 using LLama;
 using LLama.Abstractions;
 using LLama.Common;
+using LLama.Native;
+using LLama.Sampling;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
 using Synth.Contracts.Jobs;
+using Synth.Llm.Models;
 
 namespace Synth.Llm;
 
 /// <summary>Builds the <see cref="IChatClient"/> a <see cref="ModelConnection"/> reaches.</summary>
 /// <param name="readEnvironment">Reads an environment variable; replaceable so tests need not touch the process environment.</param>
-public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<string, string?>? readEnvironment = null)
+/// <param name="resolver">Decides what a <c>provider: auto</c> connection uses; the per-user model cache and the built-in catalog when null.</param>
+/// <param name="nativeLog">Receives llama.cpp's own log (model loading, sampling); dropped when null, since it would otherwise flood stderr.</param>
+public sealed class ChatClientFactory(
+    LlmAccessOptions? options = null,
+    Func<string, string?>? readEnvironment = null,
+    ModelConnectionResolver? resolver = null,
+    ILogger? nativeLog = null)
 {
     // Local OpenAI-compatible servers (Ollama, llama.cpp, LM Studio) ignore the key, but the SDK insists on one.
     private const string NoKeyPlaceholder = "no-key";
 
     private readonly LlmAccessOptions _options = options ?? new LlmAccessOptions();
     private readonly Func<string, string?> _readEnvironment = readEnvironment ?? Environment.GetEnvironmentVariable;
+    private readonly ModelConnectionResolver _resolver = resolver ?? new ModelConnectionResolver(readEnvironment: readEnvironment);
 
     /// <exception cref="LlmConfigurationException">The connection lacks a field its provider needs, or names an unset variable.</exception>
     public LlmConnection Create(ModelConnection connection)
@@ -30,8 +42,24 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
             LlmProvider.OpenAICompatible => CreateOpenAICompatible(connection),
             LlmProvider.AzureOpenAI => CreateAzureOpenAI(connection),
             LlmProvider.LLamaSharp => CreateLLamaSharp(connection),
+            LlmProvider.Auto => CreateAuto(connection),
             _ => throw new LlmConfigurationException($"Unknown LLM provider '{connection.Provider}'."),
         };
+    }
+
+    /// <exception cref="LlmConfigurationException">No endpoint answered and the local model is not in the cache.</exception>
+    private LlmConnection CreateAuto(ModelConnection connection)
+    {
+        // Create is synchronous for its callers; the probe is one short request, made once per job and connection.
+        var resolved = _resolver.ResolveAsync(connection).GetAwaiter().GetResult();
+        if (resolved.Download is { } missing)
+        {
+            throw new LlmConfigurationException(
+                $"no endpoint answered and the local model {missing.Name} is not in the model cache ({_resolver.Cache.Directory}): "
+                + LocalModelHelp.Hint(_resolver.Cache, missing));
+        }
+
+        return Create(resolved.Connection);
     }
 
     private LlmConnection CreateOpenAICompatible(ModelConnection connection)
@@ -66,9 +94,10 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
         if (!File.Exists(path))
             throw new LlmConfigurationException($"GGUF model file '{path}' (generation.modelPath) does not exist.");
 
-        var parameters = new ModelParams(path) { ContextSize = _options.LLamaContextSize, GpuLayerCount = 0 };
-        if (_options.LLamaThreads is { } threads)
-            parameters.Threads = threads;
+        NativeLogConfig.llama_log_set(nativeLog ?? NullLogger.Instance);
+        // Inference is CPU-bound: every core works on it unless the deployment says otherwise.
+        var threads = _options.LLamaThreads ?? Environment.ProcessorCount;
+        var parameters = new ModelParams(path) { ContextSize = _options.LLamaContextSize, GpuLayerCount = 0, Threads = threads, BatchThreads = threads };
         var weights = LLamaWeights.LoadFromFile(parameters);
         try
         {
@@ -115,7 +144,8 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
 
     /// <summary>
     /// Runs one generation at a time (LLamaSharp's executor reuses one batch buffer, and concurrent CPU inference
-    /// on the same cores gains nothing) and disposes the loaded weights with the client.
+    /// on the same cores gains nothing), constrains a request with a JSON schema to it by a grammar built from the
+    /// schema (so even a small model returns parseable JSON), and disposes the loaded weights with the client.
     /// </summary>
     private sealed class LLamaSharpChatClient(IChatClient inner, IDisposable weights) : DelegatingChatClient(inner)
     {
@@ -126,7 +156,7 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+                return await base.GetResponseAsync(messages, WithGrammar(options), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -139,13 +169,26 @@ public sealed class ChatClientFactory(LlmAccessOptions? options = null, Func<str
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+                await foreach (var update in base.GetStreamingResponseAsync(messages, WithGrammar(options), cancellationToken).ConfigureAwait(false))
                     yield return update;
             }
             finally
             {
                 _gate.Release();
             }
+        }
+
+        /// <summary>The options, with the response format's JSON schema as a grammar in the sampling pipeline when there is one.</summary>
+        private static ChatOptions? WithGrammar(ChatOptions? options)
+        {
+            if (options?.ResponseFormat is not ChatResponseFormatJson { Schema: { } schema })
+                return options;
+
+            var grammar = new Grammar(JsonSchemaGrammar.ToGbnf(schema), JsonSchemaGrammar.Root);
+            var constrained = options.Clone();
+            // LLamaSharp's chat client takes its inference parameters (and the pipeline's grammar) from this factory.
+            constrained.RawRepresentationFactory = _ => new InferenceParams { SamplingPipeline = new DefaultSamplingPipeline { Grammar = grammar } };
+            return constrained;
         }
 
         protected override void Dispose(bool disposing)

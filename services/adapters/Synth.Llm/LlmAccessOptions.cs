@@ -12,12 +12,12 @@ public sealed class LlmAccessOptions
     /// <summary>Azure OpenAI supports structured output on current API versions.</summary>
     public bool JsonSchemaAzureOpenAI { get; init; } = true;
 
-    /// <summary>Off by default: the LLamaSharp chat client does not constrain its output to a schema.</summary>
-    public bool JsonSchemaLLamaSharp { get; init; }
+    /// <summary>The in-process model follows a request's JSON schema through a grammar built from it (see <see cref="JsonSchemaGrammar"/>).</summary>
+    public bool JsonSchemaLLamaSharp { get; init; } = true;
 
     /// <summary>Context window of an in-process GGUF model, in tokens (prompt plus output).</summary>
     public uint LLamaContextSize { get; init; } = 4096;
 
-    /// <summary>CPU threads for LLamaSharp inference; null lets llama.cpp choose.</summary>
+    /// <summary>CPU threads for LLamaSharp inference; null uses every core.</summary>
     public int? LLamaThreads { get; init; }
 }

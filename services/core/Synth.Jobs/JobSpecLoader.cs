@@ -46,6 +46,7 @@ public static class JobSpecLoader
         ArgumentNullException.ThrowIfNull(sourceName);
         var root = ReadSingleDocument(yaml, sourceName);
         var bound = SpecBinder.Bind(root, sourceName);
+        JobSpecNormaliser.DefaultUnconfiguredToAuto(bound);
         var writtenPaths = JobSpecNormaliser.Normalise(bound.Spec, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()));
         var errors = JobSpecValidator.Validate(bound, sourceName, writtenPaths, requireFiles);
         if (errors.Count > 0)
@@ -72,6 +73,33 @@ public static class JobSpecLoader
         }
 
         return Parse(json, sourceName, baseDirectory, requireFiles);
+    }
+
+    /// <summary>
+    /// Every key variable the spec names (apiKeyEnv) that is not set, placed at its line in the text, so a run can
+    /// refuse to start with one line per variable instead of failing once a stage first calls the model.
+    /// </summary>
+    /// <param name="text">A spec that <see cref="Parse"/> accepts.</param>
+    /// <param name="readEnvironment">Reads an environment variable.</param>
+    /// <inheritdoc cref="LoadFile" path="/exception"/>
+    public static IReadOnlyList<JobSpecError> UnsetKeyVariables(string text, string sourceName, Func<string, string?> readEnvironment)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(readEnvironment);
+        var bound = SpecBinder.Bind(ReadSingleDocument(text, sourceName), sourceName);
+        var errors = new List<JobSpecError>();
+        foreach (var (path, call) in SpecModelCalls.Of(bound.Spec))
+        {
+            if (call.ApiKeyEnv is { Length: > 0 } variable && string.IsNullOrEmpty(readEnvironment(variable)))
+            {
+                var field = $"{path}.apiKeyEnv";
+                var at = bound.Positions.Find(field);
+                errors.Add(new JobSpecError(sourceName, field, at?.Line, at?.Column,
+                    $"environment variable '{variable}' is not set"));
+            }
+        }
+
+        return errors;
     }
 
     /// <summary>SHA-256 (lowercase hex) of the spec text as written: a rerun with a changed spec is detected.</summary>

@@ -29,12 +29,12 @@ internal sealed class JobSpecNormaliser
         }
 
         normaliser.NormaliseGeneration(spec.Generation);
-        if (spec.Curation.Filter.Judge.Connection is { Provider: LlmProvider.LLamaSharp } judge)
+        if (spec.Curation.Filter.Judge.Connection is { Provider: LlmProvider.LLamaSharp or LlmProvider.Auto } judge)
         {
             judge.ModelPath = normaliser.ResolveIfWritten("curation.filter.judge.connection.modelPath", judge.ModelPath);
         }
 
-        if (spec.Curation.LabelRefinement.LlmRelabel.Model is { Provider: LlmProvider.LLamaSharp } relabel)
+        if (spec.Curation.LabelRefinement.LlmRelabel.Model is { Provider: LlmProvider.LLamaSharp or LlmProvider.Auto } relabel)
         {
             relabel.ModelPath = normaliser.ResolveIfWritten("curation.labelRefinement.llmRelabel.model.modelPath", relabel.ModelPath);
         }
@@ -45,6 +45,20 @@ internal sealed class JobSpecNormaliser
         }
 
         return normaliser.writtenPaths;
+    }
+
+    /// <summary>
+    /// A generation section that names no provider and no endpoint, deployment or model file is <c>provider: auto</c>:
+    /// a job uses the local model unless it names an endpoint. One that names an endpoint keeps the openai-compatible
+    /// default, and the judge's and relabeller's connections, written only to reach another endpoint, keep it too.
+    /// </summary>
+    public static void DefaultUnconfiguredToAuto(BoundSpec bound)
+    {
+        var generation = bound.Spec.Generation;
+        if (!bound.Positions.Has("generation.provider") && generation is { BaseUrl: null, Deployment: null, ModelPath: null })
+        {
+            generation.Provider = LlmProvider.Auto;
+        }
     }
 
     private void NormaliseTask(TaskSpec task)
@@ -74,7 +88,7 @@ internal sealed class JobSpecNormaliser
 
     private void NormaliseGeneration(GenerationSpec generation)
     {
-        if (generation.Provider == LlmProvider.LLamaSharp)
+        if (generation.Provider is LlmProvider.LLamaSharp or LlmProvider.Auto)
         {
             generation.ModelPath = ResolveIfWritten("generation.modelPath", generation.ModelPath);
         }

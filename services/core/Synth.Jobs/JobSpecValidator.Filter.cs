@@ -74,6 +74,14 @@ internal sealed partial class JobSpecValidator
                 FileFound($"{connectionPath}.modelPath", connection.ModelPath!);
             }
         }
+        else if (connection.Provider == LlmProvider.Auto)
+        {
+            CheckAuto(connectionPath, connection);
+            if (connection.BaseUrl is { } baseUrl && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            {
+                Add($"{connectionPath}.baseUrl", $"must be an absolute http or https URL, got {Show(baseUrl)}");
+            }
+        }
         else
         {
             if (Required($"{connectionPath}.baseUrl", connection.BaseUrl, "the judge endpoint's base URL")

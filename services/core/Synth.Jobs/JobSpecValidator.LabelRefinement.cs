@@ -63,6 +63,9 @@ internal sealed partial class JobSpecValidator
                 }
 
                 break;
+            case LlmProvider.Auto:
+                CheckAuto(path, model);
+                break;
         }
 
         if (model.BaseUrl is { } baseUrl

@@ -362,6 +362,9 @@ internal sealed partial class JobSpecValidator
                 NotUsed($"{path}.apiKeyEnv", generation.ApiKeyEnv, provider);
                 NotUsed($"{path}.deployment", generation.Deployment, provider);
                 break;
+            case LlmProvider.Auto:
+                CheckAuto(path, generation);
+                break;
         }
 
         if (generation.BaseUrl is { } baseUrl
@@ -382,6 +385,22 @@ internal sealed partial class JobSpecValidator
                 Add($"{path}.apiKeyEnv", "must be the name of an environment variable: letters, digits and underscores, not starting with a digit (value not shown)");
             }
         }
+    }
+
+    /// <summary>An endpoint is optional (the local model stands in); one that is written must say which model it serves.</summary>
+    private void CheckAuto(string path, ModelCallSpec call)
+    {
+        if (call.BaseUrl is not null)
+        {
+            Required($"{path}.model", call.Model, "the model name the endpoint serves (with provider auto, leave baseUrl out to use the local model)");
+        }
+
+        if (call.ModelPath is not null)
+        {
+            FileFound($"{path}.modelPath", call.ModelPath);
+        }
+
+        NotUsed($"{path}.deployment", call.Deployment, SpecBinder.EnumName(LlmProvider.Auto));
     }
 
     private void CheckBudget()

@@ -8,6 +8,7 @@ using Spectre.Console;
 using Synth.Contracts.Samples;
 using Synth.Llm.Embeddings;
 using Synth.Jobs;
+using Synth.Llm;
 using Synth.Pipeline;
 using Synth.Evaluation.Processor.Reports;
 using Synth.Curation.Processor;
@@ -25,6 +26,16 @@ public static class RunCommand
         if (SpecFile.TryLoad(jobFile, out var spec, out var specText) is { } failure)
         {
             return failure;
+        }
+
+        if (SpecFile.UnsetKeyVariables(jobFile, specText!) is { } unset)
+        {
+            return unset;
+        }
+
+        if (await AutoModels.ResolveAsync(spec!, cancellationToken).ConfigureAwait(false) is { } noModel)
+        {
+            return noModel;
         }
 
         // Logs go to stderr so the progress display on stdout stays readable.
@@ -97,16 +108,17 @@ public static class RunCommand
         {
             return CliHost.ConfigurationFailed(ex);
         }
+        catch (LlmConfigurationException ex)
+        {
+            return CliErrors.Fail(ex.Message, "fix the model settings in the spec's generation section (see docs/job-spec.md) and rerun.", ex);
+        }
         catch (InvalidOperationException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return ExitCodes.Failed;
+            return CliErrors.Fail(ex.Message, "fix the cause and rerun the same command: finished work is kept.", ex);
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"error: the run failed: {ex}");
-            Console.Error.WriteLine("Finished work is stored; rerun the same command to resume.");
-            return ExitCodes.Failed;
+            return CliErrors.Fail($"the run failed: {ex.Message}", "finished work is stored; rerun the same command to resume (--verbose shows the details).", ex);
         }
     }
 }

@@ -32,4 +32,23 @@ internal static class SpecFile
             return ExitCodes.InvalidSpec;
         }
     }
+
+    /// <summary>Refuses a spec naming a key variable that is not set: one line per variable, at its line in the spec.</summary>
+    /// <returns>Null when every named variable is set; otherwise the exit code to return.</returns>
+    public static int? UnsetKeyVariables(FileInfo jobFile, string specText)
+    {
+        var unset = JobSpecLoader.UnsetKeyVariables(specText, jobFile.FullName, Environment.GetEnvironmentVariable);
+        if (unset.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var error in unset)
+        {
+            Console.Error.WriteLine($"error: {error}");
+        }
+
+        Console.Error.WriteLine("hint: export the variable with the endpoint's API key, or delete the apiKeyEnv line if the endpoint needs no key.");
+        return ExitCodes.Failed;
+    }
 }

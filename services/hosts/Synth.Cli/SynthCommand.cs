@@ -5,6 +5,13 @@ namespace Synth.Cli;
 /// <summary>The command tree of the synth CLI.</summary>
 public static class SynthCommand
 {
+    /// <summary>Shows an error's full detail (the stack trace) as well as its one line.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Show an error's full detail (stack trace) after its one-line message.",
+        Recursive = true,
+    };
+
     public static RootCommand Create()
     {
         var jobArgument = new Argument<FileInfo>("job") { Description = "The job spec (YAML), see docs/job-spec.md." };
@@ -41,11 +48,13 @@ public static class SynthCommand
             ReportCommand.Create(),
             ExportCommand.Create(),
             CompareCommand.Create(),
+            ModelsCommand.Create(),
             ApiCommands.Submit(),
             ApiCommands.Status(),
             ApiCommands.Lifecycle("pause"),
             ApiCommands.Lifecycle("resume"),
             ApiCommands.Lifecycle("cancel"),
+            Verbose,
         };
     }
 }
