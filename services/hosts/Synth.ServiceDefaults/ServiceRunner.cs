@@ -35,8 +35,9 @@ public static partial class ServiceRunner
             _ = host.Services.GetServices<IHostedService>();
         }
 #pragma warning disable CA1031 // Any start-up failure becomes the one-line report; --verbose shows it whole.
-        // HostAbortedException is how WebApplicationFactory takes the built host in tests: not a failure.
-        catch (Exception error) when (error is not HostAbortedException)
+        // Only a service that is its process reports and exits; a host started inside another program (WebApplicationFactory
+        // in the tests, which also stops it with HostAbortedException) gets the exception itself.
+        catch (Exception error) when (error is not HostAbortedException && IsProcessEntryPoint(build))
 #pragma warning restore CA1031
         {
             var logger = host?.Services.GetService<ILoggerFactory>()?.CreateLogger(typeof(ServiceRunner));
@@ -70,6 +71,8 @@ public static partial class ServiceRunner
         var details = verbose ? Environment.NewLine + error : $"; {VerboseSwitch} shows the full error";
         return $"{line}{Environment.NewLine}{hint} (docs/operations.md){details}";
     }
+
+    private static bool IsProcessEntryPoint(Delegate build) => build.Method.Module.Assembly == Assembly.GetEntryAssembly();
 
     private static IEnumerable<string> Problems(Exception error) => error switch
     {
