@@ -31,8 +31,6 @@ public static partial class ServiceRunner
             host = build(hostArgs);
             // What Host.StartAsync does first, done here so the error is reported before the host logs it with its trace.
             host.Services.GetService<IStartupValidator>()?.Validate();
-            // Constructing the hosted services makes each stage's processor: a processor type that is not found fails here.
-            _ = host.Services.GetServices<IHostedService>();
         }
 #pragma warning disable CA1031 // Any start-up failure becomes the one-line report; --verbose shows it whole.
         // Only a service that is its process reports and exits; a host started inside another program (WebApplicationFactory
