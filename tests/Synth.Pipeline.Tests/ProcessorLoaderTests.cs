@@ -94,6 +94,21 @@ public sealed class ProcessorLoaderTests
     }
 
     [Fact]
+    public void A_configured_type_is_checked_at_start_up_by_the_options_validation()
+    {
+        var fine = new ProcessorOptions { Filter = typeof(InjectedFilter).FullName, Generator = typeof(InjectedGenerator).FullName };
+        var wrong = new ProcessorOptions { Filter = "No.Such.Filter", Generator = typeof(InjectedFilter).FullName };
+
+        var failures = wrong.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(wrong)).Select(r => r.ErrorMessage).ToArray();
+
+        Assert.Empty(fine.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(fine)));
+        Assert.Null(ProcessorLoader.ConfigurationError(new ProcessorOptions(), Stage.Filter));
+        Assert.Equal(2, failures.Length);
+        Assert.Contains(failures, f => f!.StartsWith("Processors:Generator:", StringComparison.Ordinal) && f.EndsWith("does not implement ISampleGenerator.", StringComparison.Ordinal));
+        Assert.Contains("Processors:Filter: type 'No.Such.Filter' was not found.", failures);
+    }
+
+    [Fact]
     public void A_processor_of_a_loaded_assembly_is_found_by_type_name_and_created_with_its_services()
     {
         using var services = Services();

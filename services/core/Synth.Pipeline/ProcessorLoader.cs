@@ -34,8 +34,34 @@ public static class ProcessorLoader
     /// <summary>The configuration key that names a stage's processor, e.g. "Processors:Filter".</summary>
     public static string SettingName(Stage stage) => $"{ProcessorOptions.SectionName}:{stage}";
 
+    /// <summary>
+    /// What is wrong with the processor type configured for a stage (not found, or not a processor), or null when it
+    /// is fine or none is configured. Checked at start-up (<see cref="ProcessorOptions"/>), before anything runs.
+    /// </summary>
+    public static string? ConfigurationError(ProcessorOptions options, Stage stage)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IsConfigured(options, stage))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = ConfiguredType(options, stage, stage == Stage.Generator ? typeof(ISampleGenerator) : typeof(ISampleProcessor));
+            return null;
+        }
+        catch (InvalidOperationException error)
+        {
+            return error.Message;
+        }
+    }
+
     private static T Create<T>(IServiceProvider services, ProcessorOptions options, Stage stage)
-        where T : class
+        where T : class =>
+        (T)ActivatorUtilities.CreateInstance(services, ConfiguredType(options, stage, typeof(T)));
+
+    private static Type ConfiguredType(ProcessorOptions options, Stage stage, Type expected)
     {
         var typeName = TypeName(options, stage);
         if (string.IsNullOrWhiteSpace(typeName))
@@ -47,12 +73,12 @@ public static class ProcessorLoader
         var type = FindType(typeName, options.PluginAssembly)
             ?? throw new InvalidOperationException(
                 $"{SettingName(stage)}: type '{typeName}' was not found{(string.IsNullOrWhiteSpace(options.PluginAssembly) ? "" : $" in '{options.PluginAssembly}'")}.");
-        if (!typeof(T).IsAssignableFrom(type))
+        if (!expected.IsAssignableFrom(type))
         {
-            throw new InvalidOperationException($"{SettingName(stage)}: type '{type.FullName}' does not implement {typeof(T).Name}.");
+            throw new InvalidOperationException($"{SettingName(stage)}: type '{type.FullName}' does not implement {expected.Name}.");
         }
 
-        return (T)ActivatorUtilities.CreateInstance(services, type);
+        return type;
     }
 
     private static string? TypeName(ProcessorOptions options, Stage stage) => stage switch

@@ -3,10 +3,11 @@ using System.ComponentModel.DataAnnotations;
 namespace Synth.Pipeline;
 
 /// <summary>
-/// Which algorithm each stage runs (configuration section "Processors"). A value is a type name, looked up in
-/// <see cref="PluginAssembly"/> when set (custom stages are plug-ins), else among the loaded assemblies.
+/// Which algorithm each stage runs (configuration section "Processors"). A stage with no type name runs its module's
+/// built-in processor; a value is a type name, looked up in <see cref="PluginAssembly"/> when set (custom stages are
+/// plug-ins), else among the loaded assemblies, and checked at start-up.
 /// </summary>
-public sealed class ProcessorOptions
+public sealed class ProcessorOptions : IValidatableObject
 {
     public const string SectionName = "Processors";
 
@@ -26,4 +27,15 @@ public sealed class ProcessorOptions
 
     [Range(1, 1024)]
     public int MaxConcurrentRequests { get; set; } = 8;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var stage in PipelineComposition.AllStages)
+        {
+            if (ProcessorLoader.ConfigurationError(this, stage) is { } error)
+            {
+                yield return new ValidationResult(error, [stage.ToString()]);
+            }
+        }
+    }
 }

@@ -12,52 +12,56 @@ using Synth.Store;
 using Synth.Store.Mongo;
 using Synth.Store.Sqlite;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddSynthDefaults("synth-api");
-builder.Services.AddSynthStore().AddSqliteStore().AddMongoStore();
-// The store's tables exist before the bus starts handing out work.
-builder.Services.AddHostedService<StoreInitialization>();
-// One machine: this process also runs every stage and the control plane's state machine, on an in-memory bus.
-// Otherwise it only sends commands to the control plane (ControlPlane:* says how to reach it).
-if (builder.Configuration.GetValue<bool>($"{ApiOptions.SectionName}:{nameof(ApiOptions.RunPipeline)}"))
+return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
 {
-    builder.Services.AddGeneratorStage().AddFilterStage().AddLabelRefinerStage().AddEvaluatorStage();
-    builder.AddInProcessPipeline();
-}
-else
-{
-    builder.AddSynthControlPlane();
-}
+    // Published, the API serves its web UI from its own folder whatever the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ApiContentRoot.Published() });
+    builder.AddSynthDefaults("synth-api");
+    builder.Services.AddSynthStore().AddSqliteStore().AddMongoStore();
+    // The store's tables exist before the bus starts handing out work.
+    builder.Services.AddHostedService<StoreInitialization>();
+    // One machine: this process also runs every stage and the control plane's state machine, on an in-memory bus.
+    // Otherwise it only sends commands to the control plane (ControlPlane:* says how to reach it).
+    if (builder.Configuration.GetValue<bool>($"{ApiOptions.SectionName}:{nameof(ApiOptions.RunPipeline)}"))
+    {
+        builder.Services.AddGeneratorStage().AddFilterStage().AddLabelRefinerStage().AddEvaluatorStage();
+        builder.AddInProcessPipeline();
+    }
+    else
+    {
+        builder.AddSynthControlPlane();
+    }
 
-var services = builder.Services;
-services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
-// Every endpoint declares the least role it needs; only /health is open (docs/security.md).
-services.AddAuthorizationBuilder().AddApiRolePolicies();
-services.AddRateLimiter(ApiRateLimits.Configure);
-services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
-services.AddSingleton<JobViews>();
-services.AddProblemDetails();
-services.AddOpenApi();
-// The same enum spelling as the stored documents (docs/schemas.md).
-services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+    var services = builder.Services;
+    services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+    services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+        .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
+    // Every endpoint declares the least role it needs; only /health is open (docs/security.md).
+    services.AddAuthorizationBuilder().AddApiRolePolicies();
+    services.AddRateLimiter(ApiRateLimits.Configure);
+    services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
+    services.AddSingleton<JobViews>();
+    services.AddProblemDetails();
+    services.AddOpenApi();
+    // The same enum spelling as the stored documents (docs/schemas.md).
+    services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
 
-var app = builder.Build();
-// The web UI's files are public (they hold no data); every call they make sends the key.
-app.UseDefaultFiles();
-app.UseStaticFiles();
-app.UseAuthentication();
-app.UseRateLimiter();
-app.UseAuthorization();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
-app.MapOpenApi().RequireAuthorization(ApiPolicies.Viewer);
-app.MapCallerApi();
-app.MapReviewApi();
-app.MapJobApi();
-app.MapSampleApi();
-app.MapReportApi();
-await app.RunAsync();
+    var app = builder.Build();
+    // The web UI's files are public (they hold no data); every call they make sends the key.
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
+    app.UseAuthentication();
+    app.UseRateLimiter();
+    app.UseAuthorization();
+    app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
+    app.MapOpenApi().RequireAuthorization(ApiPolicies.Viewer);
+    app.MapCallerApi();
+    app.MapReviewApi();
+    app.MapJobApi();
+    app.MapSampleApi();
+    app.MapReportApi();
+    return app;
+});
 
 /// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
 public partial class Program;
