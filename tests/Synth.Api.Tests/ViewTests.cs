@@ -45,9 +45,12 @@ public sealed class ViewTests
         ];
         sample.LabelHistory.Add(new LabelChange { From = "negative", To = "positive", Method = LabelMethod.LlmRelabel, Confidence = 0.8, At = at.AddSeconds(2) });
 
-        var lineage = SampleViews.Lineage(sample, request: null, new ApiOptions { TraceViewerUrl = "https://traces.example/t/{traceId}?x=1" });
+        var labelled = Synth.Contracts.Audit.AuditRecord.Create(at.AddDays(1), "rhea", Synth.Contracts.Audit.AuditAction.Label, sample.JobId, sample.Id, "positive");
+        var lineage = SampleViews.Lineage(sample, request: null, [labelled], new ApiOptions { TraceViewerUrl = "https://traces.example/t/{traceId}?x=1" });
 
-        Assert.Equal(["generated", "decision", "label-change", "decision", "label-change", "decision", "review-requested"], lineage.Timeline.Select(e => e.Kind));
+        Assert.Equal(["generated", "decision", "label-change", "decision", "label-change", "decision", "review-requested", "audit"], lineage.Timeline.Select(e => e.Kind));
+        Assert.Equal("rhea: label positive", lineage.Timeline[^1].Summary);
+        Assert.Equal([labelled], lineage.Audit);
         Assert.Equal("accepted (length 1)", lineage.Timeline[3].Summary);
         Assert.Equal("negative → positive (confidence 0.8)", lineage.Timeline[4].Summary);
         Assert.Equal("alice", lineage.Review!.LeasedBy);
@@ -55,7 +58,7 @@ public sealed class ViewTests
         Assert.Null(lineage.TraceUrl);
         sample.TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         Assert.Equal("https://traces.example/t/4bf92f3577b34da6a3ce929d0e0e4736?x=1",
-            SampleViews.Lineage(sample, null, new ApiOptions { TraceViewerUrl = "https://traces.example/t/{traceId}?x=1" }).TraceUrl!.AbsoluteUri);
+            SampleViews.Lineage(sample, null, [], new ApiOptions { TraceViewerUrl = "https://traces.example/t/{traceId}?x=1" }).TraceUrl!.AbsoluteUri);
     }
 
     [Theory]

@@ -17,6 +17,10 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int RequestsPerMinute { get; set; } = 600;
 
+    /// <summary>Jobs one key may have running (submitted, generating, draining, evaluating) at once; another submission gets 429.</summary>
+    [Range(1, 10_000)]
+    public int MaxRunningJobsPerKey { get; set; } = 10;
+
     /// <summary>How long a fetched review task stays with its reviewer before another may take it.</summary>
     [Range(1, 24 * 60)]
     public int ReviewLeaseMinutes { get; set; } = 15;

@@ -1,3 +1,4 @@
+using Synth.Contracts.Audit;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Pipeline;
@@ -5,5 +6,5 @@ using Synth.Store;
 
 namespace Synth.Api;
 
-/// <summary>A job with its state history and spec.</summary>
-public sealed record JobDetail(JobSummary Job, IReadOnlyList<JobTransition> Transitions, string SpecText);
+/// <summary>A job with its state history, spec, and who did what to it (commands and human labels, oldest first).</summary>
+public sealed record JobDetail(JobSummary Job, IReadOnlyList<JobTransition> Transitions, string SpecText, IReadOnlyList<AuditRecord> Audit);

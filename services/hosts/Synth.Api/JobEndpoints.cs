@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Synth.Contracts.Audit;
 using Synth.ControlPlane;
 using Synth.Contracts.Jobs;
 using Synth.Jobs;
@@ -27,18 +31,19 @@ public static class JobEndpoints
             .WithSummary("Submit a job spec (YAML or JSON); it is validated, stored and started. A bad spec gets 400 naming line and field of every error; an existing job id with another spec 409.");
         jobs.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Viewer).WithName("ListJobs").WithSummary("Jobs in id order with state, live counts per stage and budget spent; paged by ?after=&limit=.");
         jobs.MapGet("/{jobId}", GetAsync).RequireAuthorization(ApiPolicies.Viewer).WithName("GetJob").WithSummary("One job with its state history and spec.");
-        jobs.MapPost("/{jobId}/pause", (string jobId, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
-            CommandAsync(jobId, store, views, () => control.PauseAsync(jobId, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("PauseJob").WithSummary("Pause a running job (generation stops taking new requests).");
-        jobs.MapPost("/{jobId}/resume", (string jobId, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
-            CommandAsync(jobId, store, views, () => control.ResumeAsync(jobId, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("ResumeJob").WithSummary("Resume a paused job.");
-        jobs.MapPost("/{jobId}/cancel", (string jobId, string? reason, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
-            CommandAsync(jobId, store, views, () => control.CancelAsync(jobId, reason, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("CancelJob").WithSummary("Cancel a job (?reason= is recorded with the transition).");
+        jobs.MapPost("/{jobId}/pause", (string jobId, ClaimsPrincipal user, [FromServices] IJobControl control, [FromServices] AuditTrail audit, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
+            CommandAsync(jobId, store, views, () => control.PauseAsync(jobId, ct), () => audit.RecordAsync(user, AuditAction.Pause, jobId, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("PauseJob").WithSummary("Pause a running job (generation stops taking new requests).");
+        jobs.MapPost("/{jobId}/resume", (string jobId, ClaimsPrincipal user, [FromServices] IJobControl control, [FromServices] AuditTrail audit, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
+            CommandAsync(jobId, store, views, () => control.ResumeAsync(jobId, ct), () => audit.RecordAsync(user, AuditAction.Resume, jobId, ct), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("ResumeJob").WithSummary("Resume a paused job.");
+        jobs.MapPost("/{jobId}/cancel", (string jobId, string? reason, ClaimsPrincipal user, [FromServices] IJobControl control, [FromServices] AuditTrail audit, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken ct) =>
+            CommandAsync(jobId, store, views, () => control.CancelAsync(jobId, reason, ct), () => audit.RecordAsync(user, AuditAction.Cancel, jobId, ct, detail: reason), ct)).RequireAuthorization(ApiPolicies.Operator).WithName("CancelJob").WithSummary("Cancel a job (?reason= is recorded with the transition).");
         jobs.MapPut("/{jobId}/target", ChangeTargetAsync).RequireAuthorization(ApiPolicies.Operator).WithName("ChangeJobTarget").WithSummary("Change how many samples the job generates.");
         return app;
     }
 
     private static async Task<Results<Created<JobDetail>, ProblemHttpResult>> SubmitAsync(
-        HttpRequest request, [FromServices] IJobControl control, [FromServices] JobViews views, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, [FromServices] IJobControl control, [FromServices] AuditTrail audit, [FromServices] IOptions<ApiOptions> options,
+        [FromServices] JobViews views, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(cancellationToken);
@@ -46,6 +51,13 @@ public static class JobEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Empty job spec",
                 detail: "The request body is empty: send the job spec as YAML or JSON (docs/job-spec.md).");
+        }
+
+        var cap = options.Value.MaxRunningJobsPerKey;
+        if (await audit.RunningJobsOfAsync(user, cancellationToken) is var running && running >= cap)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many running jobs",
+                detail: $"This key has {running} jobs running, the most one key may run at once (Api:MaxRunningJobsPerKey = {cap}); wait for one to finish or cancel one.");
         }
 
         JobDocument job;
@@ -63,6 +75,7 @@ public static class JobEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job exists with another spec", detail: ex.Message);
         }
 
+        await audit.RecordAsync(user, AuditAction.Submit, job.Id, cancellationToken, detail: job.SpecHash);
         return TypedResults.Created($"/jobs/{Uri.EscapeDataString(job.Id)}", await views.DetailAsync(job, cancellationToken));
     }
 
@@ -103,14 +116,17 @@ public static class JobEndpoints
             : UnknownJob(jobId);
 
     private static async Task<Results<Accepted<JobDetail>, ValidationProblem, ProblemHttpResult>> ChangeTargetAsync(
-        string jobId, ChangeTargetRequest? request, [FromServices] IJobControl control, [FromServices] ISampleStore store, [FromServices] JobViews views, CancellationToken cancellationToken)
+        string jobId, ChangeTargetRequest? request, ClaimsPrincipal user, [FromServices] IJobControl control, [FromServices] AuditTrail audit, [FromServices] ISampleStore store,
+        [FromServices] JobViews views, CancellationToken cancellationToken)
     {
         if (request?.TargetCount is not > 0)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["targetCount"] = ["required: a whole number of samples, at least 1"] });
         }
 
-        return await CommandAsync(jobId, store, views, () => control.ChangeTargetAsync(jobId, request.TargetCount.Value, cancellationToken), cancellationToken) switch
+        var target = request.TargetCount.Value;
+        return await CommandAsync(jobId, store, views, () => control.ChangeTargetAsync(jobId, target, cancellationToken),
+            () => audit.RecordAsync(user, AuditAction.Retarget, jobId, cancellationToken, detail: target.ToString(CultureInfo.InvariantCulture)), cancellationToken) switch
         {
             { Result: Accepted<JobDetail> accepted } => accepted,
             { Result: ProblemHttpResult problem } => problem,
@@ -119,11 +135,11 @@ public static class JobEndpoints
     }
 
     /// <summary>
-    /// Sends a lifecycle command; 202 with the job as stored now (the state machine makes the transition
+    /// Sends a lifecycle command and records who sent it; 202 with the job as stored now (the state machine makes the transition
     /// asynchronously: poll GET /jobs/{id}), 404 for an unknown job, 409 when its state does not allow the command.
     /// </summary>
     private static async Task<Results<Accepted<JobDetail>, ProblemHttpResult>> CommandAsync(
-        string jobId, ISampleStore store, JobViews views, Func<Task> command, CancellationToken cancellationToken)
+        string jobId, ISampleStore store, JobViews views, Func<Task> command, Func<Task> record, CancellationToken cancellationToken)
     {
         try
         {
@@ -139,6 +155,8 @@ public static class JobEndpoints
                 extensions: new Dictionary<string, object?> { ["state"] = ex.State });
         }
 
+        // Only an accepted command is recorded: a refused one changed nothing.
+        await record();
         var job = await store.GetJobAsync(jobId, cancellationToken) ?? throw new UnknownJobException(jobId);
         return TypedResults.Accepted($"/jobs/{Uri.EscapeDataString(jobId)}", await views.DetailAsync(job, cancellationToken));
     }

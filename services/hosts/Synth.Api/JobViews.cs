@@ -6,7 +6,7 @@ using Synth.Store;
 namespace Synth.Api;
 
 /// <summary>Builds the job views from the store: counts, budget spent, and the limits of the stored spec.</summary>
-public sealed class JobViews(ISampleStore store, IBudgetStore budgets, JobCatalog catalog)
+public sealed class JobViews(ISampleStore store, IBudgetStore budgets, IAuditStore audit, JobCatalog catalog)
 {
     public async Task<JobSummary> SummarizeAsync(JobDocument job, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ public sealed class JobViews(ISampleStore store, IBudgetStore budgets, JobCatalo
     }
 
     public async Task<JobDetail> DetailAsync(JobDocument job, CancellationToken cancellationToken) =>
-        new(await SummarizeAsync(job, cancellationToken), job.Transitions, job.SpecText);
+        new(await SummarizeAsync(job, cancellationToken), job.Transitions, job.SpecText, await audit.ForJobAsync(job.Id, cancellationToken));
 
     /// <summary>How far each stage has got: a sample counts for every stage it has passed.</summary>
     public static JobStageCounts StageCounts(JobCounts counts)

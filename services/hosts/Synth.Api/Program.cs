@@ -41,6 +41,7 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     services.AddRateLimiter(ApiRateLimits.Configure);
     services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
     services.AddSingleton<JobViews>();
+    services.AddSingleton<AuditTrail>();
     services.AddProblemDetails();
     services.AddOpenApi();
     // The same enum spelling as the stored documents (docs/schemas.md).

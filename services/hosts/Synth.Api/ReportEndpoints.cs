@@ -1,6 +1,8 @@
 using System.IO.Compression;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Synth.Contracts.Audit;
 using Synth.Pipeline;
 using Synth.Evaluation.Processor.Reports;
 using Synth.Store;
@@ -46,7 +48,8 @@ public static class ReportEndpoints
         };
 
     private static async Task<Results<FileStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
-        string jobId, string? format, [FromServices] ISampleStore store, [FromServices] IReportStore reports, [FromServices] JobCatalog catalog, CancellationToken cancellationToken)
+        string jobId, string? format, ClaimsPrincipal user, [FromServices] ISampleStore store, [FromServices] IReportStore reports, [FromServices] JobCatalog catalog,
+        [FromServices] AuditTrail audit, CancellationToken cancellationToken)
     {
         var folderOfFormat = format switch
         {
@@ -67,6 +70,7 @@ public static class ReportEndpoints
 
         var spec = (await catalog.GetAsync(jobId, cancellationToken)).Spec;
         var archive = await ExportArchive.CreateAsync(store, ReportJson.Deserialize(stored.Json), spec, folderOfFormat, cancellationToken);
+        await audit.RecordAsync(user, AuditAction.Export, jobId, cancellationToken, detail: format ?? "parquet");
         return TypedResults.Stream(archive, "application/zip", $"{jobId}-{format ?? "parquet"}.zip");
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Synth.Contracts.Audit;
 using Synth.Contracts.Samples;
 using Synth.Curation.Labels;
 using Synth.Pipeline;
@@ -53,7 +54,8 @@ public static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<SubmitLabelResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        string sampleId, SubmitLabelRequest? request, ClaimsPrincipal user, ISampleStore store, IReviewStore reviews, JobCatalog jobs, TimeProvider time, CancellationToken cancellationToken)
+        string sampleId, SubmitLabelRequest? request, ClaimsPrincipal user, ISampleStore store, IReviewStore reviews, JobCatalog jobs, AuditTrail audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request?.Label))
@@ -95,6 +97,11 @@ public static class ReviewEndpoints
             sample.Review!.LeaseExpiresAt = null;
             sample.UpdatedAt = now;
         }, cancellationToken);
+        if (completion.Status == ReviewCompletionStatus.Completed)
+        {
+            await audit.RecordAsync(user, AuditAction.Label, stored.JobId, cancellationToken, sampleId, request.Label);
+        }
+
         return completion.Status switch
         {
             ReviewCompletionStatus.Completed => TypedResults.Ok(new SubmitLabelResponse(sampleId, completion.Sample!.Content.Label!, completion.Sample.Review!, completion.Sample.LabelHistory)),

@@ -78,7 +78,7 @@ public static class SampleEndpoints
     }
 
     private static async Task<Results<Ok<SampleLineage>, ProblemHttpResult>> LineageAsync(
-        string sampleId, [FromServices] ISampleStore store, [FromServices] IOptions<ApiOptions> options, CancellationToken cancellationToken)
+        string sampleId, [FromServices] ISampleStore store, [FromServices] IAuditStore audit, [FromServices] IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var sample = await store.GetSampleAsync(sampleId, cancellationToken);
         if (sample is null)
@@ -87,7 +87,7 @@ public static class SampleEndpoints
         }
 
         var request = await store.GetRequestAsync(sample.Provenance.RequestId, cancellationToken);
-        return TypedResults.Ok(SampleViews.Lineage(sample, request, options.Value));
+        return TypedResults.Ok(SampleViews.Lineage(sample, request, await audit.ForSampleAsync(sampleId, cancellationToken), options.Value));
     }
 
     /// <summary>An empty query parameter (an untouched form field) means no filter.</summary>
