@@ -49,11 +49,12 @@ public sealed class ScriptedChatServer : IAsyncDisposable
     private int _inFlight;
     private int _rejected;
 
-    public static async Task<ScriptedChatServer> StartAsync()
+    /// <param name="port">0 for any free port; a fixed one where the client's address cannot be changed (a README command run as written).</param>
+    public static async Task<ScriptedChatServer> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var server = new ScriptedChatServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
