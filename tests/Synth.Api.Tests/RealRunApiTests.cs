@@ -36,7 +36,7 @@ public sealed class RealRunApiTests : IAsyncLifetime
         var spec = (await File.ReadAllTextAsync(Path.Combine(examples, "sentiment-classification.yaml")))
             .Replace("http://127.0.0.1:11434/v1", _server.BaseUrl.ToString(), StringComparison.Ordinal)
             .Replace("path: data/sentiment-support.jsonl", $"path: {Path.Combine(examples, "data", "sentiment-support.jsonl")}", StringComparison.Ordinal)
-            .Replace("target: 200", "target: 8", StringComparison.Ordinal);
+            .Replace("target: 60", "target: 8", StringComparison.Ordinal);
         var specPath = Path.Combine(_directory, "sentiment.yaml");
         await File.WriteAllTextAsync(specPath, spec);
         using var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"),

@@ -38,7 +38,7 @@ public sealed class MainExampleTests : IAsyncLifetime
         var spec = (await File.ReadAllTextAsync(Path.Combine(examples, "sentiment-classification.yaml")))
             .Replace("http://127.0.0.1:11434/v1", _server.BaseUrl.ToString(), StringComparison.Ordinal)
             .Replace("path: data/sentiment-support.jsonl", $"path: {Path.Combine(examples, "data", "sentiment-support.jsonl")}", StringComparison.Ordinal)
-            .Replace("target: 200", "target: 12", StringComparison.Ordinal)
+            .Replace("target: 60", "target: 12", StringComparison.Ordinal)
             // The example's local server needs no key; naming one here checks that a key reaches the server and nothing else.
             .Replace("  model: llama3.1:8b", "  apiKeyEnv: SYNTH_LLM_API_KEY\n  model: llama3.1:8b", StringComparison.Ordinal);
         var specPath = Path.Combine(_directory, "sentiment-classification.yaml");

@@ -67,7 +67,7 @@ public sealed class ExamplesTests
         Assert.Equal(LlmProvider.Auto, spec.Generation.Provider);
         Assert.Equal("http://127.0.0.1:11434/v1", spec.Generation.BaseUrl);
         Assert.Null(spec.Generation.ApiKeyEnv);
-        Assert.Equal(200, spec.Generation.Target);
+        Assert.Equal(60, spec.Generation.Target);
         Assert.Equal(4, spec.Generation.SamplesPerRequest);
         Assert.Equal(120, spec.Budget.MaxRequests);
     }
