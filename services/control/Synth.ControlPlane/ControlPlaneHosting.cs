@@ -20,7 +20,6 @@ public static class ControlPlaneHosting
         var services = builder.Services;
         services.AddOptions<ControlPlaneOptions>().BindConfiguration(ControlPlaneOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
-        services.AddOptions<ModelConnectionsOptions>().BindConfiguration(ModelConnectionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IJobControl, JobControl>();
         // Start-up waits for the bus and its topology: on RabbitMQ a command published before the saga's queue is
         // bound would be dropped by the exchange.
