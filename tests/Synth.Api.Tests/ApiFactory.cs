@@ -26,7 +26,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
 
     /// <param name="keys">The Api:Keys settings; Alice's (admin) and Bob's (operator) when null.</param>
-    public ApiFactory(Dictionary<string, string?>? keys = null)
+    /// <param name="settings">More settings, over the defaults (a connection named "test" to 127.0.0.1:9 allowing model "m").</param>
+    public ApiFactory(Dictionary<string, string?>? keys = null, Dictionary<string, string?>? settings = null)
     {
         Directory.CreateDirectory(_folder);
         DatabasePath = Path.Combine(_folder, "synth.db");
@@ -36,6 +37,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Store:SqlitePath"] = DatabasePath,
             ["Api:TraceViewerUrl"] = TraceViewerUrl,
             ["ControlPlane:JobFilesRoot"] = _folder,
+            ["Connections:test:BaseUrl"] = "http://127.0.0.1:9/v1",
+            ["Connections:test:Models:0"] = "m",
         };
         foreach (var (key, value) in keys ?? new()
         {
@@ -49,7 +52,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
+
+        foreach (var (key, value) in settings ?? [])
+        {
+            _settings[key] = value;
+        }
     }
+
+    /// <summary>ControlPlane:JobFilesRoot: the folder a submitted spec's files must lie in.</summary>
+    public string Folder => _folder;
 
     public string DatabasePath { get; }
 

@@ -36,7 +36,7 @@ public sealed class JobApiTests : IDisposable
             - { name: negative, description: The reviewer is dissatisfied. }
             - { name: positive, description: The reviewer is satisfied. }
         generation:
-          baseUrl: http://127.0.0.1:9/v1
+          connection: test
           model: m
           target: {{target}}
         budget:
@@ -125,7 +125,7 @@ public sealed class JobApiTests : IDisposable
         var json = await client.PostAsync("/jobs", new StringContent("""
             { "name": "Json job", "task": { "type": "text-classification", "dataDescription": "Short reviews.",
               "labels": [ { "name": "a", "description": "A." }, { "name": "b", "description": "B." } ] },
-              "generation": { "baseUrl": "http://127.0.0.1:9/v1", "model": "m" } }
+              "generation": { "connection": "test", "model": "m" } }
             """, Encoding.UTF8, "application/json"));
 
         Assert.True(yaml.StatusCode == HttpStatusCode.Created, await yaml.Content.ReadAsStringAsync());

@@ -1,3 +1,4 @@
+using Synth.Jobs;
 using Synth.Contracts.Jobs;
 using Synth.Testing;
 
@@ -32,7 +33,7 @@ public sealed class BudgetTests : IAsyncLifetime
         var spec = TestJob.Spec("budgeted", target: 40, samplesPerRequest: 2)
             .Replace("http://127.0.0.1:9/v1", _server.BaseUrl.ToString(), StringComparison.Ordinal)
             + "\nbudget:\n  maxRequests: 5\n";
-        await host.Jobs.SubmitAsync(spec, "budgeted.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(spec, "budgeted.yaml", SpecSource.Operator, CancellationToken.None);
 
         var job = await host.WaitForStateAsync("budgeted", JobState.Completed);
 

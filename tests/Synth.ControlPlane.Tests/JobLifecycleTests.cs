@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Synth.Jobs;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
@@ -29,7 +30,7 @@ public sealed class JobLifecycleTests : IDisposable
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport);
         var changes = await host.ObserveAsync<JobStateChanged>("states");
         var reportMessages = host.Services.GetRequiredService<InProcessBus>().Subscribe(Topics.Reports);
-        var submitted = await host.Jobs.SubmitAsync(TestJob.Spec("lifecycle", target: 20, samplesPerRequest: 5), "lifecycle.yaml", CancellationToken.None);
+        var submitted = await host.Jobs.SubmitAsync(TestJob.Spec("lifecycle", target: 20, samplesPerRequest: 5), "lifecycle.yaml", SpecSource.Operator, CancellationToken.None);
         Assert.Equal(JobState.Submitted, submitted.State);
 
         var job = await host.WaitForStateAsync("lifecycle", JobState.Completed);
@@ -59,7 +60,7 @@ public sealed class JobLifecycleTests : IDisposable
     {
         Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", "150");
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport);
-        await host.Jobs.SubmitAsync(TestJob.Spec("pausing", target: 60, samplesPerRequest: 2), "pausing.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(TestJob.Spec("pausing", target: 60, samplesPerRequest: 2), "pausing.yaml", SpecSource.Operator, CancellationToken.None);
         await host.WaitUntilAsync(async () => (await host.Store.CountAsync("pausing", CancellationToken.None)).RequestsSucceeded >= 2, "generation began");
 
         await host.Jobs.PauseAsync("pausing", CancellationToken.None);
@@ -90,7 +91,7 @@ public sealed class JobLifecycleTests : IDisposable
     {
         Environment.SetEnvironmentVariable("SYNTH_TEST_FILTER_DELAY_MS", "200");
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport, settings: new Dictionary<string, string?> { ["Processors:MaxInFlight"] = "1" });
-        await host.Jobs.SubmitAsync(TestJob.Spec("cancelling", target: 20, samplesPerRequest: 10), "cancelling.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(TestJob.Spec("cancelling", target: 20, samplesPerRequest: 10), "cancelling.yaml", SpecSource.Operator, CancellationToken.None);
         await host.WaitForStateAsync("cancelling", JobState.Draining);
 
         await host.Jobs.CancelAsync("cancelling", "changed my mind", CancellationToken.None);
@@ -115,7 +116,7 @@ public sealed class JobLifecycleTests : IDisposable
         Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", "100");
         Environment.SetEnvironmentVariable("SYNTH_TEST_REFINER_DELAY_MS", "300");
         var first = await ControlPlaneHost.StartAsync(_directory, transport, settings: new Dictionary<string, string?> { ["Processors:MaxInFlight"] = "1" });
-        await first.Jobs.SubmitAsync(TestJob.Spec("restarted", target: 40, samplesPerRequest: 2), "restarted.yaml", CancellationToken.None);
+        await first.Jobs.SubmitAsync(TestJob.Spec("restarted", target: 40, samplesPerRequest: 2), "restarted.yaml", SpecSource.Operator, CancellationToken.None);
         await first.WaitUntilAsync(async () => (await first.Store.CountAsync("restarted", CancellationToken.None)).RequestsSucceeded >= 3, "generation began");
         await first.DisposeAsync();
         Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", null);
@@ -142,7 +143,7 @@ public sealed class JobLifecycleTests : IDisposable
     {
         Environment.SetEnvironmentVariable("SYNTH_TEST_FILTER_DELAY_MS", "100");
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport, settings: new Dictionary<string, string?> { ["Processors:MaxInFlight"] = "1" });
-        await host.Jobs.SubmitAsync(TestJob.Spec("retargeted", target: 10, samplesPerRequest: 5), "retargeted.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(TestJob.Spec("retargeted", target: 10, samplesPerRequest: 5), "retargeted.yaml", SpecSource.Operator, CancellationToken.None);
         await host.WaitForStateAsync("retargeted", JobState.Draining);
 
         await host.Jobs.ChangeTargetAsync("retargeted", 20, CancellationToken.None);
@@ -162,9 +163,9 @@ public sealed class JobLifecycleTests : IDisposable
         await using var host = await ControlPlaneHost.StartAsync(_directory, transport);
         // 1,000 requests at 40 ms, two at a time: the large job generates for about 20 s, far longer than the small
         // job's whole life even while other test assemblies load the machine (with 200 samples it raced at 2 s).
-        await host.Jobs.SubmitAsync(TestJob.Spec("large", target: 2000, samplesPerRequest: 2), "large.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(TestJob.Spec("large", target: 2000, samplesPerRequest: 2), "large.yaml", SpecSource.Operator, CancellationToken.None);
         await host.WaitUntilAsync(async () => (await host.Store.CountAsync("large", CancellationToken.None)).RequestsSucceeded >= 2, "the large job began");
-        await host.Jobs.SubmitAsync(TestJob.Spec("small", target: 10, samplesPerRequest: 2), "small.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(TestJob.Spec("small", target: 10, samplesPerRequest: 2), "small.yaml", SpecSource.Operator, CancellationToken.None);
 
         await host.WaitForStateAsync("small", JobState.Completed);
         var large = await host.Store.GetJobAsync("large", CancellationToken.None);
@@ -182,15 +183,15 @@ public sealed class JobLifecycleTests : IDisposable
         await using var host = await ControlPlaneHost.StartAsync(_directory, "InMemory");
         await Assert.ThrowsAsync<Synth.Pipeline.UnknownJobException>(() => host.Jobs.PauseAsync("no-such-job", CancellationToken.None));
         var error = await Assert.ThrowsAsync<Synth.Jobs.JobSpecValidationException>(() =>
-            host.Jobs.SubmitAsync(TestJob.Spec("bad", target: 0, samplesPerRequest: 2), "bad.yaml", CancellationToken.None));
+            host.Jobs.SubmitAsync(TestJob.Spec("bad", target: 0, samplesPerRequest: 2), "bad.yaml", SpecSource.Operator, CancellationToken.None));
         Assert.Contains("bad.yaml", error.Message, StringComparison.Ordinal);
         Assert.Contains("generation.target", error.Message, StringComparison.Ordinal);
 
-        await host.Jobs.SubmitAsync(TestJob.Spec("twice", target: 4, samplesPerRequest: 2), "twice.yaml", CancellationToken.None);
-        var again = await host.Jobs.SubmitAsync(TestJob.Spec("twice", target: 4, samplesPerRequest: 2), "twice.yaml", CancellationToken.None);
+        await host.Jobs.SubmitAsync(TestJob.Spec("twice", target: 4, samplesPerRequest: 2), "twice.yaml", SpecSource.Operator, CancellationToken.None);
+        var again = await host.Jobs.SubmitAsync(TestJob.Spec("twice", target: 4, samplesPerRequest: 2), "twice.yaml", SpecSource.Operator, CancellationToken.None);
         Assert.Equal("twice", again.Id);
         await Assert.ThrowsAsync<JobTransitionException>(() =>
-            host.Jobs.SubmitAsync(TestJob.Spec("twice", target: 6, samplesPerRequest: 2), "twice.yaml", CancellationToken.None));
+            host.Jobs.SubmitAsync(TestJob.Spec("twice", target: 6, samplesPerRequest: 2), "twice.yaml", SpecSource.Operator, CancellationToken.None));
         await host.WaitForStateAsync("twice", JobState.Completed);
         await Assert.ThrowsAsync<JobTransitionException>(() => host.Jobs.CancelAsync("twice", null, CancellationToken.None));
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Synth.Jobs;
 using Synth.ControlPlane;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
@@ -95,7 +96,7 @@ public sealed class ControllerRestartTests(ITestOutputHelper output)
             using var submitter = await StartSubmitterAsync(environment);
             await WaitForHealthyAsync(directory, ["controller", .. Stages], processes);
             var store = submitter.Services.GetRequiredService<ISampleStore>();
-            await submitter.Services.GetRequiredService<IJobControl>().SubmitAsync(TestJob.Spec(jobId, target, 5), "controller-restart.yaml", CancellationToken.None);
+            await submitter.Services.GetRequiredService<IJobControl>().SubmitAsync(TestJob.Spec(jobId, target, 5), "controller-restart.yaml", SpecSource.Operator, CancellationToken.None);
 
             // Kill the controller once generation is under way, then start a new one on the same store.
             await WaitForAsync(async () => (await store.GetJobAsync(jobId, CancellationToken.None))?.State == JobState.Generating

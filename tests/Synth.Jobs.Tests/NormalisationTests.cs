@@ -34,7 +34,7 @@ public sealed class NormalisationTests
               indirect: {}
             """);
 
-        var written = JobSpecNormaliser.Normalise(bound.Spec, folder.Root);
+        var written = JobSpecNormaliser.Normalise(bound.Spec, folder.Root, out _);
         var normalised = JobSpecJson.ToJson(bound.Spec);
 
         Assert.Empty(JobSpecValidator.Validate(bound, "job.yaml", written, requireFiles: true));
@@ -45,7 +45,7 @@ public sealed class NormalisationTests
         Assert.Equal(Path.Combine(folder.Root, "data", "benchmarks"), bound.Spec.Evaluation.Indirect!.DataFolder);
         Assert.Equal("data/support.jsonl", written["demonstrations.supportSet.path"]);
 
-        JobSpecNormaliser.Normalise(bound.Spec, Path.Combine(folder.Root, "elsewhere"));
+        JobSpecNormaliser.Normalise(bound.Spec, Path.Combine(folder.Root, "elsewhere"), out _);
         Assert.Equal(normalised, JobSpecJson.ToJson(bound.Spec));
     }
 
@@ -58,7 +58,7 @@ public sealed class NormalisationTests
             generation: { baseUrl: "http://h/v1", model: m, strategy: dialogue }
             """);
 
-        JobSpecNormaliser.Normalise(bound.Spec, "/specs");
+        JobSpecNormaliser.Normalise(bound.Spec, "/specs", out _);
 
         Assert.Equal(new DialogueSpec().MaxTurns, bound.Spec.Generation.Dialogue!.MaxTurns);
         Assert.Null(bound.Spec.Generation.Outline);

@@ -1,4 +1,5 @@
 using Synth.Contracts.Jobs;
+using Synth.Jobs;
 
 namespace Synth.ControlPlane;
 
@@ -9,8 +10,12 @@ namespace Synth.ControlPlane;
 public interface IJobControl
 {
     /// <summary>Validates the spec (YAML or JSON), stores the job and starts it; submitting the same job again returns it unchanged.</summary>
-    /// <exception cref="Synth.Jobs.JobSpecException">The spec is invalid; the message names line and field.</exception>
-    Task<JobDocument> SubmitAsync(string specText, string sourceName, CancellationToken cancellationToken);
+    /// <param name="source">
+    /// Who wrote the spec: <see cref="Synth.Jobs.SpecSource.Api"/> allows only the configured named connections and
+    /// files under ControlPlane:JobFilesRoot.
+    /// </param>
+    /// <exception cref="Synth.Jobs.JobSpecException">The spec is invalid or names what its source may not; the message names line and field.</exception>
+    Task<JobDocument> SubmitAsync(string specText, string sourceName, SpecSource source, CancellationToken cancellationToken);
 
     /// <exception cref="Synth.Pipeline.UnknownJobException">No such job.</exception>
     /// <exception cref="JobTransitionException">The job's state does not allow it (e.g. it is completed).</exception>

@@ -8,17 +8,20 @@ using Synth.Store;
 namespace Synth.ControlPlane;
 
 /// <summary>Checks a command against the stored job, then hands it to the job state machine over the bus.</summary>
-public sealed class JobControl(ISampleStore store, IBus bus, IOptions<ControlPlaneOptions> options, TimeProvider time) : IJobControl
+public sealed class JobControl(ISampleStore store, IBus bus, IOptions<ControlPlaneOptions> options,
+    IOptions<ModelConnectionsOptions> connections, TimeProvider time) : IJobControl
 {
     private static readonly JobState[] Finished = [JobState.Completed, JobState.Cancelled, JobState.Failed];
 
-    public async Task<JobDocument> SubmitAsync(string specText, string sourceName, CancellationToken cancellationToken)
+    public async Task<JobDocument> SubmitAsync(string specText, string sourceName, SpecSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specText);
         var root = Path.GetFullPath(options.Value.JobFilesRoot);
+        // Connections are resolved here, into the stored spec, so every stage runs it as it stands.
+        var policy = new SpecPolicy(source, connections.Value);
         var spec = specText.AsSpan().TrimStart().StartsWith("{")
-            ? JobSpecLoader.ParseJson(specText, sourceName, root)
-            : JobSpecLoader.Parse(specText, sourceName, root);
+            ? JobSpecLoader.ParseJson(specText, sourceName, root, policy: policy)
+            : JobSpecLoader.Parse(specText, sourceName, root, policy: policy);
         var jobId = JobIds.Derive(spec);
         var hash = JobSpecLoader.Hash(specText);
         var existing = await store.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);

@@ -39,15 +39,34 @@ public static class JobSpecLoader
     /// <param name="sourceName">Named in every error (usually the file's path).</param>
     /// <param name="baseDirectory">What relative paths are resolved against; the current directory when null.</param>
     /// <param name="requireFiles">False skips the checks that referenced files exist (paths are still resolved).</param>
+    /// <param name="policy">
+    /// What the spec may name: <see cref="SpecPolicy.Operator"/> when null. From <see cref="SpecSource.Api"/> inline
+    /// endpoints and key variables are refused and files must lie under <paramref name="baseDirectory"/>, checked before
+    /// any is opened.
+    /// </param>
     /// <inheritdoc cref="LoadFile" path="/exception"/>
-    public static JobSpec Parse(string yaml, string sourceName, string? baseDirectory = null, bool requireFiles = true)
+    public static JobSpec Parse(string yaml, string sourceName, string? baseDirectory = null, bool requireFiles = true, SpecPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
+        policy ??= SpecPolicy.Operator;
         var root = ReadSingleDocument(yaml, sourceName);
         var bound = SpecBinder.Bind(root, sourceName);
         JobSpecNormaliser.DefaultUnconfiguredToAuto(bound);
-        var writtenPaths = JobSpecNormaliser.Normalise(bound.Spec, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()));
+        var refused = SpecConnections.Resolve(bound, policy, sourceName);
+        var folder = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
+        var writtenPaths = JobSpecNormaliser.Normalise(bound.Spec, folder, out var resolvedPaths);
+        if (policy.Source == SpecSource.Api)
+        {
+            refused.AddRange(FileConfinement.Check(bound, folder, writtenPaths, resolvedPaths, sourceName));
+        }
+
+        if (refused.Count > 0)
+        {
+            // Before validation, which opens files (schemas, support sets): nothing outside the root is read.
+            throw new JobSpecValidationException(refused);
+        }
+
         var errors = JobSpecValidator.Validate(bound, sourceName, writtenPaths, requireFiles);
         if (errors.Count > 0)
         {
@@ -60,7 +79,7 @@ public static class JobSpecLoader
     /// <summary>A spec as a JSON object (as an API receives it), with the same field names and rules as YAML.</summary>
     /// <inheritdoc cref="Parse" path="/param"/>
     /// <inheritdoc cref="LoadFile" path="/exception"/>
-    public static JobSpec ParseJson(string json, string sourceName, string? baseDirectory = null, bool requireFiles = true)
+    public static JobSpec ParseJson(string json, string sourceName, string? baseDirectory = null, bool requireFiles = true, SpecPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -72,7 +91,7 @@ public static class JobSpecLoader
             throw new JobSpecException([new JobSpecError(sourceName, "", line, column, "a JSON spec must be an object: { \"name\": …, \"task\": …, \"generation\": … }")]);
         }
 
-        return Parse(json, sourceName, baseDirectory, requireFiles);
+        return Parse(json, sourceName, baseDirectory, requireFiles, policy);
     }
 
     /// <summary>

@@ -13,12 +13,14 @@ internal sealed class JobSpecNormaliser
 {
     private readonly string baseDirectory;
     private readonly Dictionary<string, string> writtenPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> resolvedPaths = new(StringComparer.Ordinal);
 
     private JobSpecNormaliser(string baseDirectory) => this.baseDirectory = baseDirectory;
 
     /// <param name="baseDirectory">An absolute folder: what relative paths are resolved against.</param>
+    /// <param name="resolvedPaths">Each resolved file or folder, by its field path: what a confined spec must keep under its root.</param>
     /// <returns>Each resolved file's value as written, by its field path: a missing file is reported as the user wrote it.</returns>
-    public static IReadOnlyDictionary<string, string> Normalise(JobSpec spec, string baseDirectory)
+    public static IReadOnlyDictionary<string, string> Normalise(JobSpec spec, string baseDirectory, out IReadOnlyDictionary<string, string> resolvedPaths)
     {
         var normaliser = new JobSpecNormaliser(baseDirectory);
         normaliser.NormaliseTask(spec.Task);
@@ -44,6 +46,7 @@ internal sealed class JobSpecNormaliser
             normaliser.NormaliseIndirect(indirect);
         }
 
+        resolvedPaths = normaliser.resolvedPaths;
         return normaliser.writtenPaths;
     }
 
@@ -135,6 +138,7 @@ internal sealed class JobSpecNormaliser
         {
             // A folder, checked when the report runs: a missing data set then says how to fetch it.
             indirect.DataFolder = Path.GetFullPath(Path.Combine(baseDirectory, indirect.DataFolder));
+            resolvedPaths["evaluation.indirect.dataFolder"] = indirect.DataFolder;
         }
     }
 
@@ -144,6 +148,6 @@ internal sealed class JobSpecNormaliser
     private string Resolve(string path, string value)
     {
         writtenPaths[path] = value;
-        return Path.GetFullPath(Path.Combine(baseDirectory, value));
+        return resolvedPaths[path] = Path.GetFullPath(Path.Combine(baseDirectory, value));
     }
 }

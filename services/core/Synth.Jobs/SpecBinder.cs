@@ -421,11 +421,13 @@ internal sealed partial class SpecBinder
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> PropertyCache = new();
 
-    /// <summary>Settable public properties by their camelCase YAML name.</summary>
+    /// <summary>Settable public properties by their YAML name: camelCase, or the JSON name the property is given.</summary>
     internal static Dictionary<string, PropertyInfo> PropertiesOf(Type type) => PropertyCache.GetOrAdd(type, static t =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true })
-            .ToDictionary(p => CamelCaseNamingConvention.Instance.Apply(p.Name), StringComparer.Ordinal));
+            .ToDictionary(
+                p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? CamelCaseNamingConvention.Instance.Apply(p.Name),
+                StringComparer.Ordinal));
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, object>> EnumCache = new();
 

@@ -63,7 +63,7 @@ public static class JobEndpoints
         JobDocument job;
         try
         {
-            job = await control.SubmitAsync(text, SubmittedSpecName, cancellationToken);
+            job = await control.SubmitAsync(text, SubmittedSpecName, SpecSource.Api, cancellationToken);
         }
         catch (JobSpecException ex)
         {

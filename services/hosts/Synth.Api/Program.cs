@@ -34,6 +34,8 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
 
     var services = builder.Services;
     services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+    // The model connections a submitted spec may name; only the API takes specs from others (JobControl reads them).
+    services.AddOptions<ModelConnectionsOptions>().BindConfiguration(ModelConnectionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
     services.AddAuthentication(ApiKeyAuthentication.SchemeName)
         .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
     // Every endpoint declares the least role it needs; only /health is open (docs/security.md).

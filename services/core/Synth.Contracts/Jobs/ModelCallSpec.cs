@@ -21,6 +21,13 @@ public class ModelCallSpec
         MaxOutputTokens = maxOutputTokens;
     }
 
+    /// <summary>
+    /// An operator-defined connection (server configuration <c>Connections:&lt;name&gt;</c>) to call instead of an inline
+    /// one; written <c>connection:</c>. Resolved into <see cref="Connection"/> when the spec is loaded.
+    /// </summary>
+    [JsonPropertyName("connection")]
+    public string? ConnectionName { get; set; }
+
     /// <summary>The model connection the flat keys describe.</summary>
     [JsonIgnore]
     public ModelConnection Connection { get; private set; }

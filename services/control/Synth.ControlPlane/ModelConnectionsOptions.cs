@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using Synth.Contracts.Jobs;
+using Synth.Jobs;
+
+namespace Synth.ControlPlane;
+
+/// <summary>
+/// The operator's named model connections (section "Connections", one entry per name), which a spec submitted over
+/// the API names instead of an endpoint and a key variable. Checked at start-up.
+/// </summary>
+public sealed class ModelConnectionsOptions : Dictionary<string, NamedConnection>, IValidatableObject
+{
+    public const string SectionName = "Connections";
+
+    public ModelConnectionsOptions()
+        : base(StringComparer.Ordinal)
+    {
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, connection) in this)
+        {
+            var key = $"{SectionName}:{name}";
+            switch (connection.Provider)
+            {
+                case LlmProvider.OpenAICompatible or LlmProvider.AzureOpenAI when !Uri.TryCreate(connection.BaseUrl, UriKind.Absolute, out _):
+                    yield return new ValidationResult($"{key}:BaseUrl must be an absolute URL.", [name]);
+                    break;
+                case LlmProvider.AzureOpenAI when string.IsNullOrWhiteSpace(connection.ApiKeyEnv):
+                    yield return new ValidationResult($"{key}:ApiKeyEnv must name the variable holding the Azure OpenAI key.", [name]);
+                    break;
+                case LlmProvider.LLamaSharp when string.IsNullOrWhiteSpace(connection.ModelPath):
+                    yield return new ValidationResult($"{key}:ModelPath must name the GGUF file.", [name]);
+                    break;
+                case LlmProvider.Auto:
+                    yield return new ValidationResult($"{key}:Provider must say which provider the connection is (not auto).", [name]);
+                    break;
+            }
+        }
+    }
+}
