@@ -69,14 +69,26 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records held, over every job: they are acknowledged when their shard (or, for a tombstone, the next manifest) is sealed.</summary>
+    public int PendingRecords => Jobs().Sum(job =>
+    {
+        lock (job)
+        {
+            return job.Dataset.PendingRecords;
+        }
+    });
+
     /// <summary>Seals every job's due shards (age limit); with <paramref name="everything"/>, all that is buffered (shutdown).</summary>
     public async Task SealDueAsync(bool everything, CancellationToken cancellationToken)
     {
-        foreach (var entry in _jobs.Values.Where(j => j.IsValueCreated && j.Value.IsCompletedSuccessfully))
+        foreach (var job in Jobs())
         {
-            await SealAsync(await entry.Value.ConfigureAwait(false), everything, cancellationToken).ConfigureAwait(false);
+            await SealAsync(job, everything, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private IEnumerable<JobState> Jobs() =>
+        _jobs.Values.Where(j => j.IsValueCreated && j.Value.IsCompletedSuccessfully).Select(j => j.Value.Result).ToList();
 
     private async Task SealAsync(JobState job, bool everything, CancellationToken cancellationToken)
     {

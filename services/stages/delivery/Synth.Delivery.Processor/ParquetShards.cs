@@ -45,6 +45,7 @@ public static class ParquetShards
     private sealed class ShardKey
     {
         [System.Text.Json.Serialization.JsonPropertyName(DatasetColumns.Id)]
+        [Parquet.Serialization.Attributes.ParquetRequired]
         public string Id { get; set; } = "";
 
         [System.Text.Json.Serialization.JsonPropertyName(DatasetColumns.Version)]

@@ -29,6 +29,9 @@ public sealed class JobDataset<TAck>
     /// <summary>Rows buffered in open shards.</summary>
     public int BufferedRows => _buffered.Count;
 
+    /// <summary>Records (rows and tombstones) offered and not yet acknowledged or failed back: what a seal will complete.</summary>
+    public int PendingRecords => _buffered.Values.Sum(p => p.Acks.Count) + _removals.Values.Sum(r => r.Acks.Count);
+
     /// <summary>
     /// The dataset as the manifest left it. <paramref name="shardRows"/> are the (path, id, version) of every row of
     /// the manifest's shards, read back from them; rows of shards the manifest does not list (written before a crash,
