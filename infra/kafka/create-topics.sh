@@ -10,10 +10,17 @@ REPLICATION_FACTOR="${REPLICATION_FACTOR:-1}"
 TOPICS_FILE="${TOPICS_FILE:-$(dirname "$0")/topics.txt}"
 KAFKA_TOPICS="${KAFKA_TOPICS:-kafka-topics.sh}"
 
+# create <topic> <partitions> [<key>=<value> ...]: the settings become --config options (e.g. cleanup.policy=compact).
 create() {
-    echo "creating $1 ($2 partitions, replication factor $REPLICATION_FACTOR)"
+    topic="$1"
+    partitions="$2"
+    shift 2
+    configs=""
+    for setting in "$@"; do configs="$configs --config $setting"; done
+    echo "creating $topic ($partitions partitions, replication factor $REPLICATION_FACTOR)$configs"
+    # shellcheck disable=SC2086 # one word per --config option on purpose
     "$KAFKA_TOPICS" --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists \
-        --topic "$1" --partitions "$2" --replication-factor "$REPLICATION_FACTOR"
+        --topic "$topic" --partitions "$partitions" --replication-factor "$REPLICATION_FACTOR" $configs
 }
 
 listed=" "
@@ -25,12 +32,21 @@ while IFS= read -r line || [ -n "$line" ]; do
     # shellcheck disable=SC2086 # split the line into fields on purpose
     set -- $line
     [ "$#" -eq 0 ] && continue
-    if [ "$#" -ne 2 ] || ! [ "$2" -ge 1 ] 2>/dev/null; then
-        echo "$TOPICS_FILE:$line_no: expected \"<topic> <partitions>\", got \"$line\"" >&2
+    if [ "$#" -lt 2 ] || ! [ "$2" -ge 1 ] 2>/dev/null; then
+        echo "$TOPICS_FILE:$line_no: expected \"<topic> <partitions> [<key>=<value> ...]\", got \"$line\"" >&2
         exit 1
     fi
-    listed="$listed$1 "
-    plan="$plan$1 $2
+    name="$1"
+    partitions="$2"
+    shift 2
+    for setting in "$@"; do
+        case "$setting" in ?*=?*) ;; *)
+            echo "$TOPICS_FILE:$line_no: topic setting \"$setting\" is not <key>=<value>" >&2
+            exit 1 ;;
+        esac
+    done
+    listed="$listed$name "
+    plan="$plan$name $partitions $*
 "
 done < "$TOPICS_FILE"
 
@@ -43,6 +59,7 @@ for topic in $listed; do
 done
 
 # Validated the whole file first, so a typo never leaves a half-created set of topics.
-printf "%s" "$plan" | while read -r topic partitions; do
-    if [ -n "$topic" ]; then create "$topic" "$partitions"; fi
+printf "%s" "$plan" | while read -r topic partitions settings; do
+    # shellcheck disable=SC2086 # the settings are separate words on purpose
+    if [ -n "$topic" ]; then create "$topic" "$partitions" $settings; fi
 done

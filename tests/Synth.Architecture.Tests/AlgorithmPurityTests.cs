@@ -30,7 +30,7 @@ public sealed class AlgorithmPurityTests
         "System.Environment.GetEnvironmentVariable", "System.Environment.GetEnvironmentVariables", "System.Environment.Exit",
     ];
 
-    public static TheoryData<string> AlgorithmAssemblies() => ["Synth.Generation", "Synth.Curation", "Synth.Evaluation"];
+    public static TheoryData<string> AlgorithmAssemblies() => ["Synth.Generation", "Synth.Curation", "Synth.Evaluation", "Synth.Delivery"];
 
     [Theory]
     [MemberData(nameof(AlgorithmAssemblies))]

@@ -30,6 +30,29 @@ public class TopicsFileTests
     }
 
     [Fact]
+    public void Reads_topic_settings_after_the_partitions()
+    {
+        var topic = Assert.Single(TopicsFile.Parse("synth.samples.curated 12 cleanup.policy=compact min.compaction.lag.ms=60000\n", "t"));
+
+        Assert.Equal(new Dictionary<string, string> { ["cleanup.policy"] = "compact", ["min.compaction.lag.ms"] = "60000" }, topic.Config);
+        Assert.Equal(new TopicDefinition("synth.samples.curated", 12) { Config = new Dictionary<string, string> { ["cleanup.policy"] = "compact", ["min.compaction.lag.ms"] = "60000" } }, topic);
+        Assert.NotEqual(new TopicDefinition("synth.samples.curated", 12), topic);
+    }
+
+    [Theory]
+    [InlineData("a 1 compact")]
+    [InlineData("a 1 =compact")]
+    [InlineData("a 1 cleanup.policy=")]
+    [InlineData("a 1 x=1 x=2")]
+    public void A_malformed_topic_setting_names_the_line(string text)
+    {
+        var error = Assert.Throws<FormatException>(() => TopicsFile.Parse(text, "t"));
+
+        Assert.StartsWith("t:1: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("<key>=<value>", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Adds_dead_letter_topics_not_listed_and_keeps_listed_ones()
     {
         var topics = TopicsFile.WithDeadLetterTopics(TopicsFile.Parse("a 12\nb 4\nb.dlt 1\n", "t"));
@@ -57,6 +80,12 @@ public class TopicsFileTests
             Assert.Equal(3, topics[topic]);
             Assert.Equal(3, topics[Topics.DeadLetter(topic)]);
         }
+
+        // The training records: compacted, so the latest record (or tombstone) of every sample stays.
+        var curated = TopicsFile.Load(path).Single(t => t.Name == Topics.Curated);
+        Assert.Equal(12, curated.Partitions);
+        Assert.Equal("compact", curated.Config["cleanup.policy"]);
+        Assert.Equal(3, topics[Topics.DeadLetter(Topics.Curated)]);
 
         Assert.Equal(topics.Count, TopicsFile.WithDeadLetterTopics(TopicsFile.Load(path)).Count);
     }

@@ -110,7 +110,7 @@ public sealed class StageWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_evaluators_outcome_is_stored_and_not_published()
+    public async Task The_evaluators_outcome_is_stored_and_only_its_curated_training_record_is_published()
     {
         var sample = TestJobs.Advanced(TestJobs.Advanced(TestJobs.GeneratedSample(JobId), Stage.Filter, SampleState.Accepted), Stage.LabelRefiner, SampleState.Refined);
         await Store.SaveSampleAsync(sample, CancellationToken.None);
@@ -122,7 +122,22 @@ public sealed class StageWorkerTests : IAsyncLifetime
         var stored = await Store.GetSampleAsync(sample.Id, CancellationToken.None);
         Assert.Equal(SampleState.Evaluated, stored!.State);
         Assert.Equal([Stage.Generator, Stage.Filter, Stage.LabelRefiner, Stage.Evaluator], stored.Decisions.Select(d => d.Stage));
-        Assert.Empty(_publisher.Messages);
+        // No stage follows; the curated-samples topic gets the training record, keyed by sample id.
+        var message = Assert.Single(_publisher.Messages);
+        Assert.Equal(Topics.Curated, message.Topic);
+        Assert.Equal(sample.Id, message.Key);
+        Assert.Equal(CuratedRecord.EventType, RecordingPublisher.Header(message, EnvelopeHeaders.Type));
+        Assert.Equal("1", RecordingPublisher.Header(message, EnvelopeHeaders.SchemaVersion));
+        Assert.Equal(stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), RecordingPublisher.Header(message, EnvelopeHeaders.SampleVersion));
+        var record = CuratedRecord.Parse(message.Value);
+        Assert.Equal(sample.Id, record.SampleId);
+        Assert.Equal(JobId, record.JobId);
+        Assert.Equal(stored.Version, record.Version);
+        Assert.Equal(stored.Content.Text, record.Content.Text);
+        Assert.Equal(stored.Content.Label, record.Label);
+        Assert.Equal(stored.Weight, record.Weight);
+        Assert.Equal(Synth.Contracts.Datasets.DatasetSplit.Of(sample.Id, TestJobs.Create(JobId).Spec.Evaluation.Export), record.Split);
+        Assert.Equal($"/samples/{sample.Id}", record.Lineage);
         Assert.Equal(1, activity.Outcome(SampleState.Evaluated));
     }
 

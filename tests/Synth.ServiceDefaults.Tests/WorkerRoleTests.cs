@@ -37,6 +37,15 @@ public sealed class WorkerRoleTests
     }
 
     [Theory]
+    [InlineData("dataset-sink", true)]
+    [InlineData("Dataset-Sink", true)]
+    [InlineData("evaluator", false)]
+    public void The_dataset_sink_is_a_role_of_its_own(string name, bool expected)
+    {
+        Assert.Equal(expected, WorkerRole.IsDatasetSink(new ConfigurationBuilder().AddCommandLine(["--stage", name], WorkerRole.SwitchMappings).Build()));
+    }
+
+    [Theory]
     [InlineData(new string[0], "Synth:Stage is not set")]
     [InlineData(new[] { "--stage", "filtre" }, "Synth:Stage 'filtre' is not a role")]
     public void A_missing_or_unknown_role_is_an_error_that_lists_the_roles(string[] args, string expected)
@@ -44,6 +53,6 @@ public sealed class WorkerRoleTests
         var error = Assert.Throws<InvalidOperationException>(() => Read(args));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        Assert.Contains("generator, filter, label-refiner, evaluator, controller", error.Message, StringComparison.Ordinal);
+        Assert.Contains("generator, filter, label-refiner, evaluator, controller, dataset-sink", error.Message, StringComparison.Ordinal);
     }
 }

@@ -51,7 +51,13 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
         {
             var result = await _producer.ProduceAsync(
                 message.Topic,
-                new Message<string, byte[]> { Key = message.Key, Value = message.Value, Headers = kafkaHeaders },
+                new Message<string, byte[]>
+                {
+                    Key = message.Key,
+                    // An empty value is a tombstone (CuratedRecords.Tombstone); compaction needs it null on Kafka.
+                    Value = message.Value.Length == 0 ? null! : message.Value,
+                    Headers = kafkaHeaders,
+                },
                 cancellationToken);
             activity?.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(CultureInfo.InvariantCulture));
             activity?.SetTag("messaging.kafka.offset", result.Offset.Value);

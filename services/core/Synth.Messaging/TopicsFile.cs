@@ -4,7 +4,8 @@ using Synth.Contracts.Messaging;
 namespace Synth.Messaging;
 
 /// <summary>
-/// Reads infra/kafka/topics.txt: lines "&lt;topic&gt; &lt;partitions&gt;", blank lines and lines starting with '#' ignored.
+/// Reads infra/kafka/topics.txt: lines "&lt;topic&gt; &lt;partitions&gt; [&lt;key&gt;=&lt;value&gt; …]" (topic configuration such as
+/// <c>cleanup.policy=compact</c>), blank lines and lines starting with '#' ignored.
 /// The same file feeds the local broker host and the compose init container's shell script, so the format stays
 /// trivially shell-readable.
 /// </summary>
@@ -31,9 +32,9 @@ public static class TopicsFile
             }
 
             var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length != 2)
+            if (fields.Length < 2)
             {
-                throw Malformed(source, i, $"expected \"<topic> <partitions>\", got \"{line}\"");
+                throw Malformed(source, i, Expected(line));
             }
 
             if (!IsValidTopicName(fields[0]))
@@ -51,7 +52,17 @@ public static class TopicsFile
                 throw Malformed(source, i, $"topic \"{fields[0]}\" is listed twice");
             }
 
-            topics.Add(new TopicDefinition(fields[0], partitions));
+            var config = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var setting in fields.Skip(2))
+            {
+                var equals = setting.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0 || equals == setting.Length - 1 || !config.TryAdd(setting[..equals], setting[(equals + 1)..]))
+                {
+                    throw Malformed(source, i, Expected(line));
+                }
+            }
+
+            topics.Add(new TopicDefinition(fields[0], partitions) { Config = config });
         }
 
         return topics;
@@ -73,6 +84,9 @@ public static class TopicsFile
 
         return result;
     }
+
+    private static string Expected(string line) =>
+        $"expected \"<topic> <partitions>\" and optionally distinct \"<key>=<value>\" topic settings, got \"{line}\"";
 
     private static bool IsValidTopicName(string name) =>
         name.Length is > 0 and <= 249

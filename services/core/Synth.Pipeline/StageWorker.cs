@@ -172,6 +172,13 @@ public sealed partial class StageWorker(
         {
             await publisher.PublishAsync(outbound, cancellationToken).ConfigureAwait(false);
         }
+
+        if (sample.State == SampleState.Evaluated)
+        {
+            // The evaluator kept it: the sample is curated, and its training record goes to whoever feeds training.
+            var job = await jobs.GetAsync(sample.JobId, cancellationToken).ConfigureAwait(false);
+            await publisher.PublishAsync(CuratedRecords.For(sample, job.Spec, _source, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task DeadLetterAsync(InboundMessage message, string? sampleId, string? jobId, string error, CancellationToken cancellationToken)

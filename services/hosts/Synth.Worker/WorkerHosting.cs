@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Synth.Contracts.Samples;
 using Synth.ControlPlane;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Synth.Curation.Processor;
+using Synth.Delivery.Processor;
 using Synth.Evaluation.Processor;
 using Synth.Generation.Processor;
 using Synth.Messaging.Kafka;
@@ -21,6 +23,11 @@ public static class WorkerHosting
     public static IHostApplicationBuilder AddSynthWorker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (WorkerRole.IsDatasetSink(builder.Configuration))
+        {
+            return builder.AddDatasetSinkWorker();
+        }
+
         var stage = WorkerRole.Read(builder.Configuration);
         builder.AddSynthDefaults($"synth-{stage?.Name() ?? WorkerRole.Controller}");
 
@@ -50,6 +57,23 @@ public static class WorkerHosting
             services.AddJobFileGeneration();
         }
 
+        return builder;
+    }
+
+    /// <summary>
+    /// The dataset sink: consumes synth.samples.curated over Kafka as its own consumer group and writes Parquet shards
+    /// under DatasetSink:Folder. It reads no store: every record carries its row.
+    /// </summary>
+    private static IHostApplicationBuilder AddDatasetSinkWorker(this IHostApplicationBuilder builder)
+    {
+        builder.AddSynthDefaults($"synth-{WorkerRole.DatasetSink}");
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddHealthFile().AddCheck<WorkerHealth>("worker");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkerHealth>();
+        services.AddKafkaTransport();
+        services.AddDatasetSinkStage();
         return builder;
     }
 }

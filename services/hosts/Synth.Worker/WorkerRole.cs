@@ -14,6 +14,9 @@ public static class WorkerRole
     /// <summary>The role that runs the job state machine for the other processes.</summary>
     public const string Controller = "controller";
 
+    /// <summary>The role that writes the curated-samples topic into dataset shards (Synth.Delivery.Processor).</summary>
+    public const string DatasetSink = "dataset-sink";
+
     /// <summary>Maps <c>--stage filter</c> to Synth:Stage.</summary>
     public static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -21,6 +24,13 @@ public static class WorkerRole
     };
 
     private static readonly Stage[] PipelineStages = [Stage.Generator, Stage.Filter, Stage.LabelRefiner, Stage.Evaluator];
+
+    /// <summary>Whether this worker is the dataset sink, which runs no pipeline stage and no controller (check before <see cref="Read"/>).</summary>
+    public static bool IsDatasetSink(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return string.Equals(configuration[ConfigurationKey]?.Trim(), DatasetSink, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>The pipeline stage to run, or null for the controller.</summary>
     /// <exception cref="InvalidOperationException">No role, or an unknown one, is configured.</exception>
@@ -41,7 +51,7 @@ public static class WorkerRole
             }
         }
 
-        var names = string.Join(", ", PipelineStages.Select(s => s.Name()).Append(Controller));
+        var names = string.Join(", ", PipelineStages.Select(s => s.Name()).Append(Controller).Append(DatasetSink));
         throw new InvalidOperationException(string.IsNullOrEmpty(name)
             ? $"Synth:Stage is not set: start the worker with --stage <{names}> (or the environment variable Synth__Stage)."
             : $"Synth:Stage '{name}' is not a role: use one of {names}.");

@@ -21,6 +21,8 @@ public static class EnvelopeHeaders
     /// <summary>CloudEvents extension attributes (lowercase alphanumerics per the spec).</summary>
     public const string JobId = "ce_synthjobid";
     public const string SchemaVersion = "ce_synthschemaversion";
+    /// <summary>The sample's store version on a curated record, and the only content of a tombstone besides its key.</summary>
+    public const string SampleVersion = "ce_synthsampleversion";
 
     /// <summary>Dead-letter attributes, added when a message is moved to "&lt;topic&gt;.dlt".</summary>
     public const string DeadLetterError = "synth_dlt_error";

@@ -12,6 +12,11 @@ public static class Topics
     public const string Feedback = "synth.feedback";
     /// <summary>A job's evaluation report (its JSON), keyed by job id; the latest per job is the one that counts.</summary>
     public const string Reports = "synth.reports";
+    /// <summary>
+    /// The training record of every curated sample (<see cref="CuratedRecord"/>), keyed by sample id; compacted, so the
+    /// latest record (or tombstone) of each sample is kept.
+    /// </summary>
+    public const string Curated = "synth.samples.curated";
 
     public const string DeadLetterSuffix = ".dlt";
 

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Synth.Contracts.Datasets;
+using Synth.Contracts.Jobs;
+using Synth.Contracts.Messaging;
+using Synth.Contracts.Samples;
+using Synth.Messaging;
+
+namespace Synth.Pipeline;
+
+/// <summary>
+/// Builds the messages of <see cref="Topics.Curated"/>: a sample's training record when it ends curated or changes
+/// later, and a tombstone (empty value; null on Kafka) when it is removed. Keyed by sample id, so the compacted topic
+/// keeps the latest of each sample.
+/// </summary>
+public static class CuratedRecords
+{
+    public const string TombstoneEventType = "synth.sample.removed.v1";
+
+    public static CuratedRecord Of(SampleDocument sample, JobSpec spec, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(spec);
+        return new CuratedRecord(
+            CuratedRecord.CurrentSchemaVersion,
+            sample.Id,
+            sample.JobId,
+            sample.Version,
+            sample.TaskType,
+            sample.Content,
+            sample.Content.Label,
+            sample.Weight,
+            DatasetSplit.Of(sample.Id, spec.Evaluation.Export),
+            CuratedRecord.LineageOf(sample.Id),
+            now);
+    }
+
+    public static OutboundMessage For(SampleDocument sample, JobSpec spec, string source, DateTimeOffset now)
+    {
+        var record = Of(sample, spec, now);
+        return new OutboundMessage(Topics.Curated, sample.Id, record.ToUtf8Json(),
+            Headers(sample.Id, sample.JobId, sample.Version, CuratedRecord.EventType, source, now));
+    }
+
+    /// <summary>The sample is no longer part of the dataset (a review rejected it): a consumer drops every version up to <paramref name="version"/>.</summary>
+    public static OutboundMessage Tombstone(string sampleId, string jobId, long version, string source, DateTimeOffset now) =>
+        new(Topics.Curated, sampleId, [], Headers(sampleId, jobId, version, TombstoneEventType, source, now));
+
+    private static List<MessageHeader> Headers(string sampleId, string jobId, long version, string type, string source, DateTimeOffset now) =>
+    [
+        MessageHeader.Utf8(EnvelopeHeaders.SpecVersion, EnvelopeHeaders.CloudEventsSpecVersion),
+        MessageHeader.Utf8(EnvelopeHeaders.Id, string.Create(CultureInfo.InvariantCulture, $"{sampleId}/curated/{version}")),
+        MessageHeader.Utf8(EnvelopeHeaders.Source, source),
+        MessageHeader.Utf8(EnvelopeHeaders.Type, type),
+        MessageHeader.Utf8(EnvelopeHeaders.Time, now.ToString("O", CultureInfo.InvariantCulture)),
+        MessageHeader.Utf8(EnvelopeHeaders.Subject, sampleId),
+        MessageHeader.Utf8(EnvelopeHeaders.ContentType, EnvelopeHeaders.JsonContentType),
+        MessageHeader.Utf8(EnvelopeHeaders.JobId, jobId),
+        MessageHeader.Utf8(EnvelopeHeaders.SchemaVersion, CuratedRecord.CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture)),
+        MessageHeader.Utf8(EnvelopeHeaders.SampleVersion, version.ToString(CultureInfo.InvariantCulture)),
+    ];
+}

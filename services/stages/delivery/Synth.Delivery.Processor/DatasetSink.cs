@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Synth.Contracts.Messaging;
+using Synth.Contracts.Samples;
+using Synth.Delivery;
+using Synth.Messaging;
+
+namespace Synth.Delivery.Processor;
+
+/// <summary>
+/// Handles <see cref="Topics.Curated"/> records: each goes into its job's open shard (<see cref="JobDataset{TAck}"/>),
+/// and the handler returns only once a sealed shard and the manifest naming it are written. The transport marks a
+/// record consumed when its handler returns, so an offset is committed only after the manifest holds its row: killed
+/// at any moment, the sink loses no row (uncommitted records come again) and duplicates none (a record whose version
+/// the manifest already holds is acknowledged without a row).
+/// </summary>
+public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy policy, TimeProvider time, ILogger<DatasetSink> logger) : IMessageHandler
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<JobState>>> _jobs = new(StringComparer.Ordinal);
+
+    public async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var origin = new RecordOrigin(message.Topic, message.Partition, message.Offset);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        JobState job;
+        Admission admission;
+        if (message.Value.Length == 0)
+        {
+            var (sampleId, jobId, version) = TombstoneOf(message);
+            job = await JobAsync(jobId, cancellationToken).ConfigureAwait(false);
+            lock (job)
+            {
+                admission = job.Dataset.Remove(sampleId, version, origin, done, time.GetUtcNow());
+            }
+        }
+        else
+        {
+            CuratedRecord record;
+            try
+            {
+                record = CuratedRecord.Parse(message.Value);
+            }
+            catch (JsonException ex)
+            {
+                // A record nobody can read never becomes a row; skipping it keeps the partition moving.
+                LogUnreadable(logger, message.Topic, message.Partition, message.Offset, ex.Message);
+                return;
+            }
+
+            job = await JobAsync(record.JobId, cancellationToken).ConfigureAwait(false);
+            lock (job)
+            {
+                // A job has one task type; its records say which (a tombstone does not, nor does the manifest).
+                job.TaskType = record.TaskType;
+                admission = job.Dataset.Offer(DatasetColumns.Row(record), origin, done, time.GetUtcNow());
+            }
+        }
+
+        if (admission == Admission.AlreadyIn)
+        {
+            return;
+        }
+
+        // A full shard is sealed by the record that filled it; one below the limits waits for SealDueAsync's age check.
+        await SealAsync(job, everything: false, cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records held, over every job: they are acknowledged when their shard (or, for a tombstone, the next manifest) is sealed.</summary>
+    public int PendingRecords => Jobs().Sum(job =>
+    {
+        lock (job)
+        {
+            return job.Dataset.PendingRecords;
+        }
+    });
+
+    /// <summary>Seals every job's due shards (age limit); with <paramref name="everything"/>, all that is buffered (shutdown).</summary>
+    public async Task SealDueAsync(bool everything, CancellationToken cancellationToken)
+    {
+        foreach (var job in Jobs())
+        {
+            await SealAsync(job, everything, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<JobState> Jobs() =>
+        _jobs.Values.Where(j => j.IsValueCreated && j.Value.IsCompletedSuccessfully).Select(j => j.Value.Result).ToList();
+
+    private async Task SealAsync(JobState job, bool everything, CancellationToken cancellationToken)
+    {
+        await job.Sealing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SealPlan<TaskCompletionSource>? plan;
+            lock (job)
+            {
+                plan = job.Dataset.TakeDue(time.GetUtcNow(), everything);
+            }
+
+            if (plan is null)
+            {
+                return;
+            }
+
+            IReadOnlyList<TaskCompletionSource> acks;
+            try
+            {
+                var written = new List<WrittenShard>();
+                foreach (var shard in plan.Shards)
+                {
+                    var (content, sha256) = await ParquetShards.SerializeAsync(shard, job.TaskType!.Value, CuratedRecord.CurrentSchemaVersion, cancellationToken).ConfigureAwait(false);
+                    await target.WriteShardAsync(job.JobId, shard.Path, content, cancellationToken).ConfigureAwait(false);
+                    written.Add(new WrittenShard(shard.Path, content.Length, sha256));
+                }
+
+                DatasetManifest manifest;
+                lock (job)
+                {
+                    manifest = job.Dataset.NextManifest(plan, written, time.GetUtcNow());
+                }
+
+                await target.ReplaceManifestAsync(job.JobId, manifest, cancellationToken).ConfigureAwait(false);
+                lock (job)
+                {
+                    acks = job.Dataset.Committed(plan, manifest);
+                }
+
+                LogSealed(logger, job.JobId, plan.Shards.Count, plan.Shards.Sum(s => s.Rows.Count), plan.Superseded.Count, manifest.Rows);
+            }
+            catch (Exception ex)
+            {
+                // Nothing is acknowledged: the records come again and are written by a later seal.
+                lock (job)
+                {
+                    acks = job.Dataset.Abort(plan);
+                }
+
+                foreach (var ack in acks)
+                {
+                    ack.TrySetException(ex);
+                }
+
+                LogSealFailed(logger, ex, job.JobId);
+                throw;
+            }
+
+            foreach (var ack in acks)
+            {
+                ack.TrySetResult();
+            }
+        }
+        finally
+        {
+            job.Sealing.Release();
+        }
+    }
+
+    private Task<JobState> JobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var entry = _jobs.GetOrAdd(jobId, id => new Lazy<Task<JobState>>(() => RestoreAsync(id, cancellationToken)));
+        var task = entry.Value;
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            _jobs.TryRemove(new KeyValuePair<string, Lazy<Task<JobState>>>(jobId, entry));
+        }
+
+        return task;
+    }
+
+    /// <summary>The job's dataset as its manifest left it: the manifest, and the id and version of every row of its shards.</summary>
+    private async Task<JobState> RestoreAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var manifest = await target.ReadManifestAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            return new JobState(jobId, JobDataset<TaskCompletionSource>.Start(jobId, CuratedRecord.CurrentSchemaVersion, time.GetUtcNow(), policy));
+        }
+
+        var rows = new List<(string, string, long)>();
+        foreach (var shard in manifest.Shards)
+        {
+            var stream = await target.OpenShardAsync(jobId, shard.Path, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                rows.AddRange((await ParquetShards.ReadKeysAsync(stream, cancellationToken).ConfigureAwait(false)).Select(k => (shard.Path, k.SampleId, k.Version)));
+            }
+        }
+
+        LogRestored(logger, jobId, manifest.Shards.Count, manifest.Rows);
+        return new JobState(jobId, JobDataset<TaskCompletionSource>.Restore(manifest, rows, policy));
+    }
+
+    private static (string SampleId, string JobId, long Version) TombstoneOf(InboundMessage message)
+    {
+        var version = message.Header(EnvelopeHeaders.SampleVersion);
+        if (message.Key is not { Length: > 0 } sampleId
+            || message.Header(EnvelopeHeaders.JobId) is not { Length: > 0 } jobId
+            || !long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            throw new InvalidOperationException(
+                $"Tombstone at {message.Topic}[{message.Partition}]@{message.Offset} lacks its key, {EnvelopeHeaders.JobId} or {EnvelopeHeaders.SampleVersion}.");
+        }
+
+        return (sampleId, jobId, parsed);
+    }
+
+    /// <summary>One job's dataset; locked for every change, and sealed by one caller at a time.</summary>
+    private sealed class JobState(string jobId, JobDataset<TaskCompletionSource> dataset)
+    {
+        public string JobId { get; } = jobId;
+        /// <summary>Known once a record of the job arrived; a seal with shards always follows one.</summary>
+        public TaskType? TaskType { get; set; }
+        public JobDataset<TaskCompletionSource> Dataset { get; } = dataset;
+        public SemaphoreSlim Sealing { get; } = new(1, 1);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Shards} shard(s) of job {JobId} with {Rows} row(s), {Superseded} superseded; the manifest now holds {Total} row(s)")]
+    private static partial void LogSealed(ILogger logger, string jobId, int shards, int rows, int superseded, long total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing job {JobId}'s shards failed; its records come again")]
+    private static partial void LogSealFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored job {JobId}'s dataset: {Shards} shard(s), {Rows} row(s)")]
+    private static partial void LogRestored(ILogger logger, string jobId, int shards, long rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an unreadable curated record at {Topic}[{Partition}]@{Offset}: {Error}")]
+    private static partial void LogUnreadable(ILogger logger, string topic, int partition, long offset, string error);
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Synth.Delivery;
+
+namespace Synth.Delivery.Processor;
+
+public static class DatasetSinkStage
+{
+    /// <summary>
+    /// The dataset sink (<c>Synth.Worker --stage dataset-sink</c>): <see cref="DatasetSinkService"/> over the registered
+    /// transport, writing to the local folder <c>DatasetSink:Folder</c>. Needs an <c>IMessageTransport</c>, a
+    /// <c>WorkerHealth</c> and a <see cref="TimeProvider"/> registered.
+    /// </summary>
+    public static IServiceCollection AddDatasetSinkStage(this IServiceCollection services)
+    {
+        services.AddOptions<DatasetSinkOptions>().BindConfiguration(DatasetSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IDatasetTarget>(sp => new LocalFolderTarget(sp.GetRequiredService<IOptions<DatasetSinkOptions>>().Value.Folder));
+        services.AddSingleton(sp => new DatasetSink(
+            sp.GetRequiredService<IDatasetTarget>(),
+            sp.GetRequiredService<IOptions<DatasetSinkOptions>>().Value.Policy,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DatasetSink>>()));
+        services.AddHostedService<DatasetSinkService>();
+        return services;
+    }
+}
