@@ -130,10 +130,15 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Evaluated samples go nowhere further; anything published would be a bug.</summary>
+    /// <summary>
+    /// Evaluated samples go no further through the pipeline: the evaluator's only message is the sample's training
+    /// record on the curated topic; anything else published would be a bug.
+    /// </summary>
     private sealed class NoOnwardTopic : IMessagePublisher
     {
         public Task PublishAsync(OutboundMessage message, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"The evaluator published to {message.Topic}.");
+            message.Topic == Synth.Contracts.Messaging.Topics.Curated
+                ? Task.CompletedTask
+                : throw new InvalidOperationException($"The evaluator published to {message.Topic}.");
     }
 }
