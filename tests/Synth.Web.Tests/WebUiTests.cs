@@ -42,7 +42,13 @@ public sealed class WebUiTests : IAsyncLifetime
             var prompt = request["messages"]!.AsArray().Last()!["content"]!.ToString();
             return votes.AddOrUpdate(prompt, 1, (_, count) => count + 1) % 2 == 1 ? "negative" : "positive";
         });
-        _api = new ApiHost(new Dictionary<string, string?> { ["Api:RunPipeline"] = "true" });
+        // A spec submitted over the API names an operator-defined connection, never an endpoint of its own.
+        _api = new ApiHost(new Dictionary<string, string?>
+        {
+            ["Api:RunPipeline"] = "true",
+            ["Connections:scripted:BaseUrl"] = _llm.BaseUrl.ToString(),
+            ["Connections:scripted:Models:0"] = "scripted",
+        });
     }
 
     private string Spec() => $$"""
@@ -55,7 +61,7 @@ public sealed class WebUiTests : IAsyncLifetime
             - { name: negative, description: The reviewer is dissatisfied. }
             - { name: positive, description: The reviewer is satisfied. }
         generation:
-          baseUrl: {{_llm.BaseUrl}}
+          connection: scripted
           model: scripted
           samplesPerRequest: 6
           target: 6
