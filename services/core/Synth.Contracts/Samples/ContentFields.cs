@@ -7,6 +7,17 @@ public static class ContentFields
     public static readonly IReadOnlyList<string> RecordFields =
         ["id", "text", "label", "instruction", "input", "response", "context", "question", "answer", "rationale", "turns"];
 
+    /// <summary>The content fields of each task type, in dataset column order (docs/schemas.md).</summary>
+    public static IReadOnlyList<string> ColumnsOf(TaskType type) => type switch
+    {
+        TaskType.TextClassification => ["text", "label"],
+        TaskType.InstructionResponse => ["instruction", "input", "response"],
+        TaskType.QuestionAnswering => ["context", "question", "answer"],
+        TaskType.Dialogue => ["turns"],
+        TaskType.Reasoning => ["question", "rationale", "answer"],
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown task type."),
+    };
+
     public static bool Has(SampleContent content, string field) => field == "turns"
         ? content.Turns.Count > 0
         : !string.IsNullOrWhiteSpace(Get(content, field));

@@ -19,15 +19,7 @@ public static class DatasetColumns
 
     private static readonly JsonSerializerOptions TurnsJson = new(JsonSerializerDefaults.Web);
 
-    public static IReadOnlyList<string> ContentOf(TaskType type) => type switch
-    {
-        TaskType.TextClassification => ["text", "label"],
-        TaskType.InstructionResponse => ["instruction", "input", "response"],
-        TaskType.QuestionAnswering => ["context", "question", "answer"],
-        TaskType.Dialogue => ["turns"],
-        TaskType.Reasoning => ["question", "rationale", "answer"],
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown task type."),
-    };
+    public static IReadOnlyList<string> ContentOf(TaskType type) => ContentFields.ColumnsOf(type);
 
     /// <summary>Every column of a task type's shards, in file order.</summary>
     public static IReadOnlyList<string> Of(TaskType type) => [Id, Version, .. ContentOf(type), Weight, Split, Lineage];
@@ -43,20 +35,9 @@ public static class DatasetColumns
         var content = record.Content;
         foreach (var column in ContentOf(record.TaskType))
         {
-            values[column] = column switch
-            {
-                "text" => content.Text,
-                "label" => content.Label,
-                "instruction" => content.Instruction,
-                "input" => content.Input,
-                "response" => content.Response,
-                "context" => content.Context,
-                "question" => content.Question,
-                "answer" => content.Answer,
-                "rationale" => content.Rationale,
-                "turns" => JsonSerializer.Serialize(content.Turns.Select(t => new { role = t.Role, text = t.Text }), TurnsJson),
-                _ => throw new InvalidOperationException($"No content column '{column}'."),
-            };
+            values[column] = column == "turns"
+                ? JsonSerializer.Serialize(content.Turns.Select(t => new { role = t.Role, text = t.Text }), TurnsJson)
+                : ContentFields.Get(content, column);
         }
 
         values[Weight] = record.Weight;

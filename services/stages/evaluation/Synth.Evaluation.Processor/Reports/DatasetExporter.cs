@@ -25,15 +25,7 @@ public sealed class DatasetExporter(ISampleStore store)
     private static readonly JsonSerializerOptions JsonlOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>The content columns of each task type (docs/schemas.md), before conditions and weight.</summary>
-    public static IReadOnlyList<string> ContentColumns(TaskType type) => type switch
-    {
-        TaskType.TextClassification => ["text", "label"],
-        TaskType.InstructionResponse => ["instruction", "input", "response"],
-        TaskType.QuestionAnswering => ["context", "question", "answer"],
-        TaskType.Dialogue => ["turns"],
-        TaskType.Reasoning => ["question", "rationale", "answer"],
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown task type."),
-    };
+    public static IReadOnlyList<string> ContentColumns(TaskType type) => ContentFields.ColumnsOf(type);
 
     /// <summary>Writes the data files; the caller writes the card (<see cref="DatasetCard"/>) beside them.</summary>
     public async Task<ExportResult> ExportAsync(string jobId, JobSpec spec, string folder, CancellationToken cancellationToken)
