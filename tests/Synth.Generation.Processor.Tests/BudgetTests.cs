@@ -92,6 +92,6 @@ public sealed class BudgetTests : IAsyncLifetime
             new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity(instance));
         var worker = new GeneratorWorker(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, instance);
-        return await worker.RunAsync(job, shard, maxConcurrentRequests: 4, default);
+        return await worker.RunFirstPassAsync(job, shard, maxConcurrentRequests: 4, default);
     }
 }

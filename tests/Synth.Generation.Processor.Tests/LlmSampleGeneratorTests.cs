@@ -130,7 +130,7 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
         var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "test");
 
-        await worker.RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
 
         var counts = await store.CountAsync(job.JobId, default);
         Assert.Equal(3, counts.RequestsSucceeded);

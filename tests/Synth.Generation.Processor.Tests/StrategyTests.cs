@@ -186,7 +186,7 @@ public sealed class StrategyTests : IAsyncLifetime
         await store.InitializeAsync(default);
         var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "test");
-        await worker.RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
         return [.. (await store.QuerySamplesAsync(new Store.SampleQuery { JobId = job.JobId, Limit = 1000 }, default)).Items];
     }
 

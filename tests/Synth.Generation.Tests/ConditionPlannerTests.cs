@@ -205,4 +205,26 @@ public sealed class ConditionPlannerTests(ITestOutputHelper output)
         planner.AddConcepts("", [new() { Name = "weather" }]);
         Assert.Equal("weather", planner.Plan(1)["topic"]);
     }
+
+    [Fact]
+    public void Class_conditional_labels_keep_the_asked_shares_to_within_one_request()
+    {
+        var spec = new JobSpec
+        {
+            Task = new TaskSpec
+            {
+                Type = Synth.Contracts.Samples.TaskType.TextClassification,
+                LabelShares = LabelShares.Weights,
+                Labels = [new() { Name = "spam", Description = "s", Share = 1 }, new() { Name = "ham", Description = "h", Share = 3 }],
+            },
+        };
+        spec.Conditions.Dimensions.Add(new ConditionDimension { Name = "length", Values = [new() { Value = "short" }, new() { Value = "long" }] });
+        var planner = new ConditionPlanner(ClassConditioning.PlannedConditions(spec), seed: 7);
+
+        var labels = Enumerable.Range(0, 400).Select(i => planner.Plan(i)[ClassConditioning.Dimension]).ToList();
+
+        Assert.InRange(labels.Count(l => l == "spam"), 99, 101);
+        Assert.InRange(labels.Count(l => l == "ham"), 299, 301);
+        Assert.All(Enumerable.Range(0, 400), i => Assert.Contains("length", (IDictionary<string, string>)planner.Plan(i)));
+    }
 }

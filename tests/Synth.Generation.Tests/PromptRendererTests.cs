@@ -50,8 +50,22 @@ public sealed class PromptRendererTests
         Assert.Contains("JSON array of 3 objects", text);
         Assert.Contains(outputField, text);
         Assert.DoesNotContain("{{", text);
-        Assert.Equal($"builtin:{TaskTypeNames.Kebab(type)}/v1", prompt.TemplateId);
+        Assert.Equal($"builtin:{TaskTypeNames.Kebab(type)}/v2", prompt.TemplateId);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), prompt.PromptHash);
+    }
+
+    [Fact]
+    public void A_class_conditional_request_asks_for_its_label_in_the_task_and_not_as_a_condition()
+    {
+        var inputs = Inputs(TaskType.TextClassification);
+        var text = PromptRenderer.Render(inputs with { Conditions = new Dictionary<string, string>(inputs.Conditions) { [ClassConditioning.Dimension] = "negative" } }).Text;
+
+        Assert.Contains("the label of every sample is \"negative\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("- label: negative", text, StringComparison.Ordinal);
+        Assert.Contains("- length: two sentences", text, StringComparison.Ordinal);
+
+        var unconditioned = PromptRenderer.Render(Inputs(TaskType.TextClassification)).Text;
+        Assert.Contains("the label is one of:", unconditioned, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,7 +134,7 @@ public sealed class PromptRendererTests
     {
         var inputs = Inputs(TaskType.TextClassification) with { Input = new SampleContent { Text = "Broke after a week." }, Demos = [] };
         var prompt = PromptRenderer.Render(inputs);
-        Assert.Equal("builtin:annotation/v1", prompt.TemplateId);
+        Assert.Equal("builtin:annotation/v2", prompt.TemplateId);
         Assert.Contains("""{"text":"Broke after a week."}""", prompt.Text);
         Assert.Contains("Complete it with the fields label.", prompt.Text);
         Assert.Contains("- negative: Warns others off.", prompt.Text);

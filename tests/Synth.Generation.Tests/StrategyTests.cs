@@ -40,7 +40,7 @@ public sealed class StrategyTests
         Assert.Contains("[assistant] answer 3", prompts[4].Text);
         Assert.Contains("it is the last one", prompts[4].Text);
         Assert.All(prompts, p => Assert.StartsWith("One sample is: Data for the test.", p.Text));
-        Assert.All(prompts, p => Assert.Equal("builtin:dialogue-turn/v1", p.TemplateId));
+        Assert.All(prompts, p => Assert.Equal("builtin:dialogue-turn/v2", p.TemplateId));
         Assert.Equal(5, prompts.Select(p => p.PromptHash).Distinct().Count());
     }
 
@@ -118,7 +118,7 @@ public sealed class StrategyTests
         Assert.Contains("Write only section 3, \"Pitfalls\"", prompts[3].Text);
         Assert.Equal("Explain composting.", content.Instruction);
         Assert.Equal("## Why\n\ntext of section-1\n\n## How\n\ntext of section-2\n\n## Pitfalls\n\ntext of section-3", content.Response);
-        Assert.Equal("builtin:outline-sections-section/v1", prompts[2].TemplateId);
+        Assert.Equal("builtin:outline-sections-section/v2", prompts[2].TemplateId);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class StrategyTests
         var planner = new AnnotationPlanner(new PromptInputs { Task = task, Input = new SampleContent { Text = "Love it." } });
         var (prompts, content) = Run(planner, _ => "```json\n{\"label\": \"positive\"}\n```");
         var prompt = Assert.Single(prompts);
-        Assert.Equal("builtin:annotation/v1", prompt.TemplateId);
+        Assert.Equal("builtin:annotation/v2", prompt.TemplateId);
         Assert.Contains("Love it.", prompt.Text);
         Assert.Equal("Love it.", content.Text);
         Assert.Equal("positive", content.Label);

@@ -39,7 +39,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         var (worker, _) = Worker(generator);
 
         Assert.Equal(expected.Length, GeneratorWorker.RequestCount(job));
-        await worker.RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: 3, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 3, CancellationToken.None);
 
         var requests = generator.Requests;
         Assert.Equal(expected, requests.Select(r => r.SampleCount));
@@ -71,13 +71,13 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
 
         var generator = ScriptedGenerator.Reviews();
         var (worker, _) = Worker(generator);
-        await worker.RunAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
 
         Assert.Equal([1L, 3L], generator.Requests.Select(r => r.RequestIndex));
 
         // A rerun sends nothing at all.
         var again = ScriptedGenerator.Reviews();
-        await Worker(again).Worker.RunAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
+        await Worker(again).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
         Assert.Empty(again.Requests);
     }
 
@@ -90,7 +90,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
             : ScriptedGenerator.Answer(r));
         var (worker, activity) = Worker(generator);
 
-        await worker.RunAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
 
         var record = await Store.GetRequestAsync(SampleIds.Request(job.JobId, 1), CancellationToken.None);
         Assert.NotNull(record);
@@ -118,7 +118,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         var generator = new ScriptedGenerator(r => r.RequestIndex == 2 ? throw new HttpRequestException("connection refused") : ScriptedGenerator.Answer(r));
         var (worker, activity) = Worker(generator);
 
-        await worker.RunAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
 
         var record = await Store.GetRequestAsync(SampleIds.Request(job.JobId, 2), CancellationToken.None);
         Assert.Equal(RequestStatus.Failed, record!.Status);
@@ -143,7 +143,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         });
         var (worker, _) = Worker(generator);
 
-        await worker.RunAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
 
         var record = await Store.GetRequestAsync(SampleIds.Request(job.JobId, 0), CancellationToken.None);
         Assert.Equal(RequestStatus.Succeeded, record!.Status);
@@ -212,7 +212,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     {
         var job = TestJobs.Create("cost-shares", target: 3, samplesPerRequest: 3);
         var generator = new ScriptedGenerator(r => ScriptedGenerator.Answer(r) with { CostUsd = 1.00m });
-        await Worker(generator).Worker.RunAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
+        await Worker(generator).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
 
         var samples = await _temp.AllSamplesAsync(job.JobId);
         Assert.Equal(3, samples.Count);
@@ -229,7 +229,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         using (var outer = Tracing.TestSource.StartActivity("outer"))
         {
             Assert.NotNull(outer);
-            await worker.RunAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+            await worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
             Assert.Same(outer, Activity.Current);
             Assert.DoesNotContain(outer.TraceId.ToHexString(), (await _temp.AllSamplesAsync(job.JobId)).Select(s => s.TraceId));
         }
@@ -254,13 +254,13 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     public async Task On_start_stored_samples_still_generated_are_published_again()
     {
         var job = TestJobs.Create("republish", target: 6, samplesPerRequest: 2);
-        await Worker(ScriptedGenerator.Reviews(), new RecordingPublisher()).Worker.RunAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+        await Worker(ScriptedGenerator.Reviews(), new RecordingPublisher()).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
         // One sample moved on meanwhile: it is the filter's business no more.
         var moved = await Store.GetSampleAsync(SampleIds.For(job.JobId, 1, 0), CancellationToken.None);
         await Store.SaveSampleAsync(TestJobs.Advanced(moved!, Stage.Filter, SampleState.Accepted), CancellationToken.None);
 
         var generator = ScriptedGenerator.Reviews();
-        await Worker(generator).Worker.RunAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+        await Worker(generator).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
 
         Assert.Empty(generator.Requests);
         var stored = (await _temp.AllSamplesAsync(job.JobId)).ToDictionary(s => s.Id);
@@ -275,7 +275,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     {
         var job = TestJobs.Create("sharded", target: 10, samplesPerRequest: 2);
         var odd = ScriptedGenerator.Reviews();
-        await Worker(odd).Worker.RunAsync(job, new GeneratorShard(1, 2), 2, CancellationToken.None);
+        await Worker(odd).Worker.RunFirstPassAsync(job, new GeneratorShard(1, 2), 2, CancellationToken.None);
 
         Assert.Equal([1L, 3L], odd.Requests.Select(r => r.RequestIndex));
         Assert.Equal([1L, 3L], (await Store.GetRecordedRequestIndexesAsync(job.JobId, CancellationToken.None)).Order());
@@ -285,7 +285,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         // Shard 0 sends the even ones, and does not re-publish shard 1's stored samples.
         var shard0Publisher = new RecordingPublisher();
         var even = ScriptedGenerator.Reviews();
-        await Worker(even, shard0Publisher).Worker.RunAsync(job, new GeneratorShard(0, 2), 2, CancellationToken.None);
+        await Worker(even, shard0Publisher).Worker.RunFirstPassAsync(job, new GeneratorShard(0, 2), 2, CancellationToken.None);
         Assert.Equal([0L, 2L, 4L], even.Requests.Select(r => r.RequestIndex));
         Assert.Equal(6, shard0Publisher.Messages.Count);
         Assert.All(shard0Publisher.Messages, m => Assert.Matches("-r00000[024]-", m.Key));

@@ -84,25 +84,30 @@ public sealed class LocalPipelineTests : IAsyncLifetime
 
         var counts = await RunAsync(job, stages, progress);
 
-        Assert.Equal(180, counts[SampleState.Evaluated]);
-        Assert.Equal(20, counts[SampleState.Rejected]);
-        Assert.Equal(200, counts.TotalSamples);
-        Assert.Equal(40, counts.RequestsSucceeded);
+        // The target counts curated samples: every 10th sample is rejected, so the generator asks for more than 40
+        // requests, and for no more than rounding up to whole requests needs (5 samples, 4.5 of them curated).
+        var curated = counts[SampleState.Evaluated];
+        Assert.InRange(curated, 200, 200 + 4);
+        var requests = stages.Generator.Requests.Count;
+        Assert.InRange(requests, 45, 46);
+        Assert.Equal(requests * 5, counts.TotalSamples);
+        Assert.Equal(requests * 5 / 10, counts[SampleState.Rejected]);
+        Assert.Equal(requests, counts.RequestsSucceeded);
         Assert.Equal(0, counts.RequestsFailed);
         Assert.Equal(0, counts.Failures);
-        Assert.Equal(40, stages.Generator.Requests.Count);
-        Assert.Equal(200, stages.Filter.Calls);
-        Assert.Equal(180, stages.Refiner.Calls);
-        Assert.Equal(180, stages.Evaluator.Calls);
+        Assert.Equal(counts.TotalSamples, stages.Filter.Calls);
+        Assert.Equal(curated, stages.Refiner.Calls);
+        Assert.Equal(curated, stages.Evaluator.Calls);
 
-        var samples = await AssertAllFinishedAsync(job, 200);
+        var samples = await AssertAllFinishedAsync(job, (int)counts.TotalSamples);
         Assert.All(samples.Where(s => s.State == SampleState.Rejected), s => Assert.Contains("[reject]", s.Content.Text, StringComparison.Ordinal));
         Assert.Equal(JobState.Completed, (await Store.GetJobAsync(job.JobId, CancellationToken.None))!.State);
 
         var last = progress.Reports.Last();
         Assert.True(last.GenerationDone);
-        Assert.Equal(40, last.RequestsPlanned);
-        Assert.Equal(200, last.Counts.TotalSamples);
+        Assert.Equal(requests, last.RequestsPlanned);
+        Assert.Equal(curated, last.Curated);
+        Assert.Equal(200, last.Target);
     }
 
     [Fact]
@@ -136,7 +141,7 @@ public sealed class LocalPipelineTests : IAsyncLifetime
         // The interrupted run: everything generated, the filter got through 40 samples, the refiner through 15 of those.
         var generated = new RecordingPublisher();
         await new GeneratorWorker(ScriptedGenerator.Reviews(), Store, generated, new StageActivity(Stage.Generator), TimeProvider.System,
-            NullLogger<GeneratorWorker>.Instance, "before-crash").RunAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
+            NullLogger<GeneratorWorker>.Instance, "before-crash").RunFirstPassAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
         var accepted = new RecordingPublisher();
         var filter = new StageWorker(ScriptedProcessor.Filter(), Store, accepted, catalog, new StageActivity(Stage.Filter),
             TimeProvider.System, NullLogger<StageWorker>.Instance, "before-crash");
@@ -161,15 +166,16 @@ public sealed class LocalPipelineTests : IAsyncLifetime
         var stages = new Stages();
         var counts = await RunAsync(job, stages);
 
-        Assert.Empty(stages.Generator.Requests);
-        Assert.Equal(20, stages.Filter.Calls);
-        Assert.Equal(21 + 18, stages.Refiner.Calls);
-        Assert.Equal(15 + 21 + 18, stages.Evaluator.Calls);
-        Assert.Equal(54, counts[SampleState.Evaluated]);
-        Assert.Equal(6, counts[SampleState.Rejected]);
-        Assert.Equal(12, counts.RequestsSucceeded);
+        // No recorded request is sent again; the 6 rejected samples are made up by new requests (12 and 13: 9 more curated).
+        Assert.Equal([12L, 13L], stages.Generator.Requests.Select(r => r.RequestIndex).Order());
+        Assert.Equal(20 + 10, stages.Filter.Calls);
+        Assert.Equal(21 + 18 + 9, stages.Refiner.Calls);
+        Assert.Equal(15 + 21 + 18 + 9, stages.Evaluator.Calls);
+        Assert.Equal(63, counts[SampleState.Evaluated]);
+        Assert.Equal(7, counts[SampleState.Rejected]);
+        Assert.Equal(14, counts.RequestsSucceeded);
         Assert.Equal(0, counts.Failures);
-        await AssertAllFinishedAsync(job, 60);
+        await AssertAllFinishedAsync(job, 70);
     }
 
     [Fact]

@@ -109,6 +109,20 @@ internal sealed partial class JobSpecValidator
                 }
 
                 Required($"{path}.description", label.Description, "what the label means, shown to the model");
+                if (task.LabelShares == LabelShares.Weights && label.Share is not > 0)
+                {
+                    Add($"{path}.share", "labelShares is weights: every label needs a share greater than 0");
+                }
+                else if (task.LabelShares != LabelShares.Weights && label.Share is not null)
+                {
+                    Add($"{path}.share", $"a share applies only with task.labelShares: weights (it is {SpecBinder.EnumName(task.LabelShares)})");
+                }
+            }
+
+            if (ClassConditioning.Applies(spec)
+                && spec.Conditions.Dimensions.FindIndex(d => string.Equals(d.Name, ClassConditioning.Dimension, StringComparison.Ordinal)) is var clash and >= 0)
+            {
+                Add($"conditions.dimensions[{clash}].name", $"'{ClassConditioning.Dimension}' is the class-conditional dimension of a classification job; rename it, or set task.labelShares: off");
             }
         }
         else if (task.Labels.Count > 0)
@@ -304,6 +318,11 @@ internal sealed partial class JobSpecValidator
         AtLeast($"{path}.maxOutputTokens", generation.MaxOutputTokens, 1);
         InRange($"{path}.samplesPerRequest", generation.SamplesPerRequest, 1, 128);
         AtLeast($"{path}.target", generation.Target, 1);
+        if (generation.MaxGenerated is { } maxGenerated && maxGenerated < generation.Target)
+        {
+            Add($"{path}.maxGenerated", $"must be at least the target ({generation.Target}), got {maxGenerated}");
+        }
+
         InRange($"{path}.concurrency", generation.Concurrency, 1, 1024);
         AtLeast($"{path}.requestsPerMinute", generation.RequestsPerMinute, 1);
         AtLeast($"{path}.tokensPerMinute", generation.TokensPerMinute, 1);

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Messaging;
 using Synth.Store;
@@ -8,7 +10,8 @@ using Synth.Store;
 namespace Synth.Pipeline;
 
 /// <summary>
-/// Drives generation of one job: plans the job's requests (deterministic ids), skips every request that already has
+/// Drives generation of one job until it has its target of curated samples: plans the job's requests (deterministic
+/// ids, more as the stages reject samples; see <see cref="CuratedTarget"/>), skips every request that already has
 /// a ledger record (a stored answer is never bought again), stores each new request's samples together with its
 /// ledger record, and publishes the samples, each under a trace of its own. On start it re-publishes the samples
 /// that were stored but may not have been published before a crash.
@@ -22,27 +25,91 @@ public sealed partial class GeneratorWorker(
     ILogger<GeneratorWorker> logger,
     string instanceName)
 {
+    private static readonly TimeSpan TargetPollInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly string _source = $"/synth/generator/{instanceName}";
+    private readonly ConcurrentDictionary<string, long> _planned = new(StringComparer.Ordinal);
 
-    /// <summary>Requests the job needs: ceil(target / samples per request).</summary>
-    public static long RequestCount(PipelineJob job) =>
-        (job.Spec.Generation.Target + (long)job.Spec.Generation.SamplesPerRequest - 1) / job.Spec.Generation.SamplesPerRequest;
+    /// <summary>Requests of the job's first pass: ceil(target / samples per request).</summary>
+    public static long RequestCount(PipelineJob job) => CuratedTarget.InitialRequests(job.Spec.Generation);
 
-    /// <returns>Why generation stopped before every request was sent (the budget), or null when it was not cut short.</returns>
+    /// <summary>Requests planned so far for the job (grows while the curated target is not met).</summary>
+    public long PlannedRequests(PipelineJob job) => _planned.TryGetValue(job.JobId, out var planned) ? planned : RequestCount(job);
+
+    /// <summary>
+    /// Generates the job until it has <c>generation.target</c> curated samples (<see cref="CuratedTarget"/>): sends
+    /// the first pass, then, as the stages decide, plans more requests from the running acceptance rate. An
+    /// annotation job labels each of its inputs once, so it stops after the first pass.
+    /// </summary>
+    /// <returns>Why generation stopped short of the target (a budget limit or the cap on generated samples), or null.</returns>
     public async Task<string?> RunAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken)
+    {
+        var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        // A restart resumes at the plan it had reached: every recorded request was planned.
+        var planned = Math.Max(RequestCount(job), recorded.Count == 0 ? 0 : recorded.Max() + 1);
+        _planned[job.JobId] = planned;
+        var stop = await PrepareAndSendAsync(job, shard, planned, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+        if (stop is not null || job.Spec.Generation.Strategy == GenerationStrategy.Annotation)
+        {
+            return stop;
+        }
+
+        while (true)
+        {
+            var counts = await store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+            var decision = CuratedTarget.Next(job.Spec.Generation, planned, counts);
+            switch (decision.Step)
+            {
+                case TargetStep.Reached:
+                    LogTargetReached(logger, job.JobId, CuratedTarget.Curated(counts), job.Spec.Generation.Target, planned);
+                    return null;
+                case TargetStep.Stop:
+                    LogTargetMissed(logger, job.JobId, decision.StopReason!);
+                    return decision.StopReason;
+                case TargetStep.Plan:
+                    LogPlannedMore(logger, job.JobId, decision.Requests - planned, CuratedTarget.Curated(counts), job.Spec.Generation.Target);
+                    planned = decision.Requests;
+                    _planned[job.JobId] = planned;
+                    stop = await SendAsync(job, shard, planned, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+                    if (stop is not null)
+                    {
+                        return stop;
+                    }
+
+                    break;
+                default:
+                    await Task.Delay(TargetPollInterval, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first pass alone (<see cref="RequestCount"/> requests), without waiting for the stages: sends every request
+    /// of it that this shard owns and that has no ledger record yet, after re-publishing stored samples the filter may
+    /// not have taken.
+    /// </summary>
+    /// <returns>Why the pass stopped before every request was sent (the budget), or null when it was not cut short.</returns>
+    public Task<string?> RunFirstPassAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken) =>
+        PrepareAndSendAsync(job, shard, RequestCount(job), maxConcurrentRequests, cancellationToken);
+
+    private async Task<string?> PrepareAndSendAsync(PipelineJob job, GeneratorShard shard, long requestCount, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
         await generator.PrepareAsync(job, cancellationToken).ConfigureAwait(false);
         await RepublishUnfilteredAsync(job, shard, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(job, shard, requestCount, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+    }
 
+    private async Task<string?> SendAsync(PipelineJob job, GeneratorShard shard, long requestCount, int maxConcurrentRequests, CancellationToken cancellationToken)
+    {
         var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         string? budgetStop = null;
         // Lazily enumerated: once the budget refuses a request, no later request is started; those in flight finish.
-        var pending = Enumerable.Range(0, checked((int)RequestCount(job)))
-            .Select(i => (long)i)
+        var pending = LongRange(requestCount)
             .Where(i => shard.Owns(i) && !recorded.Contains(i))
             .TakeWhile(_ => Volatile.Read(ref budgetStop) is null);
-        LogPlanned(logger, job.JobId, RequestCount(job), recorded.Count, shard.Index, shard.Count);
+        LogPlanned(logger, job.JobId, requestCount, recorded.Count, shard.Index, shard.Count);
 
         await Parallel.ForEachAsync(
             pending,
@@ -67,6 +134,14 @@ public sealed partial class GeneratorWorker(
         return budgetStop;
     }
 
+    private static IEnumerable<long> LongRange(long count)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+    }
+
     private async Task RunRequestAsync(PipelineJob job, long index, CancellationToken cancellationToken)
     {
         activity.Started();
@@ -77,10 +152,7 @@ public sealed partial class GeneratorWorker(
             span?.SetTag("synth.job.id", job.JobId);
             span?.SetTag("synth.request.id", requestId);
 
-            var target = job.Spec.Generation.Target;
-            var perRequest = job.Spec.Generation.SamplesPerRequest;
-            var count = (int)Math.Min(perRequest, target - (index * perRequest));
-            var request = new GenerationRequest(job, index, requestId, count);
+            var request = new GenerationRequest(job, index, requestId, CuratedTarget.SamplesOf(job.Spec.Generation, index));
 
             GenerationResult result;
             try
@@ -234,7 +306,16 @@ public sealed partial class GeneratorWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: generation stopped early, {Reason}; requests not sent were not recorded")]
     private static partial void LogBudgetStop(ILogger logger, string jobId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation finished for shard {Shard}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Curated} of {Target} samples curated after {Requests} requests; generation done")]
+    private static partial void LogTargetReached(ILogger logger, string jobId, long curated, int target, long requests);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Reason}")]
+    private static partial void LogTargetMissed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {More} more requests planned, {Curated} of {Target} samples curated so far")]
+    private static partial void LogPlannedMore(ILogger logger, string jobId, long more, long curated, int target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation pass finished for shard {Shard}")]
     private static partial void LogFinished(ILogger logger, string jobId, int shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} failed and was stored as a failure: {Error}")]

@@ -29,14 +29,13 @@ public sealed class LocalPipeline(IServiceProvider services)
         await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, time, cancellationToken).ConfigureAwait(false);
 
         var generationDone = false;
-        var planned = GeneratorWorker.RequestCount(job);
+        var generator = services.GetRequiredService<GeneratorWorker>();
         using var progressTimer = new PeriodicTimer(ProgressInterval);
         var reporting = ReportAsync();
         string? budgetStop;
         try
         {
-            budgetStop = await services.GetRequiredService<GeneratorWorker>()
-                .RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            budgetStop = await generator.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
             generationDone = true;
             await JobDocuments.SaveAsync(store, job, specText, JobState.Draining, time, cancellationToken).ConfigureAwait(false);
 
@@ -53,7 +52,7 @@ public sealed class LocalPipeline(IServiceProvider services)
 
         await JobDocuments.SaveAsync(store, job, specText, JobState.Completed, time, cancellationToken, budgetStop).ConfigureAwait(false);
         var counts = await store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new PipelineProgress(planned, counts, GenerationDone: true));
+        progress?.Report(new PipelineProgress(generator.PlannedRequests(job), job.Spec.Generation.Target, counts, GenerationDone: true));
         return counts;
 
         async Task ReportAsync()
@@ -66,7 +65,7 @@ public sealed class LocalPipeline(IServiceProvider services)
             while (await progressTimer.WaitForNextTickAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var counts = await store.CountAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
-                progress.Report(new PipelineProgress(planned, counts, generationDone));
+                progress.Report(new PipelineProgress(generator.PlannedRequests(job), job.Spec.Generation.Target, counts, generationDone));
             }
         }
     }

@@ -11,5 +11,8 @@ using Synth.Store;
 
 namespace Synth.Pipeline;
 
-/// <summary>Progress of a one-machine run, as counted in the store.</summary>
-public sealed record PipelineProgress(long RequestsPlanned, JobCounts Counts, bool GenerationDone);
+/// <summary>Progress of a one-machine run, as counted in the store: requests planned so far, and curated samples against the target.</summary>
+public sealed record PipelineProgress(long RequestsPlanned, int Target, JobCounts Counts, bool GenerationDone)
+{
+    public long Curated => CuratedTarget.Curated(Counts);
+}

@@ -39,6 +39,7 @@ public static class ProgressDisplay
                 var filtered = context.AddTask("filtered", maxValue: target);
                 var refined = context.AddTask("refined", maxValue: target);
                 var evaluated = context.AddTask("evaluated", maxValue: target);
+                var curated = context.AddTask("curated (target)", maxValue: target);
                 result = await run(new Reporter(progress =>
                 {
                     var c = progress.Counts;
@@ -53,6 +54,8 @@ public static class ProgressDisplay
                     refined.Value = c[SampleState.Refined] + c[SampleState.Evaluated];
                     evaluated.MaxValue = Math.Max(1, accepted);
                     evaluated.Value = c[SampleState.Evaluated];
+                    curated.Value = Math.Min(target, progress.Curated);
+                    curated.Description = $"curated {progress.Curated}/{progress.Target}";
                 })).ConfigureAwait(false);
             }).ConfigureAwait(false);
         return result!;
@@ -66,6 +69,7 @@ public static class ProgressDisplay
             table.AddRow(state.ToString().ToLowerInvariant(), counts[state].ToString(CultureInfo.InvariantCulture));
         }
 
+        table.AddRow("curated / target", $"{CuratedTarget.Curated(counts).ToString(CultureInfo.InvariantCulture)} / {job.Spec.Generation.Target.ToString(CultureInfo.InvariantCulture)}");
         table.AddRow("requests succeeded", counts.RequestsSucceeded.ToString(CultureInfo.InvariantCulture));
         table.AddRow("requests failed", counts.RequestsFailed.ToString(CultureInfo.InvariantCulture));
         table.AddRow("stage failures (dead-lettered)", counts.Failures.ToString(CultureInfo.InvariantCulture));
@@ -78,7 +82,7 @@ public static class ProgressDisplay
     {
         var c = progress.Counts;
         return string.Create(CultureInfo.InvariantCulture,
-            $"requests {c.RequestsSucceeded + c.RequestsFailed}/{progress.RequestsPlanned} ({c.RequestsFailed} failed) | generated {c[SampleState.Generated]} accepted {c[SampleState.Accepted]} rejected {c[SampleState.Rejected]} refined {c[SampleState.Refined]} evaluated {c[SampleState.Evaluated]} | failures {c.Failures}");
+            $"requests {c.RequestsSucceeded + c.RequestsFailed}/{progress.RequestsPlanned} ({c.RequestsFailed} failed) | generated {c[SampleState.Generated]} accepted {c[SampleState.Accepted]} rejected {c[SampleState.Rejected]} refined {c[SampleState.Refined]} evaluated {c[SampleState.Evaluated]} | curated {progress.Curated}/{progress.Target} | failures {c.Failures}");
     }
 
     private sealed class Reporter(Action<PipelineProgress> report) : IProgress<PipelineProgress>

@@ -143,7 +143,7 @@ public sealed partial class GenerationRunner(
         var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         var (spent, _) = await budgets.GetBudgetAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         await bus.Publish(new GenerationProgress(JobCorrelation.Of(job.JobId), job.JobId, shard.Index, recorded.Count,
-            GeneratorWorker.RequestCount(job), new JobSpending(spent.Requests, spent.Tokens, spent.CostUsd)), cancellationToken).ConfigureAwait(false);
+            worker.PlannedRequests(job), new JobSpending(spent.Requests, spent.Tokens, spent.CostUsd)), cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record Run(int TargetCount, CancellationTokenSource Cancel, Task Task);

@@ -9,8 +9,11 @@ public sealed class GenerationSpec : ModelCallSpec
     public GenerationStrategy Strategy { get; set; } = GenerationStrategy.SingleStep;
     /// <summary>Samples asked for in one LLM request (n).</summary>
     public int SamplesPerRequest { get; set; } = 1;
-    /// <summary>How many samples the job should produce.</summary>
+    /// <summary>How many curated samples the job should end with: the generator plans more requests from the running
+    /// acceptance rate until the job has them, a budget limit stops it, or <see cref="MaxGenerated"/> is reached.</summary>
     public int Target { get; set; } = 100;
+    /// <summary>The most samples the job may generate; five times <see cref="Target"/> when omitted.</summary>
+    public int? MaxGenerated { get; set; }
     /// <summary>Seeds condition sampling and random demo choice, so a rerun plans the same requests.</summary>
     public int Seed { get; set; }
     /// <summary>Most requests in flight (the adaptive limit's ceiling).</summary>

@@ -15,6 +15,8 @@ public sealed class TaskSpec
     public string DataDescription { get; set; } = "";
     /// <summary>The label set of a text-classification task, each with the description the model is shown.</summary>
     public List<LabelSpec> Labels { get; set; } = [];
+    /// <summary>Class-conditional generation: how requests are spread over <see cref="Labels"/> (<see cref="ClassConditioning"/>).</summary>
+    public LabelShares LabelShares { get; set; } = LabelShares.Uniform;
     /// <summary>Inline JSON schema of one generated sample; exclusive with <see cref="OutputSchemaFile"/>.</summary>
     public string? OutputSchema { get; set; }
     /// <summary>Path of a JSON schema file; exclusive with <see cref="OutputSchema"/>.</summary>

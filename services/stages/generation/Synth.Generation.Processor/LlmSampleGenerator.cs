@@ -314,7 +314,7 @@ public sealed class LlmSampleGenerator(
         var demos = await DemonstrationPool.LoadAsync(spec.Demonstrations, () => _embeddings.Value, CancellationToken.None).ConfigureAwait(false);
         var connection = _clients.Create(spec.Generation.Connection);
         var executor = new LlmRequestExecutor(connection, spec.Generation.Connection, LlmSampling.Of(spec.Generation), logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
-        var planner = new ConditionPlanner(spec.Conditions, spec.Generation.Seed, spec.Generation.SamplesPerRequest);
+        var planner = new ConditionPlanner(ClassConditioning.PlannedConditions(spec), spec.Generation.Seed, spec.Generation.SamplesPerRequest);
         // A call cannot outlive its timeout on every attempt plus the back-off between them; a reservation held
         // longer than that belongs to an instance that died.
         var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);

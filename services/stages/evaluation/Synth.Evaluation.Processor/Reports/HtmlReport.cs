@@ -28,7 +28,7 @@ public static class HtmlReport
             <h1>{E(report.JobName)}</h1>
             <p class="meta">Job <code>{E(report.JobId)}</code> · {E(report.TaskType)} · state {E(report.JobState ?? "unknown")} · report of {report.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC</p>
             <section class="tiles">
-            {Tile("curated samples", curated.Samples.ToString("N0", CultureInfo.InvariantCulture))}
+            {Tile("curated samples / target", $"{curated.Samples.ToString("N0", CultureInfo.InvariantCulture)} / {report.Counts.Target.ToString("N0", CultureInfo.InvariantCulture)}")}
             {Tile("rejected", report.Counts.SamplesByState.GetValueOrDefault("rejected").ToString("N0", CultureInfo.InvariantCulture))}
             {Tile("vocabulary", curated.Diversity.VocabularySize.ToString("N0", CultureInfo.InvariantCulture))}
             {Tile("distinct-2", F(curated.Diversity.DistinctN.ElementAtOrDefault(1)))}

@@ -119,6 +119,7 @@ public sealed class ReportBuilder(ISampleStore store, TimeProvider time, IEmbedd
             JobState = job?.State.ToString().ToLowerInvariant(),
             CreatedAt = time.GetUtcNow(),
             Counts = new ReportCounts(
+                spec.Generation.Target,
                 counts.Samples.ToDictionary(s => s.Key.ToString().ToLowerInvariant(), s => s.Value, StringComparer.Ordinal),
                 counts.RequestsSucceeded,
                 counts.RequestsFailed,

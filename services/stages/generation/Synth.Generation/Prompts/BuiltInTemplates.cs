@@ -4,7 +4,8 @@ namespace Synth.Generation.Prompts;
 
 /// <summary>
 /// The built-in Scriban templates. Variables (user overrides get the same): <c>task</c> (type, role, purpose,
-/// data_description, labels[name, description]), <c>conditions</c>[name, value], <c>demos</c>[id, text],
+/// data_description, labels[name, description]), <c>asked_label</c> (the label a class-conditional classification
+/// request asks for, or null; it is then left out of conditions), <c>conditions</c>[name, value], <c>demos</c>[id, text],
 /// <c>knowledge</c>[], <c>n</c>, <c>input</c> (annotation: the record as JSON, or null), <c>missing_fields</c>
 /// (annotation: what the model must add), <c>schema</c> (JSON schema of one sample), and has_role, has_purpose, has_labels,
 /// has_knowledge, has_conditions, has_demos.
@@ -12,7 +13,7 @@ namespace Synth.Generation.Prompts;
 public static class BuiltInTemplates
 {
     /// <summary>Bumped when a built-in template's text changes, so samples record which wording made them.</summary>
-    public const string Version = "v1";
+    public const string Version = "v2";
 
     /// <summary>Task, domain knowledge, conditions and demos: e_task + e_condition + e_demo, shared by every prompt.</summary>
     public const string Preamble = """
@@ -33,7 +34,7 @@ public static class BuiltInTemplates
 
     private const string TextClassification = """
 
-        Write {{ n }} new, varied samples. Each has a "text" and a "label"; the label is one of:
+        Write {{ n }} new, varied samples. Each has a "text" and a "label"; {{ if asked_label }}the label of every sample is "{{ asked_label }}", so every text must truly belong to it. The labels, for reference:{{ else }}the label is one of:{{ end }}
         {{ for l in task.labels }}- {{ l.name }}: {{ l.description }}
         {{ end }}
         Answer with only a JSON array of {{ n }} objects like {"text": "...", "label": "..."}.

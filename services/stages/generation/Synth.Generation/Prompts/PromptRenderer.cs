@@ -82,7 +82,11 @@ public static partial class PromptRenderer
     {
         var task = inputs.Task;
         var labels = new ScriptArray(task.Labels.Select(l => new ScriptObject { ["name"] = l.Name, ["description"] = l.Description }));
-        var conditions = new ScriptArray(inputs.Conditions.Select(c => new ScriptObject { ["name"] = c.Key, ["value"] = c.Value }));
+        // The class-conditional label is asked for in the task's own words, not as one more condition.
+        var askedLabel = task.Type == TaskType.TextClassification && task.LabelShares != LabelShares.Off
+            && inputs.Conditions.TryGetValue(ClassConditioning.Dimension, out var label) ? label : null;
+        var shownConditions = inputs.Conditions.Where(c => askedLabel is null || c.Key != ClassConditioning.Dimension).ToList();
+        var conditions = new ScriptArray(shownConditions.Select(c => new ScriptObject { ["name"] = c.Key, ["value"] = c.Value }));
         var demos = new ScriptArray(inputs.Demos.Select(d => new ScriptObject { ["id"] = d.Id, ["text"] = d.PromptText }));
         var globals = new ScriptObject
         {
@@ -95,6 +99,7 @@ public static partial class PromptRenderer
                 ["labels"] = labels,
             },
             ["conditions"] = conditions,
+            ["asked_label"] = askedLabel,
             ["demos"] = demos,
             ["knowledge"] = new ScriptArray(inputs.Knowledge),
             ["n"] = inputs.SampleCount,
@@ -105,7 +110,7 @@ public static partial class PromptRenderer
             ["has_purpose"] = !string.IsNullOrWhiteSpace(task.Purpose),
             ["has_labels"] = task.Labels.Count > 0,
             ["has_knowledge"] = inputs.Knowledge.Count > 0,
-            ["has_conditions"] = inputs.Conditions.Count > 0,
+            ["has_conditions"] = shownConditions.Count > 0,
             ["has_demos"] = inputs.Demos.Count > 0,
         };
         return globals;
