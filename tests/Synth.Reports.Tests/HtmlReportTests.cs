@@ -60,9 +60,9 @@ public sealed class HtmlReportTests
             ["chart-lengths", "chart-labels", "chart-timeline", "chart-coverage", "chart-heatmap", "chart-rejects", "chart-confusion", "chart-curve"],
             charts.Select(c => c.Id));
         Assert.All(charts, c => Assert.True(c.Points > 0 && c.Marks == c.Points, $"{c.Id}: {c.Points} points, {c.Marks} marks"));
-        // Bars, cells and points as the report says: 2 labels, 5 coverage values, 3 × 2 heat-map cells, 2 reject reasons,
-        // a 2 × 2 confusion matrix, 2 curve points × (accuracy, macro-F1).
-        Assert.Equal([2, 5, 6, 2, 4, 4],
+        // Bars, cells and points as the report says: 2 labels, 5 coverage values plus the 2 of the class-conditional
+        // label dimension, 3 × 2 heat-map cells, 2 reject reasons, a 2 × 2 confusion matrix, 2 curve points × (accuracy, macro-F1).
+        Assert.Equal([2, 7, 6, 2, 4, 4],
             charts.Where(c => c.Id is "chart-labels" or "chart-coverage" or "chart-heatmap" or "chart-rejects" or "chart-confusion" or "chart-curve").Select(c => c.Points));
         Assert.Equal("Report \"test\" <job>", await page.InnerTextAsync("h1"));
     }
