@@ -1,4 +1,6 @@
+using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using Synth.Pipeline;
 using Synth.Store;
 using Synth.Testing;
 
@@ -16,14 +18,27 @@ internal static class PipelineAssertions
     public static async Task<List<SampleDocument>> EveryPlannedSampleFinishedExactlyOnceAsync(ISampleStore store, string jobId, int target, int samplesPerRequest)
     {
         var samples = await AllSamplesAsync(store, jobId);
-        Assert.Equal(target, samples.Count);
-        Assert.Equal(target, samples.Select(s => s.Id).Distinct().Count());
+        var counts = await store.CountAsync(jobId, CancellationToken.None);
 
-        var expectedIds = Enumerable.Range(0, target)
-            .Select(i => SampleIds.For(jobId, i / samplesPerRequest, i % samplesPerRequest))
-            .ToHashSet();
+        // The target counts curated samples: the first ceil(target / n) requests, then more for the rejected ones.
+        var generation = new GenerationSpec { Target = target, SamplesPerRequest = samplesPerRequest };
+        var expectedIds = new HashSet<string>();
+        for (long request = 0; request < counts.RequestsSucceeded; request++)
+        {
+            for (var i = 0; i < CuratedTarget.SamplesOf(generation, request); i++)
+            {
+                expectedIds.Add(SampleIds.For(jobId, request, i));
+            }
+        }
+
+        Assert.Equal(expectedIds.Count, samples.Count);
+        Assert.Equal(samples.Count, samples.Select(s => s.Id).Distinct().Count());
         Assert.True(expectedIds.SetEquals(samples.Select(s => s.Id)), "The stored ids are not the planned deterministic ids.");
-        Assert.Equal(TestJob.ExpectedRejected(target), samples.Count(s => s.State == SampleState.Rejected));
+        // It ends with its target, having asked for little more than rounding up to whole requests needs.
+        Assert.InRange(samples.Count(s => s.State == SampleState.Evaluated), target, target + (2 * samplesPerRequest));
+        Assert.Equal(
+            samples.Count(s => TestJob.IsMarkedForRejection((s.Provenance.RequestIndex * samplesPerRequest) + s.Provenance.IndexInRequest)),
+            samples.Count(s => s.State == SampleState.Rejected));
         Assert.All(samples, sample =>
         {
             Assert.True(sample.State is SampleState.Evaluated or SampleState.Rejected, $"{sample.Id} is {sample.State}");
@@ -35,8 +50,6 @@ internal static class PipelineAssertions
             Assert.All(sample.Decisions, d => Assert.Equal(sample.TraceId, d.TraceId));
         });
 
-        var counts = await store.CountAsync(jobId, CancellationToken.None);
-        Assert.Equal((target + samplesPerRequest - 1) / samplesPerRequest, counts.RequestsSucceeded);
         Assert.Equal(0, counts.RequestsFailed);
         Assert.Equal(0, counts.Failures);
         return samples;

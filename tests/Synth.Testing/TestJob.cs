@@ -43,6 +43,9 @@ public static class TestJob
         ["Processors__Evaluator"] = "Synth.TestProcessors.LengthEvaluator",
     };
 
-    /// <summary>How many of the first <paramref name="target"/> scripted samples the filter rejects (every 10th).</summary>
-    public static int ExpectedRejected(int target) => target / 10;
+    /// <summary>How many of the first <paramref name="count"/> scripted samples the filter rejects (every 10th).</summary>
+    public static int ExpectedRejected(int count) => count / 10;
+
+    /// <summary>Whether the scripted sample at <paramref name="ordinal"/> (request index × samples per request + index in request) is marked "[reject]".</summary>
+    public static bool IsMarkedForRejection(long ordinal) => ordinal % 10 == 9;
 }
