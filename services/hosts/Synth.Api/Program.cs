@@ -44,6 +44,7 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
     services.AddSingleton<JobViews>();
     services.AddSingleton<AuditTrail>();
+    services.AddSingleton<DatasetLibrary>();
     services.AddProblemDetails();
     services.AddOpenApi();
     // The same enum spelling as the stored documents (docs/schemas.md).
@@ -63,6 +64,7 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     app.MapJobApi();
     app.MapSampleApi();
     app.MapReportApi();
+    app.MapDatasetApi();
     return app;
 });
 
