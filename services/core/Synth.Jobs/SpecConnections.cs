@@ -9,7 +9,7 @@ namespace Synth.Jobs;
 internal static class SpecConnections
 {
     /// <summary>The flat keys that pick an endpoint, a credential or a file; the operator's alone in an API spec.</summary>
-    private static readonly string[] OperatorOnlyFields = ["baseUrl", "apiKeyEnv", "deployment", "modelPath"];
+    private static readonly string[] OperatorOnlyFields = ["baseUrl", "apiKeyEnv", "apiKeyFile", "deployment", "modelPath"];
 
     public static List<JobSpecError> Resolve(BoundSpec bound, SpecPolicy policy, string sourceName)
     {
