@@ -32,7 +32,7 @@ internal static class SpecConnections
 
             if (!policy.Connections.TryGetValue(name, out var connection))
             {
-                Add($"{path}.connection", $"no connection '{name}'; connections: {policy.ConnectionList}");
+                Add($"{path}.connection", $"no connection '{name}' this spec may name; it may name: {policy.ConnectionList}");
                 continue;
             }
 

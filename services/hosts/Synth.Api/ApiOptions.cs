@@ -49,6 +49,9 @@ public sealed class ApiOptions : IValidatableObject
 
     private const string TraceIdPlaceholder = "{traceId}";
 
+    /// <summary>The key entry of an authenticated caller, by the name its authentication put on the principal.</summary>
+    public ApiKeyOptions KeyNamed(string name) => Keys.Single(k => k.Name == name);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Keys.Count == 0)
