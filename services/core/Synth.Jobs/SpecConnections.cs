@@ -51,6 +51,16 @@ internal static class SpecConnections
             connection.ApplyTo(call);
         }
 
+        // The faithfulness judge calls the filter judge's connection (or the generation's) under a model of its own.
+        var spec = bound.Spec;
+        var judged = spec.Curation.Filter.Judge.Connection ?? spec.Generation;
+        if (spec.Evaluation.Faithfulness.Model is { } faithfulnessModel && judged.ConnectionName is { } judgedName
+            && policy.Connections.TryGetValue(judgedName, out var judgedConnection) && !judgedConnection.Allows(faithfulnessModel))
+        {
+            Add("evaluation.faithfulness.model",
+                $"connection '{judgedName}' does not allow model '{faithfulnessModel}'; it allows: {string.Join(", ", judgedConnection.Models)}");
+        }
+
         return errors;
 
         void Add(string field, string message)
