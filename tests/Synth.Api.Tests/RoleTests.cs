@@ -44,6 +44,9 @@ public sealed class RoleTests : IDisposable
         ["POST /jobs/{jobId}/cancel"] = ApiRole.Operator,
         ["PUT /jobs/{jobId}/target"] = ApiRole.Operator,
         ["GET /jobs/{jobId}/export"] = ApiRole.Operator,
+        ["GET /datasets/"] = ApiRole.Viewer,
+        ["GET /datasets/{name}"] = ApiRole.Viewer,
+        ["POST /datasets/"] = ApiRole.Operator,
     };
 
     private readonly ApiFactory _factory = new(Keys.SelectMany((entry, i) => new[]

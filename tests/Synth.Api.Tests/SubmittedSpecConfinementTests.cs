@@ -21,6 +21,8 @@ public sealed class SubmittedSpecConfinementTests : IAsyncLifetime
     private readonly string _secret = "operator-secret-" + Guid.NewGuid().ToString("N");
     private readonly ConcurrentQueue<string> _traceValues = new();
     private readonly string _outsideFile = Path.Combine(Path.GetTempPath(), $"synth-outside-{Guid.NewGuid():N}.jsonl");
+    private readonly string _fileSecret = "operator-file-secret-" + Guid.NewGuid().ToString("N");
+    private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"synth-key-{Guid.NewGuid():N}");
     private ActivityListener _listener = null!;
     private ScriptedChatServer _attacker = null!;
     private ScriptedChatServer _operatorEndpoint = null!;
@@ -30,6 +32,8 @@ public sealed class SubmittedSpecConfinementTests : IAsyncLifetime
     {
         Environment.SetEnvironmentVariable(_secretVariable, _secret);
         File.WriteAllText(_outsideFile, "{\"text\":\"outside the root\",\"label\":\"pos\"}\n");
+        // As a mounted secret is: outside the job files root, ending with a newline.
+        File.WriteAllText(_keyFile, _fileSecret + "\n");
         _listener = new ActivityListener
         {
             ShouldListenTo = _ => true,
@@ -50,6 +54,9 @@ public sealed class SubmittedSpecConfinementTests : IAsyncLifetime
             ["Connections:team:BaseUrl"] = _operatorEndpoint.BaseUrl.ToString(),
             ["Connections:team:ApiKeyEnv"] = _secretVariable,
             ["Connections:team:Models:0"] = "m",
+            ["Connections:filed:BaseUrl"] = _operatorEndpoint.BaseUrl.ToString(),
+            ["Connections:filed:ApiKeyFile"] = _keyFile,
+            ["Connections:filed:Models:0"] = "m",
         });
     }
 
@@ -60,6 +67,7 @@ public sealed class SubmittedSpecConfinementTests : IAsyncLifetime
         await _operatorEndpoint.DisposeAsync();
         _listener.Dispose();
         File.Delete(_outsideFile);
+        File.Delete(_keyFile);
         Environment.SetEnvironmentVariable(_secretVariable, null);
     }
 
@@ -118,6 +126,35 @@ public sealed class SubmittedSpecConfinementTests : IAsyncLifetime
         await AssertSecretNowhereAsync(body);
     }
 
+    [Fact]
+    public async Task A_connection_s_key_file_is_read_only_to_call_its_endpoint_and_never_shows()
+    {
+        var (status, body) = await SubmitAsync(Spec("filed", "  connection: filed"));
+        Assert.True(status == HttpStatusCode.Created, body);
+
+        var store = await _factory.StoreAsync();
+        var job = (await store.GetJobAsync("filed", CancellationToken.None))!;
+        Assert.Equal(_keyFile, job.Spec!.Generation.ApiKeyFile);
+        using var connection = new ChatClientFactory().Create(job.Spec.Generation.Connection);
+        await connection.Client.GetResponseAsync("hello");
+
+        var request = Assert.Single(_operatorEndpoint.Requests);
+        Assert.Equal($"Bearer {_fileSecret}", request.Headers["Authorization"]);
+        await AssertSecretNowhereAsync(body);
+    }
+
+    [Fact]
+    public async Task A_spec_naming_a_key_file_of_its_own_is_refused()
+    {
+        var (status, body) = await SubmitAsync(Spec("own-key-file", $"  connection: team\n  apiKeyFile: {_keyFile}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("generation.apiKeyFile", body, StringComparison.Ordinal);
+        Assert.Contains("filed, team", body, StringComparison.Ordinal);
+        Assert.Empty(_operatorEndpoint.Requests);
+        await AssertSecretNowhereAsync(body);
+    }
+
     [Theory]
     [InlineData("/etc/passwd")]
     [InlineData("OUTSIDE")]
@@ -142,17 +179,21 @@ public sealed class SubmittedSpecConfinementTests : IAsyncLifetime
         Assert.DoesNotContain("outside the root", body, StringComparison.Ordinal);
     }
 
+    /// <summary>Neither credential (the variable's nor the file's) is in the error, a log line, a trace attribute or a stored job.</summary>
     private async Task AssertSecretNowhereAsync(string problemBody)
     {
-        Assert.DoesNotContain(_secret, problemBody, StringComparison.Ordinal);
-        Assert.DoesNotContain(_factory.Logs, line => line.Contains(_secret, StringComparison.Ordinal));
-        Assert.DoesNotContain(_traceValues, value => value.Contains(_secret, StringComparison.Ordinal));
         var store = await _factory.StoreAsync();
-        foreach (var id in new[] { "exfiltrate", "connected" })
+        foreach (var secret in new[] { _secret, _fileSecret })
         {
-            if (await store.GetJobAsync(id, CancellationToken.None) is { } job)
+            Assert.DoesNotContain(secret, problemBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(_factory.Logs, line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(_traceValues, value => value.Contains(secret, StringComparison.Ordinal));
+            foreach (var id in new[] { "exfiltrate", "connected", "filed", "own-key-file" })
             {
-                Assert.DoesNotContain(_secret, JsonSerializer.Serialize(job), StringComparison.Ordinal);
+                if (await store.GetJobAsync(id, CancellationToken.None) is { } job)
+                {
+                    Assert.DoesNotContain(secret, JsonSerializer.Serialize(job), StringComparison.Ordinal);
+                }
             }
         }
     }

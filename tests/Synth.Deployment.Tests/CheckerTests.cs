@@ -55,6 +55,27 @@ public sealed class CheckerTests
     }
 
     [Fact]
+    public void Named_connection_keys_take_the_connection_s_name_then_a_key_of_the_connection()
+    {
+        var api = ConfigurationCatalog.ApiServiceOptions.SelectMany(ConfigurationCatalog.KeysOf).ToList();
+
+        Assert.Equal("Connections:<name>:BaseUrl", ConfigurationCatalog.Find(api, "Connections__local__BaseUrl")?.Key);
+        Assert.Equal("Connections:<name>:ApiKeyFile", ConfigurationCatalog.Find(api, "Connections__azure__ApiKeyFile")?.Key);
+        Assert.Equal("Connections:<name>:Models:*", ConfigurationCatalog.Find(api, "Connections__local__Models__0")?.Key);
+        Assert.Null(ConfigurationCatalog.Find(api, "Connections__BaseUrl"));
+        Assert.Null(ConfigurationCatalog.Find(api, "Connections__local__BaseUri"));
+        Assert.Null(ConfigurationCatalog.Find(api, "Connections__local__Models"));
+    }
+
+    [Fact]
+    public void A_misspelt_connection_key_in_the_api_service_is_reported()
+    {
+        const string local = "      Connections__local__Models__0: ${SYNTH_LLM_MODEL:-llama3.1:8b}";
+        var compose = Broken(local, local + "\n      Connections__local__BaseUri: http://host.docker.internal:11434/v1");
+        Reports(DeploymentChecks.EnvironmentKeys(compose, new HashSet<string>()), "api: environment variable 'Connections__local__BaseUri'");
+    }
+
+    [Fact]
     public void The_catalogue_comes_from_the_options_classes()
     {
         var keys = ConfigurationCatalog.KeysFor(Stage.Generator).Select(k => k.Key).ToHashSet();

@@ -14,10 +14,13 @@ using Synth.Worker;
 
 namespace Synth.Deployment.Tests;
 
-/// <summary>A configuration key an options class binds, e.g. "Kafka:BootstrapServers" or "Kafka:Settings:*".</summary>
-public sealed record ConfigurationKey(string Section, Type OptionsType, PropertyInfo Property, bool AnySubKey)
+/// <summary>
+/// A configuration key an options class binds, e.g. "Kafka:BootstrapServers" or "Kafka:Settings:*"; in a section of
+/// named entries (<paramref name="PerName"/>, e.g. "Connections:&lt;name&gt;:BaseUrl") a key of the entry type.
+/// </summary>
+public sealed record ConfigurationKey(string Section, Type OptionsType, PropertyInfo Property, bool AnySubKey, bool PerName = false)
 {
-    public string Key => $"{Section}:{Property.Name}{(AnySubKey ? ":*" : "")}";
+    public string Key => $"{Section}:{(PerName ? "<name>:" : "")}{Property.Name}{(AnySubKey ? ":*" : "")}";
 
     public string EnvironmentName => Key.Replace(":", "__", StringComparison.Ordinal);
 
@@ -74,6 +77,7 @@ public static class ConfigurationCatalog
         typeof(ProcessorOptions),
         typeof(ControlPlaneOptions),
         typeof(ApiOptions),
+        typeof(ModelConnectionsOptions),
     ];
 
     /// <summary>Environment variable prefixes read by the platform rather than by Synth's options.</summary>
@@ -101,17 +105,21 @@ public static class ConfigurationCatalog
             .ToHashSet();
     }
 
-    public static IReadOnlyList<Type> AllOptions { get; } = [.. CommonOptions, typeof(GeneratorOptions), typeof(ApiOptions)];
+    public static IReadOnlyList<Type> AllOptions { get; } = [.. CommonOptions, typeof(GeneratorOptions), typeof(ApiOptions), typeof(ModelConnectionsOptions)];
 
     public static string SectionOf(Type optionsType) =>
         optionsType.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string
         ?? throw new InvalidOperationException($"{optionsType.Name} has no SectionName constant.");
 
-    public static IReadOnlyList<ConfigurationKey> KeysOf(Type optionsType) =>
-        optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+    public static IReadOnlyList<ConfigurationKey> KeysOf(Type optionsType)
+    {
+        // A section of named entries (Connections:<name>:BaseUrl) binds the entry type's keys under each name.
+        var entryType = NamedEntryType(optionsType);
+        return (entryType ?? optionsType).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
-            .Select(p => new ConfigurationKey(SectionOf(optionsType), optionsType, p, IsMap(p.PropertyType)))
+            .Select(p => new ConfigurationKey(SectionOf(optionsType), entryType ?? optionsType, p, IsMap(p.PropertyType), PerName: entryType is not null))
             .ToList();
+    }
 
     public static IReadOnlyList<ConfigurationKey> KeysFor(Stage stage) => OptionsFor(stage).SelectMany(KeysOf).ToList();
 
@@ -130,13 +138,24 @@ public static class ConfigurationCatalog
         }
 
         return keys.FirstOrDefault(k =>
-            string.Equals(k.Section, parts[0], StringComparison.OrdinalIgnoreCase)
-            && string.Equals(k.Property.Name, parts[1], StringComparison.OrdinalIgnoreCase)
-            && (k.AnySubKey ? parts.Length >= 3 : parts.Length == 2));
+        {
+            // In a section of named entries the entry's name comes before the key.
+            var at = k.PerName ? 2 : 1;
+            return parts.Length > at
+                && string.Equals(k.Section, parts[0], StringComparison.OrdinalIgnoreCase)
+                && string.Equals(k.Property.Name, parts[at], StringComparison.OrdinalIgnoreCase)
+                && (k.AnySubKey ? parts.Length >= at + 2 : parts.Length == at + 1);
+        });
     }
 
     public static bool IsStandard(string environmentName) =>
         StandardPrefixes.Any(p => environmentName.StartsWith(p, StringComparison.Ordinal));
+
+    /// <summary>The entry type of an options class that is a dictionary of named entries (ModelConnectionsOptions), or null.</summary>
+    private static Type? NamedEntryType(Type optionsType) =>
+        optionsType.BaseType is { IsGenericType: true } baseType && baseType.GetGenericTypeDefinition() == typeof(Dictionary<,>)
+            ? baseType.GetGenericArguments()[1]
+            : null;
 
     /// <summary>A dictionary or a list: configuration binds it from sub-keys (Kafka__Settings__&lt;name&gt;, Api__Keys__0__Name).</summary>
     private static bool IsMap(Type type) =>

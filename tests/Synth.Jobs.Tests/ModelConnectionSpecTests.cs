@@ -108,4 +108,15 @@ public sealed class ModelConnectionSpecTests
         Assert.Contains("'GEN_KEY' is not set", error.Message, StringComparison.Ordinal);
         Assert.Empty(JobSpecLoader.UnsetKeyVariables(Yaml, "job.yaml", _ => "set"));
     }
+
+    [Fact]
+    public void A_call_takes_its_key_from_a_variable_or_a_file_not_both()
+    {
+        var both = Assert.Throws<JobSpecValidationException>(
+            () => JobSpecLoader.Parse(Yaml.Replace("  apiKeyEnv: GEN_KEY\n", "  apiKeyEnv: GEN_KEY\n  apiKeyFile: /run/secrets/gen\n", StringComparison.Ordinal), "job.yaml"));
+
+        Assert.Equal(("generation.apiKeyFile", 12L), (Assert.Single(both.Errors).FieldPath, both.Errors[0].Line));
+        var fromFile = JobSpecLoader.Parse(Yaml.Replace("  apiKeyEnv: GEN_KEY\n", "  apiKeyFile: /run/secrets/gen\n", StringComparison.Ordinal), "job.yaml");
+        Assert.Equal(("/run/secrets/gen", null), (fromFile.Generation.ApiKeyFile, fromFile.Generation.ApiKeyEnv));
+    }
 }

@@ -61,6 +61,23 @@ public sealed class SpecPolicyTests
         Assert.Contains("azure-gpt4o, local", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "gpt-5", "azure-gpt4o")]
+    [InlineData("curation:\n  filter:\n    judge: { enabled: true, connection: { connection: local } }\n", "gpt-4o", "local")]
+    public void The_faithfulness_model_must_be_one_the_connection_it_calls_allows(string curation, string model, string connection)
+    {
+        var extra = $"{curation}evaluation:\n  faithfulness: {{ enabled: true, model: {model} }}";
+
+        var error = Assert.Single(Assert.ThrowsAny<JobSpecException>(
+            () => JobSpecLoader.Parse(Spec("  connection: azure-gpt4o", extra), "job.yaml", policy: Api)).Errors);
+
+        Assert.Equal("evaluation.faithfulness.model", error.FieldPath);
+        Assert.NotNull(error.Line);
+        Assert.Contains($"connection '{connection}' does not allow model '{model}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("gpt-4o", JobSpecLoader.Parse(Spec("  connection: azure-gpt4o",
+            "evaluation:\n  faithfulness: { enabled: true, model: gpt-4o }"), "job.yaml", policy: Api).Evaluation.Faithfulness.Model);
+    }
+
     [Fact]
     public void The_judge_and_relabel_sections_are_held_to_the_same_rule()
     {

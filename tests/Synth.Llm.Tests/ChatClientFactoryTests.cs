@@ -112,6 +112,9 @@ public sealed class ChatClientFactoryTests
         var noDeployment = AzureConnectionTo(new Uri("http://127.0.0.1/")) with { Deployment = null };
         Assert.Contains("generation.deployment", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noDeployment)).Message);
 
+        var noKeyFile = ConnectionTo(new Uri("http://127.0.0.1/v1")) with { ApiKeyEnv = null, ApiKeyFile = "/nonexistent/key" };
+        Assert.Contains("'/nonexistent/key' (generation.apiKeyFile)", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noKeyFile)).Message);
+
         var noFile = new ModelConnection { Provider = LlmProvider.LLamaSharp, ModelPath = "/nonexistent/model.gguf" };
         Assert.Contains("does not exist", Assert.Throws<LlmConfigurationException>(() => Factory().Create(noFile)).Message);
     }

@@ -66,7 +66,7 @@ public sealed class ChatClientFactory(
     {
         var model = Required(connection.Model, "generation.model", connection.Provider);
         var endpoint = Endpoint(connection);
-        var key = connection.ApiKeyEnv is null ? null : ReadKey(connection.ApiKeyEnv);
+        var key = connection.ApiKeyEnv is null && connection.ApiKeyFile is null ? null : ReadKey(connection);
         var clientOptions = new OpenAIClientOptions { Endpoint = endpoint };
         LeaveRetriesToTheExecutor(clientOptions);
         var client = new OpenAIClient(new ApiKeyCredential(key ?? NoKeyPlaceholder), clientOptions)
@@ -79,7 +79,7 @@ public sealed class ChatClientFactory(
     {
         var deployment = Required(connection.Deployment, "generation.deployment", connection.Provider);
         var endpoint = Endpoint(connection);
-        var key = ReadKey(Required(connection.ApiKeyEnv, "generation.apiKeyEnv", connection.Provider));
+        var key = ReadKey(connection);
         var clientOptions = new AzureOpenAIClientOptions();
         LeaveRetriesToTheExecutor(clientOptions);
         var client = new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), clientOptions)
@@ -129,11 +129,39 @@ public sealed class ChatClientFactory(
         return uri;
     }
 
-    private string ReadKey(string variable)
+    /// <summary>The connection's key, from its file or its variable; read only here, for a client of its own endpoint.</summary>
+    private string ReadKey(ModelConnection connection)
     {
+        if (connection.ApiKeyFile is { } file)
+        {
+            if (connection.ApiKeyEnv is not null)
+                throw new LlmConfigurationException("generation.apiKeyEnv and generation.apiKeyFile are both set; a connection takes its key from one.");
+            return ReadKeyFile(file);
+        }
+
+        var variable = Required(connection.ApiKeyEnv, "generation.apiKeyEnv (or apiKeyFile)", connection.Provider);
         var key = _readEnvironment(variable);
         if (string.IsNullOrEmpty(key))
             throw new LlmConfigurationException($"Environment variable '{variable}' (generation.apiKeyEnv) is not set.");
+        return key;
+    }
+
+    private static string ReadKeyFile(string file)
+    {
+        string key;
+        try
+        {
+            // A secret file usually ends with a newline, which is no part of the key.
+            key = File.ReadAllText(file).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The exception's message names only the file; the key was not read.
+            throw new LlmConfigurationException($"API key file '{file}' (generation.apiKeyFile) cannot be read: {e.Message}");
+        }
+
+        if (key.Length == 0)
+            throw new LlmConfigurationException($"API key file '{file}' (generation.apiKeyFile) is empty.");
         return key;
     }
 

@@ -17,6 +17,13 @@ public interface IJobControl
     /// <exception cref="Synth.Jobs.JobSpecException">The spec is invalid or names what its source may not; the message names line and field.</exception>
     Task<JobDocument> SubmitAsync(string specText, string sourceName, SpecSource source, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Submits a spec from the API (<see cref="Synth.Jobs.SpecSource.Api"/>) by a key that may name only
+    /// <paramref name="allowedConnections"/> of the configured connections; every one when it is empty.
+    /// </summary>
+    /// <inheritdoc cref="SubmitAsync(string, string, SpecSource, CancellationToken)" path="/exception"/>
+    Task<JobDocument> SubmitAsync(string specText, string sourceName, IReadOnlyCollection<string> allowedConnections, CancellationToken cancellationToken);
+
     /// <exception cref="Synth.Pipeline.UnknownJobException">No such job.</exception>
     /// <exception cref="JobTransitionException">The job's state does not allow it (e.g. it is completed).</exception>
     Task PauseAsync(string jobId, CancellationToken cancellationToken);

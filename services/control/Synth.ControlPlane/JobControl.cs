@@ -13,12 +13,23 @@ public sealed class JobControl(ISampleStore store, IBus bus, IOptions<ControlPla
 {
     private static readonly JobState[] Finished = [JobState.Completed, JobState.Cancelled, JobState.Failed];
 
-    public async Task<JobDocument> SubmitAsync(string specText, string sourceName, SpecSource source, CancellationToken cancellationToken)
+    public Task<JobDocument> SubmitAsync(string specText, string sourceName, SpecSource source, CancellationToken cancellationToken) =>
+        SubmitAsync(specText, sourceName, new SpecPolicy(source, connections.Value), cancellationToken);
+
+    public Task<JobDocument> SubmitAsync(string specText, string sourceName, IReadOnlyCollection<string> allowedConnections, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allowedConnections);
+        var allowed = allowedConnections.Count == 0
+            ? connections.Value
+            : connections.Value.Where(c => allowedConnections.Contains(c.Key, StringComparer.Ordinal)).ToDictionary(StringComparer.Ordinal);
+        return SubmitAsync(specText, sourceName, new SpecPolicy(SpecSource.Api, allowed), cancellationToken);
+    }
+
+    private async Task<JobDocument> SubmitAsync(string specText, string sourceName, SpecPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specText);
         var root = Path.GetFullPath(options.Value.JobFilesRoot);
         // Connections are resolved here, into the stored spec, so every stage runs it as it stands.
-        var policy = new SpecPolicy(source, connections.Value);
         var spec = specText.AsSpan().TrimStart().StartsWith("{")
             ? JobSpecLoader.ParseJson(specText, sourceName, root, policy: policy)
             : JobSpecLoader.Parse(specText, sourceName, root, policy: policy);

@@ -22,13 +22,18 @@ public sealed class ModelConnectionsOptions : Dictionary<string, NamedConnection
         foreach (var (name, connection) in this)
         {
             var key = $"{SectionName}:{name}";
+            if (!string.IsNullOrWhiteSpace(connection.ApiKeyEnv) && !string.IsNullOrWhiteSpace(connection.ApiKeyFile))
+            {
+                yield return new ValidationResult($"{key}: set ApiKeyEnv or ApiKeyFile, not both.", [name]);
+            }
+
             switch (connection.Provider)
             {
                 case LlmProvider.OpenAICompatible or LlmProvider.AzureOpenAI when !Uri.TryCreate(connection.BaseUrl, UriKind.Absolute, out _):
                     yield return new ValidationResult($"{key}:BaseUrl must be an absolute URL.", [name]);
                     break;
-                case LlmProvider.AzureOpenAI when string.IsNullOrWhiteSpace(connection.ApiKeyEnv):
-                    yield return new ValidationResult($"{key}:ApiKeyEnv must name the variable holding the Azure OpenAI key.", [name]);
+                case LlmProvider.AzureOpenAI when string.IsNullOrWhiteSpace(connection.ApiKeyEnv) && string.IsNullOrWhiteSpace(connection.ApiKeyFile):
+                    yield return new ValidationResult($"{key}:ApiKeyEnv (or ApiKeyFile) must name the variable (or file) holding the Azure OpenAI key.", [name]);
                     break;
                 case LlmProvider.LLamaSharp when string.IsNullOrWhiteSpace(connection.ModelPath):
                     yield return new ValidationResult($"{key}:ModelPath must name the GGUF file.", [name]);

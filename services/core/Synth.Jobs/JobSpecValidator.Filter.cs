@@ -100,6 +100,7 @@ internal sealed partial class JobSpecValidator
             }
         }
 
+        OneKeySource(connectionPath, connection);
         // Never echo this value: a user who got it wrong has most likely pasted the key itself.
         if (connection.ApiKeyEnv is { } apiKeyEnv && !Secrets.IsEnvironmentVariableName(apiKeyEnv))
         {

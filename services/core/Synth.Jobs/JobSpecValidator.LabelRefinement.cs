@@ -54,7 +54,11 @@ internal sealed partial class JobSpecValidator
             case LlmProvider.AzureOpenAI:
                 Required($"{path}.baseUrl", model.BaseUrl, "the Azure OpenAI resource endpoint");
                 Required($"{path}.deployment", model.Deployment, "the Azure OpenAI deployment name");
-                Required($"{path}.apiKeyEnv", model.ApiKeyEnv, "the environment variable holding the Azure OpenAI key");
+                if (model.ApiKeyFile is null)
+                {
+                    Required($"{path}.apiKeyEnv", model.ApiKeyEnv, "the environment variable holding the Azure OpenAI key (or apiKeyFile, the file holding it)");
+                }
+
                 break;
             case LlmProvider.LLamaSharp:
                 if (Required($"{path}.modelPath", model.ModelPath, "the GGUF model file"))
@@ -74,6 +78,7 @@ internal sealed partial class JobSpecValidator
             Add($"{path}.baseUrl", $"must be an absolute http or https URL, got {Show(baseUrl)}");
         }
 
+        OneKeySource(path, model);
         // Never echo this value: a wrong one is most likely the key itself.
         if (model.ApiKeyEnv is { } apiKeyEnv && !Secrets.IsEnvironmentVariableName(apiKeyEnv))
         {

@@ -379,6 +379,7 @@ internal sealed partial class JobSpecValidator
 
                 NotUsed($"{path}.baseUrl", generation.BaseUrl, provider);
                 NotUsed($"{path}.apiKeyEnv", generation.ApiKeyEnv, provider);
+                NotUsed($"{path}.apiKeyFile", generation.ApiKeyFile, provider);
                 NotUsed($"{path}.deployment", generation.Deployment, provider);
                 break;
             case LlmProvider.Auto:
@@ -392,6 +393,7 @@ internal sealed partial class JobSpecValidator
             Add($"{path}.baseUrl", $"must be an absolute http or https URL, got {Show(baseUrl)}");
         }
 
+        OneKeySource(path, generation);
         // Never echo this value: a user who got it wrong has most likely pasted the key itself.
         if (generation.ApiKeyEnv is { } apiKeyEnv)
         {
@@ -514,6 +516,15 @@ internal sealed partial class JobSpecValidator
         if (spec.Generation.Strategy != strategy)
         {
             Add(path, $"only used by strategy: {SpecBinder.EnumName(strategy)}; this job's strategy is {SpecBinder.EnumName(spec.Generation.Strategy)}");
+        }
+    }
+
+    /// <summary>A call takes its key from a variable or from a file, never both.</summary>
+    private void OneKeySource(string path, ModelCallSpec call)
+    {
+        if (call.ApiKeyEnv is not null && call.ApiKeyFile is not null)
+        {
+            Add($"{path}.apiKeyFile", "write apiKeyEnv or apiKeyFile, not both");
         }
     }
 

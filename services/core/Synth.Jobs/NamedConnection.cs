@@ -22,6 +22,12 @@ public sealed class NamedConnection
     /// <summary>Environment variable holding this connection's key, read only when calling <see cref="BaseUrl"/>.</summary>
     public string? ApiKeyEnv { get; set; }
 
+    /// <summary>
+    /// File holding this connection's key (e.g. a mounted secret, /run/secrets/azure-key), read only when calling
+    /// <see cref="BaseUrl"/>; instead of <see cref="ApiKeyEnv"/>.
+    /// </summary>
+    public string? ApiKeyFile { get; set; }
+
     /// <summary>GGUF file for the in-process provider.</summary>
     public string? ModelPath { get; set; }
 
@@ -36,6 +42,7 @@ public sealed class NamedConnection
         call.Model = model;
         call.BaseUrl = BaseUrl;
         call.ApiKeyEnv = ApiKeyEnv;
+        call.ApiKeyFile = ApiKeyFile;
         call.Deployment = Provider == LlmProvider.AzureOpenAI ? Deployment ?? model : null;
         call.ModelPath = ModelPath;
     }

@@ -9,7 +9,7 @@ namespace Synth.Jobs;
 internal static class SpecConnections
 {
     /// <summary>The flat keys that pick an endpoint, a credential or a file; the operator's alone in an API spec.</summary>
-    private static readonly string[] OperatorOnlyFields = ["baseUrl", "apiKeyEnv", "deployment", "modelPath"];
+    private static readonly string[] OperatorOnlyFields = ["baseUrl", "apiKeyEnv", "apiKeyFile", "deployment", "modelPath"];
 
     public static List<JobSpecError> Resolve(BoundSpec bound, SpecPolicy policy, string sourceName)
     {
@@ -32,7 +32,7 @@ internal static class SpecConnections
 
             if (!policy.Connections.TryGetValue(name, out var connection))
             {
-                Add($"{path}.connection", $"no connection '{name}'; connections: {policy.ConnectionList}");
+                Add($"{path}.connection", $"no connection '{name}' this spec may name; it may name: {policy.ConnectionList}");
                 continue;
             }
 
@@ -49,6 +49,16 @@ internal static class SpecConnections
             }
 
             connection.ApplyTo(call);
+        }
+
+        // The faithfulness judge calls the filter judge's connection (or the generation's) under a model of its own.
+        var spec = bound.Spec;
+        var judged = spec.Curation.Filter.Judge.Connection ?? spec.Generation;
+        if (spec.Evaluation.Faithfulness.Model is { } faithfulnessModel && judged.ConnectionName is { } judgedName
+            && policy.Connections.TryGetValue(judgedName, out var judgedConnection) && !judgedConnection.Allows(faithfulnessModel))
+        {
+            Add("evaluation.faithfulness.model",
+                $"connection '{judgedName}' does not allow model '{faithfulnessModel}'; it allows: {string.Join(", ", judgedConnection.Models)}");
         }
 
         return errors;

@@ -1,6 +1,9 @@
 namespace Synth.Jobs;
 
-/// <summary>What a spec may name: who wrote it, and the connections the operator configured for it to use.</summary>
+/// <summary>
+/// What a spec may name: who wrote it, and the connections the operator configured for it to use (for a spec from the
+/// API, those its key may use).
+/// </summary>
 public sealed record SpecPolicy(SpecSource Source, IReadOnlyDictionary<string, NamedConnection> Connections)
 {
     /// <summary>A spec written by the operator of the machine, with no named connections configured.</summary>

@@ -21,6 +21,10 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxRunningJobsPerKey { get; set; } = 10;
 
+    /// <summary>Largest dataset upload (POST /datasets) in bytes; a larger one gets 413.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxDatasetBytes { get; set; } = 50L * 1024 * 1024;
+
     /// <summary>How long a fetched review task stays with its reviewer before another may take it.</summary>
     [Range(1, 24 * 60)]
     public int ReviewLeaseMinutes { get; set; } = 15;
@@ -44,6 +48,9 @@ public sealed class ApiOptions : IValidatableObject
             : new Uri(TraceViewerUrl.Replace(TraceIdPlaceholder, Uri.EscapeDataString(traceId), StringComparison.Ordinal));
 
     private const string TraceIdPlaceholder = "{traceId}";
+
+    /// <summary>The key entry of an authenticated caller, by the name its authentication put on the principal.</summary>
+    public ApiKeyOptions KeyNamed(string name) => Keys.Single(k => k.Name == name);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -14,6 +14,10 @@ public sealed class AuditTrail(IAuditStore audit, ISampleStore store, TimeProvid
     public Task RecordAsync(ClaimsPrincipal user, AuditAction action, string jobId, CancellationToken cancellationToken, string? sampleId = null, string? detail = null) =>
         audit.AppendAsync(AuditRecord.Create(time.GetUtcNow(), ActorOf(user), action, jobId, sampleId, detail), cancellationToken);
 
+    /// <summary>Records a dataset upload, which belongs to no job (its job id is empty).</summary>
+    public Task RecordDatasetAsync(ClaimsPrincipal user, string detail, CancellationToken cancellationToken) =>
+        audit.AppendAsync(AuditRecord.Create(time.GetUtcNow(), ActorOf(user), AuditAction.UploadDataset, jobId: "", detail: detail), cancellationToken);
+
     public async Task<int> RunningJobsOfAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var running = 0;

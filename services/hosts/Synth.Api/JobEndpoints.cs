@@ -63,7 +63,7 @@ public static class JobEndpoints
         JobDocument job;
         try
         {
-            job = await control.SubmitAsync(text, SubmittedSpecName, SpecSource.Api, cancellationToken);
+            job = await control.SubmitAsync(text, SubmittedSpecName, options.Value.KeyNamed(user.Identity!.Name!).Connections, cancellationToken);
         }
         catch (JobSpecException ex)
         {

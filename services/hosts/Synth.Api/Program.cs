@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Synth.Api;
 using Synth.ControlPlane;
 using Synth.Curation.Processor;
@@ -36,6 +37,10 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
     // The model connections a submitted spec may name; only the API takes specs from others (JobControl reads them).
     services.AddOptions<ModelConnectionsOptions>().BindConfiguration(ModelConnectionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+    // A key's connection list names only configured connections, so a typo does not silently lock the key out.
+    services.AddOptions<ApiOptions>().Validate<IOptions<ModelConnectionsOptions>>(
+        (api, connections) => api.Keys.All(key => key.Connections.All(connections.Value.ContainsKey)),
+        "Api:Keys:<n>:Connections names a connection that is not configured under Connections:<name>.");
     services.AddAuthentication(ApiKeyAuthentication.SchemeName)
         .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
     // Every endpoint declares the least role it needs; only /health is open (docs/security.md).
@@ -44,6 +49,7 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     services.AddSingleton(sp => new JobCatalog(sp.GetRequiredService<ISampleStore>()));
     services.AddSingleton<JobViews>();
     services.AddSingleton<AuditTrail>();
+    services.AddSingleton<DatasetLibrary>();
     services.AddProblemDetails();
     services.AddOpenApi();
     // The same enum spelling as the stored documents (docs/schemas.md).
@@ -63,6 +69,7 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     app.MapJobApi();
     app.MapSampleApi();
     app.MapReportApi();
+    app.MapDatasetApi();
     return app;
 });
 

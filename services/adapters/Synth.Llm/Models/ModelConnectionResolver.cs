@@ -52,7 +52,7 @@ public sealed class ModelConnectionResolver(
             why = "no endpoint is configured";
         }
 
-        var local = connection with { Provider = LlmProvider.LLamaSharp, BaseUrl = null, ApiKeyEnv = null };
+        var local = connection with { Provider = LlmProvider.LLamaSharp, BaseUrl = null, ApiKeyEnv = null, ApiKeyFile = null };
         if (connection.ModelPath is { } modelPath)
         {
             return new ResolvedModelConnection(local with { Model = Path.GetFileNameWithoutExtension(modelPath) },

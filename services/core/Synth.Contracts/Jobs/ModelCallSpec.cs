@@ -4,7 +4,7 @@ namespace Synth.Contracts.Jobs;
 
 /// <summary>
 /// A spec section that calls a model: its connection written inline as flat keys (provider, model, baseUrl,
-/// apiKeyEnv, deployment, modelPath, timeoutSeconds, maxRetries), which bind into <see cref="Connection"/>, and the
+/// apiKeyEnv, apiKeyFile, deployment, modelPath, timeoutSeconds, maxRetries), which bind into <see cref="Connection"/>, and the
 /// sampling settings of its calls. The generation section, the filter judge's connection and the relabel model are one.
 /// </summary>
 public class ModelCallSpec
@@ -39,6 +39,8 @@ public class ModelCallSpec
     public string? BaseUrl { get => Connection.BaseUrl; set => Connection = Connection with { BaseUrl = value }; }
     /// <inheritdoc cref="ModelConnection.ApiKeyEnv"/>
     public string? ApiKeyEnv { get => Connection.ApiKeyEnv; set => Connection = Connection with { ApiKeyEnv = value }; }
+    /// <inheritdoc cref="ModelConnection.ApiKeyFile"/>
+    public string? ApiKeyFile { get => Connection.ApiKeyFile; set => Connection = Connection with { ApiKeyFile = value }; }
     /// <inheritdoc cref="ModelConnection.Deployment"/>
     public string? Deployment { get => Connection.Deployment; set => Connection = Connection with { Deployment = value }; }
     /// <inheritdoc cref="ModelConnection.ModelPath"/>

@@ -18,6 +18,12 @@ public sealed record ModelConnection
     /// <summary>Name of the environment variable holding the API key; a connection never contains the key itself.</summary>
     public string? ApiKeyEnv { get; init; }
 
+    /// <summary>
+    /// File holding the API key (e.g. a mounted secret), read when a client for this connection is made; the
+    /// connection never contains the key itself. At most one of this and <see cref="ApiKeyEnv"/>.
+    /// </summary>
+    public string? ApiKeyFile { get; init; }
+
     /// <summary>Azure OpenAI deployment name.</summary>
     public string? Deployment { get; init; }
 
