@@ -62,7 +62,8 @@ public sealed class RealRunApiTests : IAsyncLifetime
         Assert.Equal("single-step", prompt["strategy"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(prompt["templateId"]?.GetValue<string>()));
         Assert.Matches("^[0-9a-f]{64}$", prompt["promptHash"]!.GetValue<string>());
-        Assert.Equal(["length", "product", "style", "topic"], lineage["conditions"]!.AsObject().Select(c => c.Key).Order(StringComparer.Ordinal));
+        // The class-conditional label is a condition of its own.
+        Assert.Equal(["label", "length", "product", "style", "topic"], lineage["conditions"]!.AsObject().Select(c => c.Key).Order(StringComparer.Ordinal));
         Assert.InRange(lineage["demoIds"]!.AsArray().Count, 1, 4);
         var model = lineage["model"]!;
         Assert.Equal("llama3.1:8b", model["model"]!.GetValue<string>());
