@@ -25,11 +25,17 @@ internal sealed class CallGate
     private readonly ModelPrice? _price;
     private readonly int _maxOutputTokens;
     private readonly TimeProvider _time;
+    private readonly string _jobId;
+    private readonly BudgetSpec _limits;
+    private readonly string _model;
     private readonly Lock _slotGate = new();
     private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CallGate(JobSpec spec, PipelineJobBudget budget, TimeProvider time)
+    public CallGate(string jobId, JobSpec spec, PipelineJobBudget budget, TimeProvider time)
     {
+        _jobId = jobId;
+        _limits = spec.Budget;
+        _model = spec.Generation.Model ?? spec.Generation.Deployment ?? "unknown";
         _budget = budget;
         _time = time;
         _rate = new RateLimiter(spec.Generation.RequestsPerMinute, spec.Generation.TokensPerMinute, time);
@@ -46,6 +52,7 @@ internal sealed class CallGate
     public void Observe(LlmRequestExecutor executor) =>
         executor.AttemptCompleted += attempt =>
         {
+            GeneratorMetrics.Attempt(attempt, _model);
             if (attempt.Throttled)
             {
                 _concurrency.OnThrottledAttempt();
@@ -60,6 +67,7 @@ internal sealed class CallGate
         var promptTokens = request.Messages.Sum(m => _tokens.Count(m.Text));
         var worstCase = CostCalculator.WorstCase(promptTokens, _maxOutputTokens, _price);
         var reservation = await _budget.TryReserveAsync(callId, worstCase, cancellationToken).ConfigureAwait(false);
+        GeneratorMetrics.Budget(_jobId, _limits, reservation);
         if (!reservation.Granted)
         {
             return new GatedCall(null, reservation.ExceededLimit, Describe(reservation, worstCase));
@@ -83,6 +91,7 @@ internal sealed class CallGate
             catch
             {
                 _concurrency.OnOtherFailure();
+                GeneratorMetrics.Concurrency(_jobId, _concurrency.Limit);
                 SignalSlotFreed();
                 throw;
             }
@@ -94,6 +103,7 @@ internal sealed class CallGate
                 _rate.RefundTokens((int)Math.Min(int.MaxValue, worstCase.Tokens - used.Tokens));
             }
 
+            GeneratorMetrics.Call(result, used, promptTokens, _model);
             await _budget.CommitAsync(callId, used, CancellationToken.None).ConfigureAwait(false);
             committed = true;
             return new GatedCall(result, null, null);
@@ -148,6 +158,7 @@ internal sealed class CallGate
             _concurrency.OnSuccess(result.Latency);
         }
 
+        GeneratorMetrics.Concurrency(_jobId, _concurrency.Limit);
         SignalSlotFreed();
     }
 
