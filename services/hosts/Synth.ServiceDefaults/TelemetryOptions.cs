@@ -20,6 +20,9 @@ public sealed class TelemetryOptions
     [RegularExpression("^(grpc|http/protobuf)$", ErrorMessage = "Telemetry:OtlpProtocol must be 'grpc' or 'http/protobuf'.")]
     public string OtlpProtocol { get; set; } = "grpc";
 
+    /// <summary>Whether metrics go over OTLP too; off when the OTLP backend takes traces only (Jaeger) and Prometheus scrapes instead.</summary>
+    public bool OtlpMetrics { get; set; } = true;
+
     /// <summary>
     /// Port of the Prometheus scrape endpoint (http://*:port/metrics); none when unset. Off by default because several
     /// processes share one machine in development and tests; every deployment sets it (compose and infra/k8s: 9464).
@@ -27,9 +30,10 @@ public sealed class TelemetryOptions
     [Range(1, 65535)]
     public int? PrometheusPort { get; set; }
 
-    /// <summary>The OTLP endpoint metrics go to: the same one, except that an HTTP endpoint's /v1/traces path becomes /v1/metrics.</summary>
+    /// <summary>The OTLP endpoint metrics go to (none with <see cref="OtlpMetrics"/> off): the same one, except that an HTTP endpoint's /v1/traces path becomes /v1/metrics.</summary>
     public Uri? OtlpMetricsEndpoint =>
-        OtlpEndpoint is { } endpoint && OtlpProtocol != "grpc" && endpoint.AbsolutePath.EndsWith("/v1/traces", StringComparison.Ordinal)
+        !OtlpMetrics ? null
+        : OtlpEndpoint is { } endpoint && OtlpProtocol != "grpc" && endpoint.AbsolutePath.EndsWith("/v1/traces", StringComparison.Ordinal)
             ? new Uri(endpoint, endpoint.AbsolutePath[..^"/v1/traces".Length] + "/v1/metrics")
             : OtlpEndpoint;
 }
