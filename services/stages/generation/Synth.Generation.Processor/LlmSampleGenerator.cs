@@ -52,6 +52,8 @@ public sealed class LlmSampleGenerator(
     public async ValueTask PrepareAsync(PipelineJob job, CancellationToken cancellationToken)
     {
         var generation = await ForAsync(job).ConfigureAwait(false);
+        // A (re)started run: a breaker tripped before is the reason the job was paused, and resuming it tries again.
+        generation.Gate.ResetBreaker();
         await generation.Budget.ReleaseAbandonedAsync(cancellationToken).ConfigureAwait(false);
         if (generation.Growth is { } growth)
         {
