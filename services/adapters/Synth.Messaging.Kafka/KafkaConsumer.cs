@@ -40,6 +40,8 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
     {
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
         private static readonly TimeSpan AbandonWait = TimeSpan.FromSeconds(5);
+        private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(2);
 
         private readonly KafkaOptions _options;
         private readonly ILogger _logger;
@@ -51,6 +53,9 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
         private readonly Dictionary<TopicPartition, PartitionWork> _partitions = [];
         private readonly List<PartitionWork> _retired = [];
         private readonly List<Task> _running = [];
+        // Per assigned partition, the first offset not finished yet: the base of its lag.
+        private readonly Dictionary<TopicPartition, long> _unfinishedFrom = [];
+        private long _lagMeasuredAt;
         private readonly CancellationTokenSource _hardStop = new();
         private CancellationToken _shutdown;
         private bool _shuttingDown;
@@ -76,6 +81,7 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     StoreFinished(consumer);
+                    MeasureLag(consumer);
                     // Backpressure: no new message is fetched from librdkafka's queue while MaxInFlight are being handled.
                     if (!_slots.Wait(PollInterval, cancellationToken))
                     {
@@ -125,6 +131,13 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             };
+            if (_options.StaticMembership)
+            {
+                config.GroupInstanceId = string.IsNullOrWhiteSpace(_options.InstanceName)
+                    ? throw new InvalidOperationException("Kafka:StaticMembership needs the instance's name (Synth:InstanceName).")
+                    : _options.InstanceName;
+            }
+
             KafkaConfig.ApplyOverrides(config, _options);
             return new ConsumerBuilder<string, byte[]>(config)
                 .SetErrorHandler((_, error) => KafkaConfig.LogError(_logger, error))
@@ -147,6 +160,8 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
             }
 
             var tracked = _tracker.Start(tp.Topic, tp.Partition.Value, result.Offset.Value);
+            // The first message after an assignment is where the group's committed offset left off.
+            _unfinishedFrom.TryAdd(tp, result.Offset.Value);
             var message = ToInbound(result);
             var previous = work.LastOfKey(message.Key);
             var task = Task.Run(() => ProcessAsync(message, tracked, work, previous));
@@ -258,6 +273,8 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
 
             foreach (var (tp, work) in works)
             {
+                _unfinishedFrom.Remove(tp);
+                KafkaConsumerMetrics.Remove(this, tp.Topic, tp.Partition.Value);
                 work.Abandon();
                 _tracker.Revoke(tp.Topic, tp.Partition.Value);
                 _retired.Add(work);
@@ -272,11 +289,57 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
             {
                 try
                 {
-                    consumer.StoreOffset(new TopicPartitionOffset(storable.Topic, storable.Partition, storable.NextOffset));
+                    var tp = new TopicPartition(storable.Topic, storable.Partition);
+                    consumer.StoreOffset(new TopicPartitionOffset(tp, storable.NextOffset));
+                    if (_partitions.ContainsKey(tp))
+                    {
+                        _unfinishedFrom[tp] = storable.NextOffset;
+                    }
                 }
                 catch (KafkaException e)
                 {
                     LogStoreFailed(storable.Topic, storable.Partition, storable.NextOffset, e.Error.Code);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Once a second: each held partition's lag, from the high watermark librdkafka caches from fetch responses (no
+        /// broker call). A partition with nothing handled yet since its assignment starts from the group's committed
+        /// offset (one look-up), or from the start of the partition when the group has none.
+        /// </summary>
+        private void MeasureLag(IConsumer<string, byte[]> consumer)
+        {
+            if (Stopwatch.GetElapsedTime(_lagMeasuredAt) < LagInterval)
+            {
+                return;
+            }
+
+            _lagMeasuredAt = Stopwatch.GetTimestamp();
+            var unknown = _partitions.Keys.Where(tp => !_unfinishedFrom.ContainsKey(tp)).ToList();
+            if (unknown.Count > 0)
+            {
+                try
+                {
+                    foreach (var committed in consumer.Committed(unknown, CommittedLookupTimeout))
+                    {
+                        _unfinishedFrom[committed.TopicPartition] = committed.Offset.Value >= 0
+                            ? committed.Offset.Value
+                            : consumer.GetWatermarkOffsets(committed.TopicPartition).Low.Value;
+                    }
+                }
+                catch (KafkaException e)
+                {
+                    LogLagLookupFailed(e.Error.Code, e.Error.Reason);
+                }
+            }
+
+            foreach (var (tp, from) in _unfinishedFrom)
+            {
+                var high = consumer.GetWatermarkOffsets(tp).High.Value;
+                if (high >= 0 && from >= 0)
+                {
+                    KafkaConsumerMetrics.Set(this, _settings.GroupId, tp.Topic, tp.Partition.Value, Math.Max(0, high - from));
                 }
             }
         }
@@ -327,6 +390,8 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
             {
                 work.Dispose();
             }
+
+            KafkaConsumerMetrics.RemoveAll(this);
 
             _hardStop.Dispose();
             LogStopped(_settings.Topic, _settings.GroupId);
@@ -384,6 +449,9 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Committing offsets failed: {ErrorCode} {Reason}")]
         private partial void LogCommitFailed(ErrorCode errorCode, string reason);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Looking up committed offsets for the lag metric failed: {ErrorCode} {Reason}")]
+        private partial void LogLagLookupFailed(ErrorCode errorCode, string reason);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "{Count} handlers ignored cancellation at shutdown; their messages will be redelivered")]
         private partial void LogHandlersIgnoredCancellation(int count);

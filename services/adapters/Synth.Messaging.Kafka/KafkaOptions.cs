@@ -17,6 +17,18 @@ public sealed class KafkaOptions
     /// </summary>
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Static group membership: every consumer joins its group with group.instance.id = <see cref="InstanceName"/>, so an
+    /// instance restarted under the same name gets its partitions back at once instead of after the old member's
+    /// session timeout. It needs a name that is stable per instance and unique in the group (Synth:InstanceName, a
+    /// StatefulSet pod's name). A static member that stops does not leave the group: its partitions move to others
+    /// only after session.timeout.ms.
+    /// </summary>
+    public bool StaticMembership { get; set; }
+
+    /// <summary>This instance's name, set by the host from Synth:InstanceName; the group.instance.id under <see cref="StaticMembership"/>.</summary>
+    public string? InstanceName { get; set; }
+
     /// <summary>First delay before a failed message is handled again; doubles per attempt.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -76,7 +76,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
                     .Move(Draining, c => c.Saga.StopReason is { } reason ? $"generation stopped early: {reason}" : "generation done")),
             When(Pause)
                 .Publish(c => new StopGeneration(c.Saga.CorrelationId, c.Saga.JobId, "paused"))
-                .Move(Paused, _ => "paused"),
+                .Move(Paused, c => c.Message.Reason is { Length: > 0 } reason ? $"paused: {reason}" : "paused"),
             When(Recover)
                 .Publish(c => new StartGeneration(c.Saga.CorrelationId, c.Saga.JobId, c.Saga.TargetCount)));
 

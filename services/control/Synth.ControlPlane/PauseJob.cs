@@ -4,4 +4,5 @@ using Synth.Contracts.Jobs;
 
 namespace Synth.ControlPlane;
 
-public sealed record PauseJob(Guid CorrelationId, string JobId) : IJobMessage;
+/// <summary>Pauses a job: an operator's command, or a generator whose model endpoint keeps failing (with the reason).</summary>
+public sealed record PauseJob(Guid CorrelationId, string JobId, string? Reason = null) : IJobMessage;

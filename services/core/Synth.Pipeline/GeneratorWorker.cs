@@ -159,7 +159,8 @@ public sealed partial class GeneratorWorker(
             {
                 result = await generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not BudgetExhaustedException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is not BudgetExhaustedException and not ModelEndpointUnavailableException
+                && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 result = GenerationResult.Failed($"{ex.GetType().Name}: {ex.Message}");
             }

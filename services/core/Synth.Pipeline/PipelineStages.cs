@@ -17,6 +17,9 @@ namespace Synth.Pipeline;
 /// </summary>
 public sealed partial class PipelineStages : IHostedService, IDisposable
 {
+    /// <summary>The consumer group every instance of a consuming stage joins: "synth-&lt;stage&gt;" (what KEDA scales on, infra/k8s).</summary>
+    public static string ConsumerGroupOf(Stage stage) => $"synth-{stage.Name()}";
+
     /// <summary>Job states whose samples may still be between stages.</summary>
     private static readonly JobState[] UnfinishedJobStates = [JobState.Submitted, JobState.Generating, JobState.Draining, JobState.Evaluating];
 
@@ -72,7 +75,7 @@ public sealed partial class PipelineStages : IHostedService, IDisposable
             var settings = new ConsumeSettings
             {
                 Topic = Topics.InputOf(processor.Stage)!,
-                GroupId = $"synth-{processor.Stage.Name()}",
+                GroupId = ConsumerGroupOf(processor.Stage),
                 MaxInFlight = _options.MaxInFlight,
             };
             LogStarting(_logger, processor.Stage, settings.Topic, settings.GroupId);

@@ -40,6 +40,7 @@ public sealed partial class StageWorker(
 
     public async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         activity.Started();
         try
         {
@@ -48,6 +49,7 @@ public sealed partial class StageWorker(
         finally
         {
             activity.Finished();
+            PipelineMetrics.RecordDuration(_stage, started);
         }
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -13,7 +15,13 @@ public static class SynthHosting
     /// <summary>Every Synth activity source (Synth.Messaging, Synth.Pipeline, …): spans the hosts trace.</summary>
     public const string ActivitySources = "Synth.*";
 
-    /// <summary>The clock, this instance's identity and tracing; the CLI and every service call it first.</summary>
+    /// <summary>Every Synth meter (Synth.Pipeline, Synth.Messaging.Kafka, Synth.Generation): the metrics the hosts export.</summary>
+    public const string Meters = "Synth.*";
+
+    /// <summary>Path of the Prometheus scrape endpoint on <see cref="TelemetryOptions.PrometheusPort"/>.</summary>
+    public const string ScrapePath = "/metrics";
+
+    /// <summary>The clock, this instance's identity, tracing and metrics; the CLI and every service call it first.</summary>
     public static IHostApplicationBuilder AddSynthDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -32,13 +40,36 @@ public static class SynthHosting
                 tracing.AddSource(ActivitySources);
                 if (telemetry.OtlpEndpoint is { } endpoint)
                 {
-                    tracing.AddOtlpExporter(otlp =>
-                    {
-                        otlp.Endpoint = endpoint;
-                        otlp.Protocol = telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-                    });
+                    tracing.AddOtlpExporter(otlp => ConfigureOtlp(otlp, endpoint, telemetry));
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters);
+                if (telemetry.OtlpMetricsEndpoint is { } endpoint)
+                {
+                    metrics.AddOtlpExporter(otlp => ConfigureOtlp(otlp, endpoint, telemetry));
+                }
+
+                if (telemetry.PrometheusPort is not null)
+                {
+                    metrics.AddReader(sp => sp.GetRequiredService<PrometheusReader>().Reader);
                 }
             });
+        if (telemetry.PrometheusPort is { } port)
+        {
+            services.AddSingleton<PrometheusReader>();
+            services.AddHostedService(sp => new PrometheusScrapeEndpoint(
+                sp.GetRequiredService<MeterProvider>(), sp.GetRequiredService<PrometheusReader>().Reader, sp.GetRequiredService<PrometheusReader>().Exporter,
+                port, sp.GetRequiredService<ILogger<PrometheusScrapeEndpoint>>()));
+        }
+
         return builder;
+    }
+
+    private static void ConfigureOtlp(OtlpExporterOptions otlp, Uri endpoint, TelemetryOptions telemetry)
+    {
+        otlp.Endpoint = endpoint;
+        otlp.Protocol = telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
     }
 }

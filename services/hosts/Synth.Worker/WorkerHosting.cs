@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Synth.Contracts.Samples;
 using Synth.ControlPlane;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,7 +45,7 @@ public static class WorkerHosting
 
         health.AddCheck<WorkerHealth>("worker");
         services.AddGeneratorStage().AddFilterStage().AddLabelRefinerStage().AddEvaluatorStage();
-        services.AddKafkaTransport();
+        services.AddNamedKafkaTransport();
         services.AddSynthPipeline([pipelineStage]);
         // With a ControlPlane section the stage takes part in the control plane (a generator runs the jobs it is told
         // to); without one a generator runs the job spec file it is given.
@@ -60,6 +61,14 @@ public static class WorkerHosting
         return builder;
     }
 
+    /// <summary>Kafka, told this instance's name: with Kafka:StaticMembership it is the consumers' group.instance.id.</summary>
+    private static IServiceCollection AddNamedKafkaTransport(this IServiceCollection services)
+    {
+        services.AddKafkaTransport();
+        services.AddOptions<KafkaOptions>().PostConfigure<IOptions<InstanceOptions>>((kafka, instance) => kafka.InstanceName ??= instance.Value.InstanceName);
+        return services;
+    }
+
     /// <summary>
     /// The dataset sink: consumes synth.samples.curated over Kafka as its own consumer group and writes Parquet shards
     /// under DatasetSink:Folder. It reads no store: every record carries its row.
@@ -72,7 +81,7 @@ public static class WorkerHosting
         services.AddHealthFile().AddCheck<WorkerHealth>("worker");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerHealth>();
-        services.AddKafkaTransport();
+        services.AddNamedKafkaTransport();
         services.AddDatasetSinkStage();
         return builder;
     }

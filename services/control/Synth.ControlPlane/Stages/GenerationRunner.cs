@@ -115,6 +115,12 @@ public sealed partial class GenerationRunner(
         {
             LogStopped(logger, jobId);
         }
+        catch (ModelEndpointUnavailableException down)
+        {
+            // Paused rather than failed or left stalling: resuming the job starts generation again where it stopped.
+            LogEndpointDown(logger, jobId, down.Message);
+            await bus.Publish(new PauseJob(correlation, jobId, down.Message), CancellationToken.None).ConfigureAwait(false);
+        }
         catch (Exception ex)
         {
             LogFailed(logger, ex, jobId);
@@ -153,6 +159,9 @@ public sealed partial class GenerationRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation stopped by the control plane")]
     private static partial void LogStopped(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: pausing the job, {Reason}")]
+    private static partial void LogEndpointDown(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: generation failed")]
     private static partial void LogFailed(ILogger logger, Exception error, string jobId);

@@ -4,6 +4,7 @@ using Synth.Generation.Accounting;
 using Synth.Generation.Demonstrations;
 using Synth.Generation.Throughput;
 using Synth.Llm;
+using Synth.Pipeline;
 using Synth.Store;
 
 namespace Synth.Generation.Processor;
@@ -14,7 +15,8 @@ namespace Synth.Generation.Processor;
 /// store, so the budget holds across every generator instance; the requests-per-minute and tokens-per-minute buckets
 /// are waited on; a slot of the adaptive concurrency limit is taken (AIMD: halved on 429s and timeouts, grown while
 /// healthy). Afterwards the reservation becomes what the call really took and unused tokens go back to the bucket.
-/// Retries happen inside the executor and count as one call.
+/// Retries happen inside the executor and count as one call. Each call's outcome goes to the job's
+/// <see cref="EndpointBreaker"/>; once it trips, calls throw <see cref="ModelEndpointUnavailableException"/>.
 /// </summary>
 internal sealed class CallGate
 {
@@ -25,11 +27,18 @@ internal sealed class CallGate
     private readonly ModelPrice? _price;
     private readonly int _maxOutputTokens;
     private readonly TimeProvider _time;
+    private readonly string _jobId;
+    private readonly BudgetSpec _limits;
+    private readonly string _model;
+    private readonly EndpointBreaker _breaker = new(new EndpointBreakerOptions());
     private readonly Lock _slotGate = new();
     private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CallGate(JobSpec spec, PipelineJobBudget budget, TimeProvider time)
+    public CallGate(string jobId, JobSpec spec, PipelineJobBudget budget, TimeProvider time)
     {
+        _jobId = jobId;
+        _limits = spec.Budget;
+        _model = spec.Generation.Model ?? spec.Generation.Deployment ?? "unknown";
         _budget = budget;
         _time = time;
         _rate = new RateLimiter(spec.Generation.RequestsPerMinute, spec.Generation.TokensPerMinute, time);
@@ -46,20 +55,31 @@ internal sealed class CallGate
     public void Observe(LlmRequestExecutor executor) =>
         executor.AttemptCompleted += attempt =>
         {
+            GeneratorMetrics.Attempt(attempt, _model);
             if (attempt.Throttled)
             {
                 _concurrency.OnThrottledAttempt();
             }
         };
 
+    /// <summary>Takes the endpoint to be up again: the job was resumed.</summary>
+    public void ResetBreaker() => _breaker.Reset();
+
     /// <summary>The adaptive limit's current value (for tests and benchmarks).</summary>
     public int ConcurrencyLimit => _concurrency.Limit;
 
+    /// <exception cref="ModelEndpointUnavailableException">The endpoint's calls keep failing: nothing more is sent until the job is resumed.</exception>
     public async Task<GatedCall> SendAsync(string callId, LlmRequest request, LlmRequestExecutor executor, CancellationToken cancellationToken)
     {
+        if (_breaker.Tripped is { } down)
+        {
+            throw new ModelEndpointUnavailableException(down);
+        }
+
         var promptTokens = request.Messages.Sum(m => _tokens.Count(m.Text));
         var worstCase = CostCalculator.WorstCase(promptTokens, _maxOutputTokens, _price);
         var reservation = await _budget.TryReserveAsync(callId, worstCase, cancellationToken).ConfigureAwait(false);
+        GeneratorMetrics.Budget(_jobId, _limits, reservation);
         if (!reservation.Granted)
         {
             return new GatedCall(null, reservation.ExceededLimit, Describe(reservation, worstCase));
@@ -83,6 +103,7 @@ internal sealed class CallGate
             catch
             {
                 _concurrency.OnOtherFailure();
+                GeneratorMetrics.Concurrency(_jobId, _concurrency.Limit);
                 SignalSlotFreed();
                 throw;
             }
@@ -94,8 +115,16 @@ internal sealed class CallGate
                 _rate.RefundTokens((int)Math.Min(int.MaxValue, worstCase.Tokens - used.Tokens));
             }
 
+            GeneratorMetrics.Call(result, used, promptTokens, _model);
             await _budget.CommitAsync(callId, used, CancellationToken.None).ConfigureAwait(false);
             committed = true;
+            var failed = result.Outcome == LlmOutcome.Failure;
+            if (_breaker.Record(!failed, _time.GetUtcNow()) is { } reason && failed)
+            {
+                // Not recorded as a failed request: resuming the job sends it again.
+                throw new ModelEndpointUnavailableException(reason);
+            }
+
             return new GatedCall(result, null, null);
         }
         finally
@@ -148,6 +177,7 @@ internal sealed class CallGate
             _concurrency.OnSuccess(result.Latency);
         }
 
+        GeneratorMetrics.Concurrency(_jobId, _concurrency.Limit);
         SignalSlotFreed();
     }
 

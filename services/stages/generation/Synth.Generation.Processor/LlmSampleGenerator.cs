@@ -52,6 +52,8 @@ public sealed class LlmSampleGenerator(
     public async ValueTask PrepareAsync(PipelineJob job, CancellationToken cancellationToken)
     {
         var generation = await ForAsync(job).ConfigureAwait(false);
+        // A (re)started run: a breaker tripped before is the reason the job was paused, and resuming it tries again.
+        generation.Gate.ResetBreaker();
         await generation.Budget.ReleaseAbandonedAsync(cancellationToken).ConfigureAwait(false);
         if (generation.Growth is { } growth)
         {
@@ -319,7 +321,7 @@ public sealed class LlmSampleGenerator(
         // longer than that belongs to an instance that died.
         var lease = TimeSpan.FromSeconds(spec.Generation.TimeoutSeconds * (spec.Generation.MaxRetries + 1) * 2) + TimeSpan.FromMinutes(5);
         var budget = new PipelineJobBudget(job.JobId, spec.Budget, budgetStore, _instance, lease, time);
-        var gate = new CallGate(spec, budget, time);
+        var gate = new CallGate(job.JobId, spec, budget, time);
         gate.Observe(executor);
         var growth = spec.Generation.Strategy == GenerationStrategy.DatasetDecomposition
             ? new ConceptGrowth(job.JobId, spec, planner, gate, executor, connection.Model, conceptTrees, failures, _instance, lease, time, loggerFactory.CreateLogger<ConceptGrowth>())
