@@ -274,12 +274,14 @@ public sealed partial class SimulatedModel : IAsyncDisposable
 
     private string JudgeAnswer(string prompt)
     {
-        var (text, label) = QuotedSample(prompt, "\nlabel: ");
+        // The judge rates the text (on-task, no chat wrapping); whether its label is right is the relabeller's question.
+        var (text, _) = QuotedSample(prompt, "\nlabel: ");
+        var truth = Truth(text);
         var criteria = prompt.Split('\n')
             .SkipWhile(line => !line.StartsWith("Rate the sample below", StringComparison.Ordinal)).Skip(1)
             .TakeWhile(line => line.StartsWith("- ", StringComparison.Ordinal))
             .Select(line => line[2..].Trim());
-        var good = Good(Truth(text), label) != Errs();
+        var good = Good(truth, truth?.TrueLabel) != Errs();
         var scores = new JsonObject();
         foreach (var criterion in criteria)
         {
