@@ -86,8 +86,8 @@ public sealed class StreamingCurationTests
         var task = new TaskSpec { Type = TaskType.TextClassification, DataDescription = "reviews", Purpose = "train", Labels = [new() { Name = "a" }, new() { Name = "b" }] };
         var spec = new FilterSpec { Repetition = new() { Enabled = false }, BlockList = new() { Terms = ["spam"] } };
 
-        var names = FilterChainBuilder.Build(spec, task, ReadOnlyMemory<float>.Empty).Filters.Select(f => f.Name);
-        var withRelevance = FilterChainBuilder.Build(new FilterSpec(), task, new float[] { 1, 0 }).Filters.Select(f => f.Name);
+        var names = FilterChainBuilder.Build(spec, task, null).Filters.Select(f => f.Name);
+        var withRelevance = FilterChainBuilder.Build(new FilterSpec(), task, FilterChainBuilder.Relevance(new RelevanceFilterSpec(), ReadOnlyMemory<float>.Empty, [])).Filters.Select(f => f.Name);
 
         Assert.Equal(["schema", "length", "refusal", "block-list"], names);
         Assert.Equal(["schema", "length", "repetition", "refusal", "relevance"], withRelevance);

@@ -34,8 +34,16 @@ internal sealed partial class JobSpecValidator
 
         NoBlankEntries($"{path}.blockList.terms", filter.BlockList.Terms);
 
-        InRange($"{path}.relevance.minRelevance", filter.Relevance.MinRelevance, 0, 1);
-        InRange($"{path}.relevance.taskWeight", filter.Relevance.TaskWeight, 0, 1);
+        var relevance = filter.Relevance;
+        if (relevance.MinRelevance is { } minRelevance)
+        {
+            InRange($"{path}.relevance.minRelevance", minRelevance, 0, 1);
+        }
+
+        InRange($"{path}.relevance.taskWeight", relevance.TaskWeight, 0, 1);
+        Positive($"{path}.relevance.outlierDeviations", relevance.OutlierDeviations);
+        AtLeast($"{path}.relevance.warmUp", relevance.WarmUp, 2);
+        AtLeast($"{path}.relevance.window", relevance.Window, Math.Max(2, relevance.WarmUp));
 
         CheckJudge($"{path}.judge", filter.Judge);
         CheckDedup($"{path}.dedup", filter.Dedup);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Curation.Dedup;
+using Synth.Datasets;
 using Synth.Curation.Filters;
 using Synth.Curation.Ranking;
 using Synth.Curation.Text;
@@ -93,13 +94,16 @@ public sealed class JobFilter
             notes.Add($"relevance and semantic dedup off: the embedding model is not available ({embeddingProblem})");
         }
 
-        var taskEmbedding = ReadOnlyMemory<float>.Empty;
+        ISampleFilter? relevanceFilter = null;
         if (relevance)
         {
-            taskEmbedding = await EmbedAsync(embeddings!, FilterChainBuilder.TaskDescription(job.Spec.Task), cancellationToken).ConfigureAwait(false);
+            var taskEmbedding = spec.Relevance.MinRelevance is null
+                ? ReadOnlyMemory<float>.Empty
+                : await EmbedAsync(embeddings!, FilterChainBuilder.TaskDescription(job.Spec.Task), cancellationToken).ConfigureAwait(false);
+            relevanceFilter = FilterChainBuilder.Relevance(spec.Relevance, taskEmbedding, await SupportEmbeddingsAsync(job, embeddings!, cancellationToken).ConfigureAwait(false));
         }
 
-        var chain = FilterChainBuilder.Build(spec, job.Spec.Task, taskEmbedding);
+        var chain = FilterChainBuilder.Build(spec, job.Spec.Task, relevanceFilter);
         StoreDedupIndex? dedup = null;
         if (spec.Dedup.Exact || spec.Dedup.Near || semantic)
         {
@@ -210,6 +214,25 @@ public sealed class JobFilter
         new(SampleState.Rejected, scores, remarks.Count == 0 ? reason : $"{reason}; {string.Join("; ", remarks)}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The support set's records embedded, the calibration of relevance; empty when the job has none.</summary>
+    private static async Task<IReadOnlyList<ReadOnlyMemory<float>>> SupportEmbeddingsAsync(
+        PipelineJob job, IEmbeddingGenerator<string, Embedding<float>> generator, CancellationToken cancellationToken)
+    {
+        if (job.Spec.Demonstrations.SupportSet is not { } supportSet || job.Spec.Curation.Filter.Relevance.MinRelevance is not null)
+        {
+            return [];
+        }
+
+        var texts = DatasetReader.Read(supportSet).Select(record => ContentText.Of(record.Content, job.Spec.Task.Type)).Where(text => text.Length > 0).ToList();
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var generated = await generator.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return [.. generated.Select(embedding => embedding.Vector)];
+    }
 
     private static async Task<ReadOnlyMemory<float>> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string text, CancellationToken cancellationToken)
     {

@@ -12,8 +12,8 @@ namespace Synth.Curation.Processor.LabelRefinement;
 
 /// <summary>
 /// The built-in label refiner (curation.labelRefinement, docs/curation.md). For a classification sample: LLM
-/// relabelling with k votes, then the held-out student of the sample's fold, each label change appended to the
-/// history with method, confidence and reason; then, if its confidence in the final label is low (or the student
+/// relabelling with k votes, then the held-out student of the sample's fold, combined by <see cref="LabelDecision"/> (a
+/// student never overrides agreed LLM votes), each label change appended to the history with method, confidence and reason; then, if its confidence in the final label is low (or the student
 /// flagged it) and the job's review budget allows, a pending review with the candidates. A sample of another task
 /// type, or one a reviewer has labelled, passes with the reason recorded.
 /// </summary>
@@ -59,7 +59,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
 
         var spec = job.Spec.Curation.LabelRefinement;
         var now = _time.GetUtcNow();
-        var decision = new Decision(sample);
+        var decision = new Decision(sample, sample.Content.Label!);
         if (spec.LlmRelabel.Enabled)
         {
             await RelabelAsync(decision, job, spec.LlmRelabel, now, cancellationToken).ConfigureAwait(false);
@@ -68,6 +68,11 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         if (spec.Student.Enabled)
         {
             await ConsultStudentAsync(decision, job, spec.Student, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (decision.Votes is not null)
+        {
+            decision.Scores[LabelMethods.ConfirmedScore] = Evidence(decision, spec).VotesAgree && decision.Votes.Label == sample.Content.Label ? 1 : 0;
         }
 
         if (spec.Review.Enabled)
@@ -147,8 +152,17 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         var prediction = revision.Prediction;
         decision.Scores["student-probability"] = prediction.CurrentLabelProbability;
         var source = $"student (fold {fold.Fold + 1} of {spec.Folds}, trained on {fold.TrainingSamples} samples of the other folds)";
+        decision.Student = prediction;
+        var verdict = LabelDecision.Decide(Evidence(decision, job.Spec.Curation.LabelRefinement));
         switch (revision.Action)
         {
+            case RevisionAction.Relabel when verdict.StudentOverruled:
+                // A weaker signal never overrides a stronger one: the agreed LLM label stands; the disagreement lowers
+                // the confidence, which may send the sample to review.
+                decision.StudentConfidence = prediction.CurrentLabelProbability;
+                decision.Candidates.Add(new ReviewCandidateLabel { Label = prediction.PredictedLabel, Confidence = prediction.Probability, Method = LabelMethod.StudentModel });
+                decision.Reasons.Add(Invariant($"{source}: predicts '{prediction.PredictedLabel}' with probability {prediction.Probability:0.###}; the agreed LLM label '{prediction.CurrentLabel}' stands"));
+                break;
             case RevisionAction.Relabel:
                 LabelMethods.Apply(sample, revision.Change!);
                 decision.StudentConfidence = prediction.Probability;
@@ -203,10 +217,16 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    private static LabelEvidence Evidence(Decision decision, LabelRefinementSpec spec) =>
+        new(decision.GeneratorLabel, Votes: decision.Votes, MinAgreement: spec.LlmRelabel.MinAgreement, Student: decision.Student, MinConfidence: spec.Student.MinConfidence);
+
     /// <summary>What the methods found about one sample, gathered into its verdict and review.</summary>
-    private sealed class Decision(SampleDocument sample)
+    private sealed class Decision(SampleDocument sample, string generatorLabel)
     {
         public SampleDocument Sample { get; } = sample;
+        /// <summary>The label the sample reached this stage with.</summary>
+        public string GeneratorLabel { get; } = generatorLabel;
+        public StudentPrediction? Student { get; set; }
         public Dictionary<string, double> Scores { get; } = [];
         public List<string> Reasons { get; } = [];
         public List<ReviewCandidateLabel> Candidates { get; } = [];

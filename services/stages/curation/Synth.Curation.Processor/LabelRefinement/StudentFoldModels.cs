@@ -8,7 +8,8 @@ namespace Synth.Curation.Processor.LabelRefinement;
 /// <summary>
 /// The streaming student: per job and fold, a model trained on the job's stored samples of the other folds only, so
 /// it never labels a sample it learned from. A fold is (re)trained when its job has grown by the spec's retrainAfter
-/// since the last attempt; until its training set reaches minTrainingSamples it reports "not enough data".
+/// since the last attempt; until its training set reaches minTrainingSamples it reports "not enough data". It trains on
+/// the confirmed labels only (<see cref="LabelMethods.IsConfirmed"/>) once there are minTrainingSamples of them.
 /// </summary>
 public sealed class StudentFoldModels(ISampleStore store, StudentInputs inputs)
 {
@@ -57,6 +58,14 @@ public sealed class StudentFoldModels(ISampleStore store, StudentInputs inputs)
             {
                 training.Add(sample);
             }
+        }
+
+        // Confirmed labels (agreed LLM votes, reviewers) are cleaner than the stream's own: the student learns from them
+        // alone once there are enough, so it does not learn the generator's mistakes.
+        var confirmed = training.Where(LabelMethods.IsConfirmed).ToList();
+        if (confirmed.Count >= spec.MinTrainingSamples && confirmed.Select(sample => sample.Content.Label).Distinct(StringComparer.Ordinal).Count() >= 2)
+        {
+            training = confirmed;
         }
 
         if (training.Count < spec.MinTrainingSamples || training.Select(sample => sample.Content.Label).Distinct(StringComparer.Ordinal).Count() < 2)

@@ -9,8 +9,10 @@ namespace Synth.Curation.Filters;
 /// </summary>
 public static class FilterChainBuilder
 {
-    /// <param name="taskEmbedding">Embedding of <see cref="TaskDescription"/>; empty leaves the relevance filter out.</param>
-    public static FilterChain Build(FilterSpec filter, TaskSpec task, ReadOnlyMemory<float> taskEmbedding)
+    /// <param name="relevance">
+    /// The relevance filter, built by the caller from embeddings (<see cref="Relevance"/>); null leaves it out.
+    /// </param>
+    public static FilterChain Build(FilterSpec filter, TaskSpec task, ISampleFilter? relevance)
     {
         var filters = new List<ISampleFilter>();
         if (filter.Schema.Enabled)
@@ -44,13 +46,23 @@ public static class FilterChainBuilder
             filters.Add(new BlockListFilter(filter.BlockList.Terms));
         }
 
-        if (!taskEmbedding.IsEmpty)
+        if (relevance is not null)
         {
-            filters.Add(new RelevanceFilter(taskEmbedding, filter.Relevance.MinRelevance, filter.Relevance.TaskWeight));
+            filters.Add(relevance);
         }
 
         return new FilterChain(filters);
     }
+
+    /// <summary>
+    /// The relevance filter a spec asks for: the absolute <see cref="RelevanceFilter"/> when <c>minRelevance</c> is set,
+    /// else the <see cref="CalibratedRelevanceFilter"/> on the support set's embeddings (empty: the job's running reference).
+    /// </summary>
+    /// <param name="taskEmbedding">Embedding of <see cref="TaskDescription"/>; needed only with <c>minRelevance</c>.</param>
+    public static ISampleFilter Relevance(RelevanceFilterSpec spec, ReadOnlyMemory<float> taskEmbedding, IReadOnlyList<ReadOnlyMemory<float>> support) =>
+        spec.MinRelevance is { } floor
+            ? new RelevanceFilter(taskEmbedding, floor, spec.TaskWeight)
+            : new CalibratedRelevanceFilter(new RelevanceCalibration(spec.OutlierDeviations, spec.WarmUp, spec.Window), support);
 
     /// <summary>What relevance is measured against: the task's purpose and data description.</summary>
     public static string TaskDescription(TaskSpec task) =>

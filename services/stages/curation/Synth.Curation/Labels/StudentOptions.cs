@@ -11,6 +11,7 @@ namespace Synth.Curation.Labels;
 /// <param name="WordNgramLength">Word n-grams of length 1 to this; 0 turns word features off.</param>
 /// <param name="CharNgramLength">Character n-grams of exactly this length; 0 turns them off.</param>
 /// <param name="L2Regularization">The trainer's L2 weight; null keeps the trainer's default.</param>
+/// <param name="BalanceClasses">Weights each training sample by n / (labels · its label's count), so a skewed stream does not teach the student to predict the majority label.</param>
 public sealed record StudentOptions(
     int Folds = 5,
     int Seed = 0,
@@ -20,4 +21,5 @@ public sealed record StudentOptions(
     StudentTrainer Trainer = StudentTrainer.LbfgsMaximumEntropy,
     int WordNgramLength = 2,
     int CharNgramLength = 3,
-    float? L2Regularization = null);
+    float? L2Regularization = null,
+    bool BalanceClasses = true);

@@ -78,7 +78,10 @@ public sealed class StudentRefiner
         var embeddingLength = EmbeddingLength(usable);
         var mlContext = new MLContext(options.Seed);
         var schema = Schema(embeddingLength);
-        var transformer = Pipeline(mlContext, embeddingLength).Fit(mlContext.Data.LoadFromEnumerable(usable.Select(sample => Row.From(sample, embeddingLength)), schema));
+        var counts = usable.GroupBy(sample => sample.Label, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
+        var rows = usable.Select(sample => Row.From(sample, embeddingLength,
+            options.BalanceClasses ? (float)usable.Count / (counts.Count * counts[sample.Label]) : 1f));
+        var transformer = Pipeline(mlContext, embeddingLength).Fit(mlContext.Data.LoadFromEnumerable(rows, schema));
         return new StudentModel(this, mlContext, transformer, schema, embeddingLength, fold, usable.Count);
     }
 
@@ -125,7 +128,7 @@ public sealed class StudentRefiner
             // ML.NET models are not thread-safe for concurrent Transform calls on one instance.
             lock (transformer)
             {
-                var scored = transformer.Transform(mlContext.Data.LoadFromEnumerable(heldOut.Select(sample => Row.From(sample, embeddingLength)), schema));
+                var scored = transformer.Transform(mlContext.Data.LoadFromEnumerable(heldOut.Select(sample => Row.From(sample, embeddingLength, 1f)), schema));
                 // The cursor reuses one buffer per row: copy each row's probabilities out before moving on.
                 var scores = scored.GetColumn<VBuffer<float>>(ScoreColumn).Select(buffer => buffer.DenseValues().ToArray()).ToList();
                 return [.. heldOut.Select((sample, i) => owner.Revise(sample, Fold, scores[i], at))];
@@ -222,13 +225,13 @@ public sealed class StudentRefiner
         switch (options.Trainer)
         {
             case StudentTrainer.SdcaMaximumEntropy:
-                var sdca = new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = "LabelKey", FeatureColumnName = "Features", NumberOfThreads = 1 };
+                var sdca = new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = "LabelKey", FeatureColumnName = "Features", ExampleWeightColumnName = nameof(Row.Weight), NumberOfThreads = 1 };
                 sdca.L2Regularization = options.L2Regularization ?? sdca.L2Regularization;
                 return mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy(sdca);
             case StudentTrainer.LbfgsMaximumEntropy:
                 // A tolerance of 1e-4 (default 1e-7) stops once the probabilities are settled to well below the
                 // confidence steps a policy uses, at a fraction of the iterations.
-                var lbfgs = new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = "LabelKey", FeatureColumnName = "Features", NumberOfThreads = 1, OptimizationTolerance = 1e-4f };
+                var lbfgs = new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = "LabelKey", FeatureColumnName = "Features", ExampleWeightColumnName = nameof(Row.Weight), NumberOfThreads = 1, OptimizationTolerance = 1e-4f };
                 lbfgs.L2Regularization = options.L2Regularization ?? lbfgs.L2Regularization;
                 return mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy(lbfgs);
             default:
@@ -241,12 +244,15 @@ public sealed class StudentRefiner
         public string Text { get; set; } = "";
         public string Label { get; set; } = "";
         public float[] Embedding { get; set; } = [];
+        /// <summary>The sample's training weight (class balance); 1 when predicting.</summary>
+        public float Weight { get; set; } = 1;
 
-        public static Row From(StudentSample sample, int embeddingLength) => new()
+        public static Row From(StudentSample sample, int embeddingLength, float weight) => new()
         {
             Text = sample.Text,
             Label = sample.Label,
             Embedding = embeddingLength > 0 ? sample.Embedding.ToArray() : [],
+            Weight = weight,
         };
     }
 

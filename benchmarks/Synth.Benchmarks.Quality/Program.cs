@@ -1,0 +1,23 @@
+using System.Globalization;
+using Synth.Testing;
+
+// Usage: Synth.Benchmarks.Quality [target] — runs the four jobs one after another and prints one Markdown table.
+var target = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 600;
+QualityRun[] runs =
+[
+    new("default, balanced", target, LlmCuration: false),
+    new("LLM, balanced", target, LlmCuration: true),
+    new("default, skewed", target, LlmCuration: false, PositiveShare: 0.8),
+    new("LLM, skewed", target, LlmCuration: true, PositiveShare: 0.8),
+];
+
+var work = Directory.CreateTempSubdirectory("synth-quality-").FullName;
+var results = new List<QualityResult>();
+foreach (var run in runs)
+{
+    Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {run.Name}: target {run.Target}");
+    results.Add(await QualityBenchmark.RunAsync(run, work, TimeSpan.FromMinutes(30)));
+}
+
+Console.WriteLine(QualityBenchmark.Table(results));
+Console.Error.WriteLine($"Stores, specs, reports and the served logs: {work}");

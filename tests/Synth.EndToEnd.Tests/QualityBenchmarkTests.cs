@@ -1,0 +1,44 @@
+using Synth.Testing;
+using Xunit.Abstractions;
+
+namespace Synth.EndToEnd.Tests;
+
+/// <summary>
+/// The quality benchmark (benchmarks/Synth.Benchmarks.Quality) at CI size: <c>synth run</c> with every built-in stage
+/// against the simulated model serving real UCI reviews with injected faults, once with default curation and once with
+/// the LLM judge and relabelling. Asserts the issue-12 targets the built-in defaults meet at this size; docs/quality.md
+/// lists the rest: off-task text ≤ 0.1 and near duplicates ≤ 0.1 with default settings, preambles, curated count ≥ target.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class QualityBenchmarkTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("synth-quality-e2e-").FullName;
+
+    [Fact]
+    public async Task Default_and_LLM_curation_meet_the_quality_targets_on_real_text()
+    {
+        var defaults = await QualityBenchmark.RunAsync(new QualityRun("default", 100, LlmCuration: false), _directory, TimeSpan.FromMinutes(2));
+        var llm = await QualityBenchmark.RunAsync(new QualityRun("LLM", 100, LlmCuration: true), _directory, TimeSpan.FromMinutes(2));
+        output.WriteLine(QualityBenchmark.Table([defaults, llm]));
+
+        foreach (var result in new[] { defaults, llm })
+        {
+            Assert.Equal(0, result.Unjoined);
+            Assert.Equal(0, result.Kept[FaultKind.ExactDuplicate].Count);
+            Assert.Equal(0, result.Kept[FaultKind.Refusal].Count);
+            Assert.Equal(0, result.CleanBroken.Count);
+        }
+
+        // Default settings: genuine on-task text is kept (the absolute cosine threshold rejected most of it).
+        Assert.True(defaults.Kept[FaultKind.Clean].Value >= 0.9, $"on-task clean text kept {defaults.Kept[FaultKind.Clean]}");
+        // LLM relabelling: flipped labels corrected, and the student does not undo it.
+        Assert.True(llm.FlipsCorrected.Value >= 0.7, $"flips corrected {llm.FlipsCorrected}");
+        Assert.True(llm.FinalAccuracy.Value > llm.ServedAccuracy.Value, $"label accuracy {llm.ServedAccuracy} → {llm.FinalAccuracy}");
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

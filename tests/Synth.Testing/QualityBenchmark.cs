@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Synth.Contracts.Samples;
+using Synth.Store;
+using Synth.Store.Sqlite;
+
+namespace Synth.Testing;
+
+/// <summary>
+/// The quality benchmark (issue 12): <c>synth run</c> with every built-in stage against a <see cref="SimulatedModel"/>
+/// serving real product and restaurant reviews (UCI amazon and yelp) with injected faults, then the store's final
+/// samples joined with the model's log. Indirect evaluation trains on the curated set and tests on UCI imdb.
+/// </summary>
+public static class QualityBenchmark
+{
+    public static readonly string[] Labels = ["negative", "positive"];
+
+    /// <summary>Runs one job in a new folder under <paramref name="workDirectory"/>; the built CLI must exist.</summary>
+    public static async Task<QualityResult> RunAsync(QualityRun run, string workDirectory, TimeSpan timeout)
+    {
+        var jobId = "quality-" + new string([.. run.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+        var directory = Directory.CreateDirectory(Path.Combine(workDirectory, $"{jobId}-{Guid.NewGuid():N}")).FullName;
+        var options = new SimulatedModelOptions(Labels, LabelShares: [1 - run.PositiveShare, run.PositiveShare]);
+        await using var model = await SimulatedModel.StartAsync(options, RealText.UciSentences("amazon", "yelp"), RealText.EmailLines(1000));
+        var spec = Path.Combine(directory, "job.yaml");
+        await File.WriteAllTextAsync(spec, Spec(jobId, run, model.BaseUrl));
+        var database = Path.Combine(directory, "synth.db");
+        var clock = Stopwatch.StartNew();
+        using (var process = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["run", spec, "--store", database], new Dictionary<string, string?>(), directory))
+        {
+            if (await process.WaitForExitAsync(timeout) != 0)
+            {
+                throw new InvalidOperationException($"synth run failed or timed out for '{run.Name}':\n{process.Tail()}");
+            }
+        }
+
+        var elapsed = clock.Elapsed;
+        await model.WriteLogAsync(Path.Combine(directory, "served.jsonl"));
+        var samples = new List<SampleDocument>();
+        var store = SqliteStores.Open(database).Samples;
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = jobId, Limit = 500 }, CancellationToken.None))
+        {
+            samples.Add(sample);
+        }
+
+        var (synthetic, real) = Indirect(Path.Combine(directory, "reports", jobId, "report.json"));
+        return Measure(run, model.Served, samples, synthetic, real, elapsed);
+    }
+
+    /// <summary>
+    /// Joins stored samples with the served log by text. Copies of one text (an original and its exact duplicates) are
+    /// told apart by order: the first copies stored are the earliest served, and of a text's copies the first kept
+    /// one counts as the original, so "duplicates kept" counts the copies kept beyond one.
+    /// </summary>
+    public static QualityResult Measure(QualityRun run, IReadOnlyList<ServedItem> served, IReadOnlyList<SampleDocument> samples, double? indirectSynthetic, double? indirectReal, TimeSpan elapsed)
+    {
+        var log = served.GroupBy(item => item.Text.Trim(), StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+        var kept = Enum.GetValues<FaultKind>().ToDictionary(kind => kind, _ => (Count: 0, Of: 0));
+        int servedRight = 0, finalRight = 0, labelled = 0, flips = 0, corrected = 0, clean = 0, broken = 0, unjoined = 0, positives = 0;
+        foreach (var group in samples.GroupBy(sample => ContentText(sample), StringComparer.Ordinal))
+        {
+            if (!log.TryGetValue(group.Key, out var items))
+            {
+                unjoined += group.Count();
+                continue;
+            }
+
+            var final = group.Where(sample => sample.State == SampleState.Evaluated).ToList();
+            foreach (var (item, index) in items.Take(group.Count()).Select((item, index) => (item, index)))
+            {
+                var isKept = index < final.Count;
+                var tally = kept[item.Fault];
+                kept[item.Fault] = (tally.Count + (isKept ? 1 : 0), tally.Of + 1);
+                if (!isKept)
+                {
+                    continue;
+                }
+
+                var label = final[index].Content.Label;
+                positives += label == Labels[1] ? 1 : 0;
+                if (item.TrueLabel is not { } truth)
+                {
+                    continue;
+                }
+
+                labelled++;
+                servedRight += item.ServedLabel == truth ? 1 : 0;
+                finalRight += label == truth ? 1 : 0;
+                if (item.ServedLabel == truth)
+                {
+                    clean++;
+                    broken += label == truth ? 0 : 1;
+                }
+                else
+                {
+                    flips++;
+                    corrected += label == truth ? 1 : 0;
+                }
+            }
+        }
+
+        var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
+        return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
+            new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), new Share(broken, clean),
+            curated, new Share(positives, curated), unjoined, indirectSynthetic, indirectReal, elapsed);
+    }
+
+    /// <summary>One Markdown table: a row per measure, a column per run.</summary>
+    public static string Table(IReadOnlyList<QualityResult> results)
+    {
+        var rows = new List<(string Measure, Func<QualityResult, string> Value)>
+        {
+            ("curation", r => r.Run.LlmCuration ? "default + LLM judge + LLM relabel" : "default"),
+            ("served positive share", r => F(r.Run.PositiveShare)),
+        };
+        rows.AddRange(Enum.GetValues<FaultKind>().Select(kind => ($"kept: {Kebab(kind)}", (Func<QualityResult, string>)(r => r.Kept[kind].ToString()))));
+        rows.AddRange(
+        [
+            ("label accuracy served → final", r => $"{F(r.ServedAccuracy.Value)} → {F(r.FinalAccuracy.Value)}"),
+            ("flips corrected", r => r.FlipsCorrected.ToString()),
+            ("clean labels broken", r => r.CleanBroken.ToString()),
+            ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
+            ("curated positive share", r => r.PositiveShare.ToString()),
+            ("indirect accuracy: curated vs real", r => r.IndirectSynthetic is { } s ? $"{F(s)} vs {F(r.IndirectReal ?? double.NaN)}" : "–"),
+            ("unjoined samples", r => r.Unjoined.ToString(CultureInfo.InvariantCulture)),
+            ("run time (s)", r => r.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),
+        ]);
+
+        var table = new StringBuilder()
+            .AppendLine($"| measure | {string.Join(" | ", results.Select(r => r.Run.Name))} |")
+            .AppendLine($"|---|{string.Concat(results.Select(_ => "---|"))}");
+        foreach (var (measure, value) in rows)
+        {
+            table.AppendLine($"| {measure} | {string.Join(" | ", results.Select(value))} |");
+        }
+
+        return table.ToString();
+    }
+
+    private static string F(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Kebab(FaultKind kind) => JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
+
+    private static string ContentText(SampleDocument sample) => (sample.Content.Text ?? "").Trim();
+
+    private static string Spec(string jobId, QualityRun run, Uri baseUrl)
+    {
+        var llm = run.LlmCuration
+            ? """
+              curation:
+                filter:
+                  judge: { enabled: true }
+                labelRefinement:
+                  llmRelabel: { enabled: true }
+              """
+            : "";
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            id: {jobId}
+            name: Quality benchmark {run.Name}
+            task:
+              type: text-classification
+              dataDescription: A short product or restaurant review, one or two sentences.
+              labels:
+                - name: positive
+                  description: The reviewer is satisfied.
+                - name: negative
+                  description: The reviewer is dissatisfied.
+            demonstrations:
+              k: 0
+            generation:
+              provider: openai-compatible
+              model: simulated-model
+              baseUrl: {baseUrl}
+              samplesPerRequest: {run.SamplesPerRequest}
+              target: {run.Target}
+              maxRetries: 4
+              timeoutSeconds: 30
+            {llm}
+            evaluation:
+              indirect:
+                benchmark: uci-sentiment
+                dataFolder: {BenchmarkData.Folder}
+                testSource: imdb
+              faithfulness:
+                enabled: true
+            """);
+    }
+
+    private static (double? Synthetic, double? Real) Indirect(string reportPath)
+    {
+        if (!File.Exists(reportPath))
+        {
+            return (null, null);
+        }
+
+        using var report = JsonDocument.Parse(File.ReadAllText(reportPath));
+        if (!report.RootElement.TryGetProperty("indirect", out var indirect))
+        {
+            return (null, null);
+        }
+
+        static double? Accuracy(JsonElement parent, string name) =>
+            parent.TryGetProperty(name, out var score) && score.TryGetProperty("accuracy", out var accuracy) ? accuracy.GetDouble() : null;
+        return (Accuracy(indirect, "synthetic"), Accuracy(indirect, "realBaseline"));
+    }
+}

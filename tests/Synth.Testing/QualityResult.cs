@@ -1,0 +1,33 @@
+namespace Synth.Testing;
+
+/// <summary>A share with its counts; NaN when nothing was counted.</summary>
+public readonly record struct Share(int Count, int Of)
+{
+    public double Value => Of == 0 ? double.NaN : (double)Count / Of;
+
+    public override string ToString() => Of == 0 ? "–" : FormattableString.Invariant($"{Value:0.000} ({Count}/{Of})");
+}
+
+/// <summary>What one benchmark run measured, from the store's final samples joined with the simulated model's log.</summary>
+/// <param name="Kept">Per fault kind: final (evaluated) samples out of the stored samples of that kind.</param>
+/// <param name="ServedAccuracy">Kept samples with a true label whose served label was true.</param>
+/// <param name="FinalAccuracy">Kept samples with a true label whose final label is true.</param>
+/// <param name="FlipsCorrected">Kept samples served with a wrong label that end with the true one.</param>
+/// <param name="CleanBroken">Kept samples served with the true label that end with another.</param>
+/// <param name="PositiveShare">Share of positive labels among the curated samples.</param>
+/// <param name="Unjoined">Stored samples whose text the model never served (should be 0).</param>
+/// <param name="IndirectSynthetic">Indirect evaluation: accuracy of the classifier trained on the curated set.</param>
+/// <param name="IndirectReal">The same classifier trained on the real training split.</param>
+public sealed record QualityResult(
+    QualityRun Run,
+    IReadOnlyDictionary<FaultKind, Share> Kept,
+    Share ServedAccuracy,
+    Share FinalAccuracy,
+    Share FlipsCorrected,
+    Share CleanBroken,
+    int Curated,
+    Share PositiveShare,
+    int Unjoined,
+    double? IndirectSynthetic,
+    double? IndirectReal,
+    TimeSpan Elapsed);
