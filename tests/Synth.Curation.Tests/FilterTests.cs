@@ -108,6 +108,33 @@ public sealed class FilterTests
         Assert.Equal(reason, result.Reason);
     }
 
+    [Theory]
+    [InlineData("Sure! Here is a positive review: The battery lasts all day.", false)]
+    [InlineData("Certainly! Here's one: Great food and friendly staff.", false)]
+    [InlineData("Of course. Here is an example: Slow service.", false)]
+    [InlineData("Here is a phone that finally works as advertised.", true)]
+    [InlineData("The waiter said sure, here is your table, and left.", true)]
+    public void Assistant_preambles_fail_only_at_the_start_of_the_text(string text, bool passes)
+    {
+        var result = new RefusalFilter(new RefusalOptions(RefusalFilter.DefaultPhrases, [], Openings: RefusalFilter.DefaultOpenings)).Evaluate(Text(text));
+
+        Assert.Equal(passes, result.Passed);
+        if (!passes)
+        {
+            Assert.StartsWith("assistant preamble", result.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void No_real_review_sentence_opens_like_an_assistant()
+    {
+        var filter = new RefusalFilter(new RefusalOptions(RefusalFilter.DefaultPhrases, [], Openings: RefusalFilter.DefaultOpenings));
+
+        var failed = UciSentences.Load3000().Where(s => !filter.Evaluate(Text(s.Text)).Passed).Select(s => s.Text).ToList();
+
+        Assert.Empty(failed);
+    }
+
     [Fact]
     public void Refusal_phrases_match_whole_words_only()
     {

@@ -38,7 +38,8 @@ public static class FilterChainBuilder
             IReadOnlyList<string> instructions = refusal.DetectPromptLeak
                 ? [.. new[] { task.Role, task.Purpose, task.DataDescription }.OfType<string>().Where(text => !string.IsNullOrWhiteSpace(text))]
                 : [];
-            filters.Add(new RefusalFilter(new RefusalOptions(phrases, instructions, refusal.EchoNgram, refusal.MaxEchoShare)));
+            filters.Add(new RefusalFilter(new RefusalOptions(
+                phrases, instructions, refusal.EchoNgram, refusal.MaxEchoShare, refusal.DefaultPhrases ? RefusalFilter.DefaultOpenings : [])));
         }
 
         if (filter.BlockList.Terms.Count > 0)

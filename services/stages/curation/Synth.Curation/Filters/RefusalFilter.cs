@@ -12,6 +12,7 @@ namespace Synth.Curation.Filters;
 public sealed class RefusalFilter : ISampleFilter
 {
     private readonly (string Raw, string Padded)[] phrases;
+    private readonly (string Raw, string Prefix)[] openings;
     private readonly (string Raw, int N, string[] Ngrams)[] instructions;
     private readonly RefusalOptions options;
 
@@ -23,6 +24,10 @@ public sealed class RefusalFilter : ISampleFilter
             .Select(phrase => (Raw: phrase, Normal: TextNormalizer.Normalize(phrase)))
             .Where(phrase => phrase.Normal.Length > 0)
             .Select(phrase => (phrase.Raw, $" {phrase.Normal} "))];
+        openings = [.. (options.Openings ?? [])
+            .Select(opening => (Raw: opening, Normal: TextNormalizer.Normalize(opening)))
+            .Where(opening => opening.Normal.Length > 0)
+            .Select(opening => (opening.Raw, $"{opening.Normal} "))];
         instructions = [.. options.Instructions
             .Select(instruction => (Raw: instruction, Words: TextNormalizer.WordsOf(instruction)))
             .Where(instruction => instruction.Words.Length > 0)
@@ -39,11 +44,30 @@ public sealed class RefusalFilter : ISampleFilter
         "I cannot fulfill", "I can't fulfill", "I won't be able to",
     ];
 
+    /// <summary>
+    /// Chat-assistant preambles before the sample itself. Matched at the start only: "here is" inside a genuine text
+    /// is ordinary prose. None of 3,000 UCI review sentences starts with one (docs/quality.md).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultOpenings { get; } =
+    [
+        "sure here is", "sure here's", "sure here are", "sure thing", "certainly here is", "certainly here's", "certainly here are",
+        "of course here is", "of course here's", "of course here are", "absolutely here is", "absolutely here's",
+        "here is a sample", "here is an example", "here's a sample", "here's an example", "here are some",
+    ];
+
     public string Name => "refusal";
 
     public FilterResult Evaluate(FilterSample sample)
     {
         var padded = $" {sample.NormalizedText} ";
+        foreach (var (raw, prefix) in openings)
+        {
+            if (padded.AsSpan(1).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return new FilterResult(Name, 0, Threshold, $"assistant preamble \"{raw}\"");
+            }
+        }
+
         foreach (var (raw, phrase) in phrases)
         {
             if (padded.Contains(phrase, StringComparison.Ordinal))
