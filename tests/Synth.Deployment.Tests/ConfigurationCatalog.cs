@@ -65,7 +65,10 @@ public static class ConfigurationCatalog
         typeof(ControlPlaneOptions),
     ];
 
-    /// <summary>What services/hosts/Synth.Api binds: AddSynthDefaults, ApiOptions, and the control plane it submits jobs through.</summary>
+    /// <summary>
+    /// What services/hosts/Synth.Api binds: AddSynthDefaults, ApiOptions, the control plane it submits jobs through, and
+    /// Kafka for the curated records a review changes.
+    /// </summary>
     public static IReadOnlyList<Type> ApiServiceOptions { get; } =
     [
         typeof(InstanceOptions),
@@ -74,6 +77,7 @@ public static class ConfigurationCatalog
         typeof(ProcessorOptions),
         typeof(ControlPlaneOptions),
         typeof(ApiOptions),
+        typeof(KafkaOptions),
     ];
 
     /// <summary>Environment variable prefixes read by the platform rather than by Synth's options.</summary>

@@ -10,4 +10,5 @@ public enum AuditAction
     Retarget = 5,
     Label = 6,
     Export = 7,
+    Reject = 8,
 }
