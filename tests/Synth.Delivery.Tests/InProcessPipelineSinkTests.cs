@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Synth.Contracts.Datasets;
+using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Curation.Labels;
 using Synth.Delivery.Processor;
@@ -54,7 +55,6 @@ public sealed class InProcessPipelineSinkTests : IDisposable
         var (stores, job) = await RunAsync(async (services, stores, job) =>
         {
             // The sink sealed the run's rows first, so the changes supersede rows of listed shards.
-            await WaitForRowsAsync(job.JobId, (await Curated(stores, job)).Count);
             var curated = await Curated(stores, job);
             relabelled = curated[0].Id;
             rejected = curated[1].Id;
@@ -88,13 +88,16 @@ public sealed class InProcessPipelineSinkTests : IDisposable
         await bus.PublishAsync(CuratedRecords.Current(completion.Sample!, job.Spec, "/test/review", DateTimeOffset.UtcNow)!, CancellationToken.None);
     }
 
-    private async Task WaitForRowsAsync(string jobId, int count)
+    /// <summary>
+    /// Until the sink has handled (sealed) every curated record published so far: the host's stop seals the records the
+    /// sink holds, but those still queued on the in-process bus would be dropped.
+    /// </summary>
+    private static async Task WaitUntilHandledAsync(InProcessBus bus)
     {
-        var target = new LocalFolderTarget(Path.Combine(_folder, "datasets"));
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await target.ReadManifestAsync(jobId, CancellationToken.None))?.Rows != count)
+        while (bus.UnfinishedCount(Topics.Curated) > 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"The sink did not seal {count} rows in 30 s.");
+            Assert.True(DateTime.UtcNow < deadline, "The sink did not handle the review's records in 30 s.");
             await Task.Delay(50);
         }
     }
@@ -124,8 +127,11 @@ public sealed class InProcessPipelineSinkTests : IDisposable
         Assert.True(counts[SampleState.Evaluated] > 1);
         if (afterRun is not null)
         {
+            await WaitUntilHandledAsync(services.GetRequiredService<InProcessBus>());
             await afterRun(services, stores, job);
         }
+
+        await WaitUntilHandledAsync(services.GetRequiredService<InProcessBus>());
 
         started.Reverse();
         foreach (var hosted in started)

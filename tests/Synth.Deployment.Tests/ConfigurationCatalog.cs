@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Synth.Api;
 using Synth.ControlPlane;
+using Synth.Delivery.Processor;
 using Synth.Contracts.Samples;
 using Synth.Messaging.Kafka;
 using Synth.Pipeline;
@@ -78,6 +79,16 @@ public static class ConfigurationCatalog
         typeof(ControlPlaneOptions),
         typeof(ApiOptions),
         typeof(KafkaOptions),
+    ];
+
+    /// <summary>What the worker's dataset-sink role binds: AddSynthDefaults, AddHealthFile, Kafka and DatasetSinkOptions (no store).</summary>
+    public static IReadOnlyList<Type> DatasetSinkServiceOptions { get; } =
+    [
+        typeof(InstanceOptions),
+        typeof(TelemetryOptions),
+        typeof(HealthOptions),
+        typeof(KafkaOptions),
+        typeof(DatasetSinkOptions),
     ];
 
     /// <summary>Environment variable prefixes read by the platform rather than by Synth's options.</summary>
