@@ -15,5 +15,7 @@ if ((${#need[@]})); then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
+# Azurite (Microsoft's Azure Storage emulator) for the dataset sink's Azure Blob target tests.
+command -v azurite-blob >/dev/null 2>&1 || npm install -g --no-fund --no-audit azurite@3.37.0
 dotnet --version
 npm --version

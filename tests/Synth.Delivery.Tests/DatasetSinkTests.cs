@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Synth.Contracts.Datasets;
 using Synth.Contracts.Jobs;
 using Synth.Delivery;
 using Synth.Delivery.Processor;
 using Synth.Messaging;
+
+using static Synth.Delivery.Tests.SinkRuns;
 
 namespace Synth.Delivery.Tests;
 
@@ -16,31 +17,11 @@ public sealed class DatasetSinkTests : IDisposable
 
     private string JobFolder => Path.Combine(_folder, Job);
 
-    private static DatasetSink Sink(IDatasetTarget target, ShardPolicy policy) =>
-        new(target, policy, TimeProvider.System, NullLogger<DatasetSink>.Instance);
-
-    private static IReadOnlyList<InboundMessage> Partition(IEnumerable<Func<long, InboundMessage>> messages) =>
-        [.. messages.Select((make, offset) => make(offset))];
-
-    /// <summary>Waits until every delivered record is either acknowledged or held in an open shard.</summary>
-    private static async Task SettleAsync(DatasetSink sink, IReadOnlyList<Task> delivered)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (delivered.Count(t => t.IsCompleted) + sink.PendingRecords < delivered.Count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{delivered.Count(t => t.IsCompleted)} done, {sink.PendingRecords} held of {delivered.Count}.");
-            await Task.Delay(20);
-        }
-
-        // A seal in progress finishes its writes before it completes anyone: let it.
-        await Task.Delay(100);
-    }
-
     [Fact]
     public async Task Killed_mid_shard_and_restarted_from_the_committed_offset_it_loses_no_row_and_duplicates_none()
     {
         const int Count = 60;
-        var log = new ReplayedPartition(Partition(Enumerable.Range(0, Count).Select(i => (Func<long, InboundMessage>)(offset => Records.Message(Records.Record(Job, i), offset: offset)))));
+        var log = SinkRuns.Partition(Job, Count);
         var policy = new ShardPolicy(MaxRows: 8, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromHours(1));
 
         // First life: shards fill and are sealed; the rest is held in open shards when the process dies.
@@ -61,10 +42,7 @@ public sealed class DatasetSinkTests : IDisposable
 
         // Second life: everything from the committed offset comes again, including records already in shards.
         var restarted = Sink(new LocalFolderTarget(_folder), policy);
-        var redelivered = log.Deliver(restarted, CancellationToken.None);
-        await SettleAsync(restarted, redelivered);
-        await restarted.SealDueAsync(everything: true, CancellationToken.None);
-        await Task.WhenAll(redelivered);
+        await DrainAsync(restarted, log.Deliver(restarted, CancellationToken.None));
 
         var rows = DuckDbDatasetReader.Read(JobFolder);
         Assert.Equal(Count, rows.Count);
@@ -78,7 +56,7 @@ public sealed class DatasetSinkTests : IDisposable
     public async Task Killed_between_a_shard_and_its_manifest_the_orphan_shard_is_never_read_and_its_rows_come_again()
     {
         const int Count = 30;
-        var log = new ReplayedPartition(Partition(Enumerable.Range(0, Count).Select(i => (Func<long, InboundMessage>)(offset => Records.Message(Records.Record(Job, i, split: "train"), offset: offset)))));
+        var log = SinkRuns.Partition(Job, Count, split: "train");
         var policy = new ShardPolicy(MaxRows: 10, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromHours(1));
 
         using (var killed = new CancellationTokenSource())
@@ -102,10 +80,7 @@ public sealed class DatasetSinkTests : IDisposable
         Assert.Equal(10, DuckDbDatasetReader.Read(JobFolder).Count);
 
         var restarted = Sink(new LocalFolderTarget(_folder), policy);
-        var redelivered = log.Deliver(restarted, CancellationToken.None);
-        await SettleAsync(restarted, redelivered);
-        await restarted.SealDueAsync(everything: true, CancellationToken.None);
-        await Task.WhenAll(redelivered);
+        await DrainAsync(restarted, log.Deliver(restarted, CancellationToken.None));
 
         var rows = DuckDbDatasetReader.Read(JobFolder);
         Assert.Equal(Count, rows.Count);
@@ -116,21 +91,14 @@ public sealed class DatasetSinkTests : IDisposable
     public async Task A_reader_gets_only_the_latest_version_of_each_sample_and_none_of_a_removed_one()
     {
         var sink = Sink(new LocalFolderTarget(_folder), new ShardPolicy(MaxRows: 4, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromHours(1)));
-        var first = Enumerable.Range(0, 10).Select(i => sink.HandleAsync(Records.Message(Records.Record(Job, i, version: 3, split: "train")), CancellationToken.None)).ToList();
-        await SettleAsync(sink, first);
-        await sink.SealDueAsync(everything: true, CancellationToken.None);
-        await Task.WhenAll(first);
+        await DrainAsync(sink, Enumerable.Range(0, 10).Select(i => Records.Message(Records.Record(Job, i, version: 3, split: "train"))));
 
         // Reviewers relabel samples 0–2 (higher versions) and reject sample 5 (a tombstone).
-        var changes = Enumerable.Range(0, 3)
-            .Select(i => sink.HandleAsync(Records.Message(Records.Record(Job, i, version: 5, label: "negative", split: "train")), CancellationToken.None))
-            .Append(sink.HandleAsync(Records.Tombstone(Job, 5, version: 6), CancellationToken.None))
+        await DrainAsync(sink, Enumerable.Range(0, 3)
+            .Select(i => Records.Message(Records.Record(Job, i, version: 5, label: "negative", split: "train")))
+            .Append(Records.Tombstone(Job, 5, version: 6))
             // A stale redelivery of a version already in the dataset changes nothing.
-            .Append(sink.HandleAsync(Records.Message(Records.Record(Job, 7, version: 3, split: "train")), CancellationToken.None))
-            .ToList();
-        await SettleAsync(sink, changes);
-        await sink.SealDueAsync(everything: true, CancellationToken.None);
-        await Task.WhenAll(changes);
+            .Append(Records.Message(Records.Record(Job, 7, version: 3, split: "train"))));
 
         var rows = DuckDbDatasetReader.Read(JobFolder);
         Assert.Equal(9, rows.Count);

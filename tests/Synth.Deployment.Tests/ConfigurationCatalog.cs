@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Synth.Api;
 using Synth.ControlPlane;
+using Synth.Delivery.Processor;
 using Synth.Contracts.Samples;
 using Synth.Messaging.Kafka;
 using Synth.Pipeline;
@@ -68,7 +69,10 @@ public static class ConfigurationCatalog
         typeof(ControlPlaneOptions),
     ];
 
-    /// <summary>What services/hosts/Synth.Api binds: AddSynthDefaults, ApiOptions, and the control plane it submits jobs through.</summary>
+    /// <summary>
+    /// What services/hosts/Synth.Api binds: AddSynthDefaults, ApiOptions, the control plane it submits jobs through, and
+    /// Kafka for the curated records a review changes.
+    /// </summary>
     public static IReadOnlyList<Type> ApiServiceOptions { get; } =
     [
         typeof(InstanceOptions),
@@ -78,6 +82,17 @@ public static class ConfigurationCatalog
         typeof(ControlPlaneOptions),
         typeof(ApiOptions),
         typeof(ModelConnectionsOptions),
+        typeof(KafkaOptions),
+    ];
+
+    /// <summary>What the worker's dataset-sink role binds: AddSynthDefaults, AddHealthFile, Kafka and DatasetSinkOptions (no store).</summary>
+    public static IReadOnlyList<Type> DatasetSinkServiceOptions { get; } =
+    [
+        typeof(InstanceOptions),
+        typeof(TelemetryOptions),
+        typeof(HealthOptions),
+        typeof(KafkaOptions),
+        typeof(DatasetSinkOptions),
     ];
 
     /// <summary>Environment variable prefixes read by the platform rather than by Synth's options.</summary>

@@ -175,8 +175,10 @@ public static partial class DeploymentChecks
                 }
             }
 
-            if (env.GetValueOrDefault("Store__Provider") is not { } provider
-                || !string.Equals(provider, nameof(StoreProvider.Mongo), StringComparison.OrdinalIgnoreCase))
+            // The dataset sink reads no store.
+            if (synth.Options.Contains(typeof(StoreOptions))
+                && (env.GetValueOrDefault("Store__Provider") is not { } provider
+                    || !string.Equals(provider, nameof(StoreProvider.Mongo), StringComparison.OrdinalIgnoreCase)))
             {
                 yield return $"{service.Name}: Store__Provider must be Mongo in a deployment (SQLite is for one machine).";
             }
@@ -686,7 +688,8 @@ public static partial class DeploymentChecks
         var defaults = new ControlPlaneOptions();
         var user = rabbit.Environment.GetValueOrDefault("RABBITMQ_DEFAULT_USER") ?? defaults.RabbitMqUser;
         var password = rabbit.Environment.GetValueOrDefault("RABBITMQ_DEFAULT_PASS") ?? defaults.RabbitMqPassword;
-        foreach (var synth in Repo.SynthServices)
+        // The dataset sink takes no part in the control plane.
+        foreach (var synth in Repo.SynthServices.Where(s => s.Options.Contains(typeof(ControlPlaneOptions))))
         {
             if (!compose.Services.TryGetValue(synth.Name, out var service))
             {

@@ -29,6 +29,7 @@ public static class Repo
         .. Stages.Select(stage => new SynthService(ServiceName(stage), ProjectFolder(stage), stage, ConfigurationCatalog.OptionsFor(stage), WritesHealthFile: true)),
         new SynthService("controller", WorkerFolder, null, ConfigurationCatalog.ControllerOptions, WritesHealthFile: true),
         new SynthService("api", "services/hosts/Synth.Api", null, ConfigurationCatalog.ApiServiceOptions, WritesHealthFile: false),
+        new SynthService("dataset-sink", WorkerFolder, null, ConfigurationCatalog.DatasetSinkServiceOptions, WritesHealthFile: true),
     ];
 
     /// <summary>Whether a project is an ASP.NET Core app (Sdk="Microsoft.NET.Sdk.Web").</summary>

@@ -26,7 +26,7 @@ public sealed class ReviewQueryTests
         Assert.Equal(
             """{ "jobId" : "job-1", "review.status" : "Pending", "review.leaseExpiresAt.DateTime" : { "$gt" : { "$date" : "2026-11-25T17:00:00Z" } } }""",
             Bson.Json(Bson.Render(MongoReviewQueries.Leased("job-1", Now))));
-        Assert.Equal("""{ "jobId" : "job-1", "review.status" : "Labelled" }""", Bson.Json(Bson.Render(MongoReviewQueries.Labelled("job-1"))));
+        Assert.Equal("""{ "jobId" : "job-1", "review.status" : "Labelled" }""", Bson.Json(Bson.Render(MongoReviewQueries.Answered("job-1", ReviewStatus.Labelled))));
     }
 
     [Fact]

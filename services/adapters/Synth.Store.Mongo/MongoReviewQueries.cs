@@ -22,8 +22,8 @@ internal static class MongoReviewQueries
     public static FilterDefinition<SampleDocument> Leased(string jobId, DateTimeOffset now) =>
         PendingOf(jobId) & Filter.Gt("review.leaseExpiresAt.DateTime", new BsonDateTime(now.UtcDateTime));
 
-    public static FilterDefinition<SampleDocument> Labelled(string jobId) =>
-        Filter.Eq(x => x.JobId, jobId) & Filter.Eq(x => x.Review!.Status, ReviewStatus.Labelled);
+    public static FilterDefinition<SampleDocument> Answered(string jobId, ReviewStatus status) =>
+        Filter.Eq(x => x.JobId, jobId) & Filter.Eq(x => x.Review!.Status, status);
 
     /// <summary>Most uncertain first, then id: the same order as the SQLite store.</summary>
     public static SortDefinition<SampleDocument> QueueOrder { get; } =

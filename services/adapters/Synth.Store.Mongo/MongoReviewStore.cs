@@ -59,8 +59,9 @@ public sealed class MongoReviewStore(MongoDatabaseContext context, ISampleStore 
         ArgumentNullException.ThrowIfNull(jobId);
         var pending = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Leasable(jobId, now), cancellationToken: cancellationToken);
         var leased = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Leased(jobId, now), cancellationToken: cancellationToken);
-        var labelled = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Labelled(jobId), cancellationToken: cancellationToken);
-        return new ReviewProgress(pending, leased, labelled);
+        var labelled = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Answered(jobId, ReviewStatus.Labelled), cancellationToken: cancellationToken);
+        var rejected = await context.Samples.CountDocumentsAsync(MongoReviewQueries.Answered(jobId, ReviewStatus.Rejected), cancellationToken: cancellationToken);
+        return new ReviewProgress(pending, leased, labelled, rejected);
     }
 
     /// <summary>Called by <see cref="MongoDatabaseContext.InitializeAsync"/>.</summary>

@@ -94,7 +94,7 @@ public sealed class SqliteReviewStore(SqliteDatabase database) : IReviewStore
             FROM samples WHERE job_id = $job_id AND json_extract(document, '$.review.status') IS NOT NULL;
             """);
         command.Parameters.AddWithValue("$job_id", jobId);
-        long pending = 0, leased = 0, labelled = 0;
+        long pending = 0, leased = 0, labelled = 0, rejected = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -109,10 +109,13 @@ public sealed class SqliteReviewStore(SqliteDatabase database) : IReviewStore
                 case "labelled":
                     labelled++;
                     break;
+                case "rejected":
+                    rejected++;
+                    break;
             }
         }
 
-        return new ReviewProgress(pending, leased, labelled);
+        return new ReviewProgress(pending, leased, labelled, rejected);
     }
 
     /// <summary>

@@ -41,6 +41,24 @@ public static class CuratedRecords
             Headers(sample.Id, sample.JobId, sample.Version, CuratedRecord.EventType, source, now));
     }
 
+    /// <summary>
+    /// What the curated topic should hold for the sample now: its record when it is curated (state evaluated), a
+    /// tombstone when a reviewer rejected it, nothing before the evaluator kept it. Published again after every later
+    /// change (a relabel, a rejection) and on a redelivery, it never brings back a rejected sample.
+    /// </summary>
+    public static OutboundMessage? Current(SampleDocument sample, JobSpec spec, string source, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.State != SampleState.Evaluated)
+        {
+            return null;
+        }
+
+        return sample.Review?.Status == ReviewStatus.Rejected
+            ? Tombstone(sample.Id, sample.JobId, sample.Version, source, now)
+            : For(sample, spec, source, now);
+    }
+
     /// <summary>The sample is no longer part of the dataset (a review rejected it): a consumer drops every version up to <paramref name="version"/>.</summary>
     public static OutboundMessage Tombstone(string sampleId, string jobId, long version, string source, DateTimeOffset now) =>
         new(Topics.Curated, sampleId, [], Headers(sampleId, jobId, version, TombstoneEventType, source, now));

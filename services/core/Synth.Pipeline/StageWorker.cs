@@ -177,9 +177,13 @@ public sealed partial class StageWorker(
 
         if (sample.State == SampleState.Evaluated)
         {
-            // The evaluator kept it: the sample is curated, and its training record goes to whoever feeds training.
+            // The evaluator kept it: the sample is curated, and its training record goes to whoever feeds training
+            // (a tombstone if a reviewer rejected it meanwhile).
             var job = await jobs.GetAsync(sample.JobId, cancellationToken).ConfigureAwait(false);
-            await publisher.PublishAsync(CuratedRecords.For(sample, job.Spec, _source, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            if (CuratedRecords.Current(sample, job.Spec, _source, time.GetUtcNow()) is { } curated)
+            {
+                await publisher.PublishAsync(curated, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ using Synth.ControlPlane;
 using Synth.Curation.Processor;
 using Synth.Evaluation.Processor;
 using Synth.Generation.Processor;
+using Synth.Messaging.Kafka;
 using Synth.Pipeline;
 using Synth.ServiceDefaults;
 using Synth.Store;
@@ -31,6 +32,11 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     else
     {
         builder.AddSynthControlPlane();
+        // The stages run elsewhere: a review's change to a curated sample goes to them over Kafka, when configured.
+        if (builder.Configuration[$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}"] is { Length: > 0 })
+        {
+            builder.Services.AddKafkaMessaging();
+        }
     }
 
     var services = builder.Services;
@@ -50,6 +56,7 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     services.AddSingleton<JobViews>();
     services.AddSingleton<AuditTrail>();
     services.AddSingleton<DatasetLibrary>();
+    services.AddSingleton<ReviewedSamplePublisher>();
     services.AddProblemDetails();
     services.AddOpenApi();
     // The same enum spelling as the stored documents (docs/schemas.md).

@@ -23,6 +23,10 @@ public static class ReviewEndpoints
             .RequireAuthorization(ApiPolicies.Reviewer)
             .WithName("SubmitReviewLabel")
             .WithSummary("Submit the reviewer's label for a leased task; it becomes the sample's label and is recorded in its history.");
+        reviews.MapPost("/{sampleId}/reject", RejectAsync)
+            .RequireAuthorization(ApiPolicies.Reviewer)
+            .WithName("RejectReviewSample")
+            .WithSummary("Reject the sample of a leased task: it leaves the dataset (a tombstone on synth.samples.curated when it was curated).");
         app.MapGet("/jobs/{jobId}/reviews", ProgressAsync)
             .WithTags("Review")
             .RequireAuthorization(ApiPolicies.Viewer)
@@ -54,8 +58,8 @@ public static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<SubmitLabelResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        string sampleId, SubmitLabelRequest? request, ClaimsPrincipal user, ISampleStore store, IReviewStore reviews, JobCatalog jobs, AuditTrail audit, TimeProvider time,
-        CancellationToken cancellationToken)
+        string sampleId, SubmitLabelRequest? request, ClaimsPrincipal user, ISampleStore store, IReviewStore reviews, JobCatalog jobs, AuditTrail audit,
+        ReviewedSamplePublisher curated, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request?.Label))
@@ -97,21 +101,57 @@ public static class ReviewEndpoints
             sample.Review!.LeaseExpiresAt = null;
             sample.UpdatedAt = now;
         }, cancellationToken);
-        if (completion.Status == ReviewCompletionStatus.Completed)
+        if (completion.Status != ReviewCompletionStatus.Completed)
         {
-            await audit.RecordAsync(user, AuditAction.Label, stored.JobId, cancellationToken, sampleId, request.Label);
+            return NotCompleted(sampleId, completion);
         }
 
-        return completion.Status switch
-        {
-            ReviewCompletionStatus.Completed => TypedResults.Ok(new SubmitLabelResponse(sampleId, completion.Sample!.Content.Label!, completion.Sample.Review!, completion.Sample.LabelHistory)),
-            ReviewCompletionStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown sample", detail: $"No sample '{sampleId}'."),
-            ReviewCompletionStatus.NotPending => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No pending review",
-                detail: $"Sample '{sampleId}' has no pending review ({(completion.Sample?.Review is { } review ? $"it is {review.Status.ToString().ToLowerInvariant()}" : "it was never queued")})."),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Lease not held",
-                detail: $"The lease on sample '{sampleId}' is not yours any more (it expired and another reviewer took the task); fetch a new task."),
-        };
+        await audit.RecordAsync(user, AuditAction.Label, stored.JobId, cancellationToken, sampleId, request.Label);
+        // A relabelled curated sample: its record with the new version replaces the old one downstream.
+        await curated.PublishAsync(completion.Sample!, cancellationToken);
+        return TypedResults.Ok(new SubmitLabelResponse(sampleId, completion.Sample!.Content.Label!, completion.Sample.Review!, completion.Sample.LabelHistory));
     }
+
+    private static async Task<Results<Ok<SubmitLabelResponse>, ValidationProblem, ProblemHttpResult>> RejectAsync(
+        string sampleId, RejectSampleRequest? request, ClaimsPrincipal user, IReviewStore reviews, AuditTrail audit, ReviewedSamplePublisher curated,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request?.LeaseToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["leaseToken"] = ["required: the leaseToken of the task from GET /reviews/next"],
+            });
+        }
+
+        var reviewer = Reviewer(user);
+        var now = time.GetUtcNow();
+        var completion = await reviews.CompleteReviewAsync(sampleId, request.LeaseToken, sample =>
+        {
+            HumanReview.Reject(sample, reviewer, now, string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason);
+            sample.Review!.LeaseExpiresAt = null;
+            sample.UpdatedAt = now;
+        }, cancellationToken);
+        if (completion.Status != ReviewCompletionStatus.Completed)
+        {
+            return NotCompleted(sampleId, completion);
+        }
+
+        var sample = completion.Sample!;
+        await audit.RecordAsync(user, AuditAction.Reject, sample.JobId, cancellationToken, sampleId);
+        // A rejected curated sample: a tombstone removes it downstream.
+        await curated.PublishAsync(sample, cancellationToken);
+        return TypedResults.Ok(new SubmitLabelResponse(sampleId, sample.Content.Label!, sample.Review!, sample.LabelHistory));
+    }
+
+    private static ProblemHttpResult NotCompleted(string sampleId, ReviewCompletion completion) => completion.Status switch
+    {
+        ReviewCompletionStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown sample", detail: $"No sample '{sampleId}'."),
+        ReviewCompletionStatus.NotPending => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No pending review",
+            detail: $"Sample '{sampleId}' has no pending review ({(completion.Sample?.Review is { } review ? $"it is {review.Status.ToString().ToLowerInvariant()}" : "it was never queued")})."),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Lease not held",
+            detail: $"The lease on sample '{sampleId}' is not yours any more (it expired and another reviewer took the task); fetch a new task."),
+    };
 
     private static async Task<Results<Ok<ReviewProgressResponse>, ProblemHttpResult>> ProgressAsync(
         string jobId, IReviewStore reviews, JobCatalog jobs, TimeProvider time, CancellationToken cancellationToken)
@@ -122,7 +162,7 @@ public static class ReviewEndpoints
         }
 
         var progress = await reviews.GetReviewProgressAsync(jobId, time.GetUtcNow(), cancellationToken);
-        return TypedResults.Ok(new ReviewProgressResponse(jobId, progress.Pending, progress.Leased, progress.Labelled, progress.Total));
+        return TypedResults.Ok(new ReviewProgressResponse(jobId, progress.Pending, progress.Leased, progress.Labelled, progress.Rejected, progress.Total));
     }
 
     private static async Task<PipelineJob?> FindJobAsync(JobCatalog jobs, string jobId, CancellationToken cancellationToken)

@@ -8,4 +8,4 @@ using Synth.Store;
 
 namespace Synth.Api;
 
-public sealed record ReviewProgressResponse(string JobId, long Pending, long Leased, long Labelled, long Total);
+public sealed record ReviewProgressResponse(string JobId, long Pending, long Leased, long Labelled, long Rejected, long Total);

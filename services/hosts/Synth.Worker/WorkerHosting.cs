@@ -71,7 +71,7 @@ public static class WorkerHosting
 
     /// <summary>
     /// The dataset sink: consumes synth.samples.curated over Kafka as its own consumer group and writes Parquet shards
-    /// under DatasetSink:Folder. It reads no store: every record carries its row.
+    /// to DatasetSink:Target (a local folder or Azure Blob Storage). It reads no store: every record carries its row.
     /// </summary>
     private static IHostApplicationBuilder AddDatasetSinkWorker(this IHostApplicationBuilder builder)
     {

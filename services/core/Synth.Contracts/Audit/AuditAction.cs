@@ -11,4 +11,5 @@ public enum AuditAction
     Label = 6,
     Export = 7,
     UploadDataset = 8,
+    Reject = 9,
 }

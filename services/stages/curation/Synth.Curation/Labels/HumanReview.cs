@@ -35,4 +35,22 @@ public static class HumanReview
         LabelMethods.Apply(sample, change);
         return change;
     }
+
+    /// <summary>
+    /// Records that the reviewer removed the sample from the dataset. Its label and pipeline state stay as they were,
+    /// for its lineage; the curated topic gets a tombstone for it (CuratedRecords.Current).
+    /// </summary>
+    public static void Reject(SampleDocument sample, string reviewer, DateTimeOffset at, string? reason = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
+        var review = sample.Review ??= new ReviewRecord { RequestedAt = at };
+        review.Status = ReviewStatus.Rejected;
+        review.Reviewer = reviewer;
+        review.Label = null;
+        review.CompletedAt = at;
+        if (reason is not null)
+        {
+            review.Reason = reason;
+        }
+    }
 }
