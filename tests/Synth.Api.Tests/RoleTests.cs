@@ -36,6 +36,7 @@ public sealed class RoleTests : IDisposable
         ["GET /jobs/{jobId}/reviews"] = ApiRole.Viewer,
         ["GET /reviews/next"] = ApiRole.Reviewer,
         ["POST /reviews/{sampleId}/label"] = ApiRole.Reviewer,
+        ["POST /reviews/{sampleId}/reject"] = ApiRole.Reviewer,
         ["GET /jobs/{jobId}/samples"] = ApiRole.Reviewer,
         ["GET /samples/{sampleId}"] = ApiRole.Reviewer,
         ["POST /jobs/"] = ApiRole.Operator,
