@@ -91,18 +91,26 @@ public sealed class DistributedPipeline : IAsyncDisposable
         _exited.Add(process);
     }
 
-    /// <summary>Waits until every sample the job will produce has reached a final state, failing fast if a service died.</summary>
-    public async Task<JobCounts> WaitForFinalAsync(string jobId, int expectedFinal, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the job has <paramref name="curated"/> curated (evaluated) samples and every stored sample is decided
+    /// or dead-lettered, with nothing new stored for a second (the generator plans no more once the target is met, and
+    /// its last requests have landed), failing fast if a service died.
+    /// </summary>
+    public async Task<JobCounts> WaitForFinalAsync(string jobId, int curated, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
+        JobCounts? settled = null;
         while (true)
         {
             var counts = await Store.CountAsync(jobId, CancellationToken.None);
-            if (counts[SampleState.Evaluated] + counts[SampleState.Rejected] >= expectedFinal)
+            var done = counts[SampleState.Evaluated] >= curated
+                && counts.TotalSamples <= counts[SampleState.Evaluated] + counts[SampleState.Rejected] + counts.Failures;
+            if (done && settled is not null && settled.TotalSamples == counts.TotalSamples)
             {
                 return counts;
             }
 
+            settled = done ? counts : null;
             if (_running.Values.FirstOrDefault(p => p.HasExited) is { } dead)
             {
                 throw new InvalidOperationException($"{dead.Name} exited with {dead.ExitCode}.\n{dead.Tail()}");
@@ -113,7 +121,7 @@ public sealed class DistributedPipeline : IAsyncDisposable
                 throw new TimeoutException($"Only {Describe(counts)} after {timeout}.\n{Logs()}");
             }
 
-            await Task.Delay(200);
+            await Task.Delay(done ? 1000 : 200);
         }
     }
 
