@@ -109,7 +109,7 @@ static async Task<double> GenerateAsync(ScriptedChatServer server, string folder
     await generator.PrepareAsync(job, default);
     var clock = Stopwatch.StartNew();
     // The worker's own parallelism is not the bottleneck: the job's adaptive limit is.
-    await worker.RunAsync(job, GeneratorShard.Single, maxConcurrentRequests: concurrency * 2, default);
+    await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: concurrency * 2, default);
     var seconds = clock.Elapsed.TotalSeconds;
     var counts = await store.CountAsync(id, default);
     if (counts.RequestsSucceeded != count)
