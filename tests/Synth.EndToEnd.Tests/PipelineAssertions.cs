@@ -12,6 +12,25 @@ internal static class PipelineAssertions
         await store.ReadSamplesAsync(new SampleQuery { JobId = jobId, Limit = 500 }, CancellationToken.None).ToListAsync();
 
     /// <summary>
+    /// The deterministic ids of the samples the first <paramref name="requests"/> requests make. The target counts
+    /// curated samples: the first ceil(target / n) requests, then more for the rejected ones.
+    /// </summary>
+    public static HashSet<string> PlannedIds(string jobId, int target, int samplesPerRequest, long requests)
+    {
+        var generation = new GenerationSpec { Target = target, SamplesPerRequest = samplesPerRequest };
+        var ids = new HashSet<string>();
+        for (long request = 0; request < requests; request++)
+        {
+            for (var i = 0; i < CuratedTarget.SamplesOf(generation, request); i++)
+            {
+                ids.Add(SampleIds.For(jobId, request, i));
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// Every planned sample is stored once, in a final state, with exactly one decision per stage it passed, every
     /// decision in the sample's own trace, and the request ledger complete.
     /// </summary>
@@ -20,17 +39,7 @@ internal static class PipelineAssertions
         var samples = await AllSamplesAsync(store, jobId);
         var counts = await store.CountAsync(jobId, CancellationToken.None);
 
-        // The target counts curated samples: the first ceil(target / n) requests, then more for the rejected ones.
-        var generation = new GenerationSpec { Target = target, SamplesPerRequest = samplesPerRequest };
-        var expectedIds = new HashSet<string>();
-        for (long request = 0; request < counts.RequestsSucceeded; request++)
-        {
-            for (var i = 0; i < CuratedTarget.SamplesOf(generation, request); i++)
-            {
-                expectedIds.Add(SampleIds.For(jobId, request, i));
-            }
-        }
-
+        var expectedIds = PlannedIds(jobId, target, samplesPerRequest, counts.RequestsSucceeded);
         Assert.Equal(expectedIds.Count, samples.Count);
         Assert.Equal(samples.Count, samples.Select(s => s.Id).Distinct().Count());
         Assert.True(expectedIds.SetEquals(samples.Select(s => s.Id)), "The stored ids are not the planned deterministic ids.");

@@ -55,10 +55,42 @@ public sealed class EndpointBreakerTests : IAsyncLifetime
         Assert.Equal(GeneratorWorker.RequestCount(job), (await stores.Samples.GetRecordedRequestIndexesAsync(job.JobId, default)).Count);
     }
 
-    private PipelineJob Job()
+    [Fact]
+    public async Task The_spec_sets_when_the_breaker_trips_or_turns_it_off()
+    {
+        _server.Default = ScriptedReply.Status(500, "upstream down");
+        var stores = SqliteStores.Open(Path.Combine(_folder, "breaker-settings.db"));
+        await stores.Samples.InitializeAsync(default);
+        using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System,
+            new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity("generator-0"));
+        var worker = new GeneratorWorker(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+            NullLogger<GeneratorWorker>.Instance, "generator-0");
+
+        // Four calls in the window, all failed: the fourth trips it, three are recorded.
+        var strict = Job("breaker-strict", "breaker: { minimumCalls: 4, failureRatio: 1 }");
+        var down = await Assert.ThrowsAsync<ModelEndpointUnavailableException>(() => worker.RunFirstPassAsync(strict, GeneratorShard.Single, maxConcurrentRequests: 1, default));
+        Assert.Contains("4 of the last 4 model calls failed", down.Message, StringComparison.Ordinal);
+        Assert.Equal(3, (await stores.Samples.GetRecordedRequestIndexesAsync(strict.JobId, default)).Count);
+
+        // Off: every request is sent, fails and is stored as a counted failure; the run ends without pausing.
+        var off = Job("breaker-off", "breaker: { enabled: false }");
+        Assert.Null(await worker.RunFirstPassAsync(off, GeneratorShard.Single, maxConcurrentRequests: 1, default));
+        var counts = await stores.Samples.CountAsync(off.JobId, default);
+        Assert.Equal(GeneratorWorker.RequestCount(off), counts.RequestsFailed);
+    }
+
+    [Fact]
+    public void Breaker_settings_out_of_range_are_refused_with_the_field_named()
+    {
+        var error = Assert.ThrowsAny<JobSpecException>(() => Job("breaker-bad", "breaker: { failureRatio: 1.5, windowSeconds: 0 }"));
+        Assert.Contains("breaker-bad.yaml:21:28: generation.breaker.failureRatio", error.Message, StringComparison.Ordinal);
+        Assert.Contains("generation.breaker.windowSeconds", error.Message, StringComparison.Ordinal);
+    }
+
+    private PipelineJob Job(string id = "breaker-test", string generationExtra = "")
     {
         var yaml = $"""
-            id: breaker-test
+            id: {id}
             name: Breaker test
             task:
               type: text-classification
@@ -78,8 +110,9 @@ public sealed class EndpointBreakerTests : IAsyncLifetime
               concurrency: 1
               maxRetries: 0
               timeoutSeconds: 10
+              {generationExtra}
             """;
-        var spec = JobSpecLoader.Parse(yaml, "breaker-test.yaml", requireFiles: false);
+        var spec = JobSpecLoader.Parse(yaml, $"{id}.yaml", requireFiles: false);
         return new PipelineJob(JobIds.Derive(spec), spec);
     }
 }

@@ -6,14 +6,15 @@ using Synth.Store.Sqlite;
 namespace Synth.Testing;
 
 /// <summary>
-/// The four stages as four OS processes of the worker (one dll, <c>--stage &lt;stage&gt;</c>), over a private broker host, into one SQLite file, exporting spans
-/// to an OTLP receiver. Each stage can be killed (SIGKILL) and started again.
+/// The four stages as OS processes of the worker (one dll, <c>--stage &lt;stage&gt;</c>), over a private broker host, into one SQLite file, exporting spans
+/// to an OTLP receiver. Each process can be killed (SIGKILL) and started again; a stage can run as several named instances.
 /// </summary>
 public sealed class DistributedPipeline : IAsyncDisposable
 {
     private static readonly Stage[] Stages = [Stage.Generator, Stage.Filter, Stage.LabelRefiner, Stage.Evaluator];
 
-    private readonly Dictionary<Stage, ChildProcess> _running = [];
+    private readonly Dictionary<string, ChildProcess> _running = [];
+    private readonly Dictionary<string, int> _prometheusPorts = [];
     private readonly List<ChildProcess> _exited = [];
     private readonly Dictionary<string, string?> _environment;
     private int _generation;
@@ -35,14 +36,43 @@ public sealed class DistributedPipeline : IAsyncDisposable
 
     public ISampleStore Store { get; }
 
+    /// <summary>The four stages, one instance each, running the test processors on the scripted job.</summary>
     public static async Task<DistributedPipeline> StartAsync(string jobId, int target, int samplesPerRequest, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"synth-e2e-{jobId}-").FullName;
         var specPath = TestJob.WriteSpec(directory, jobId, target, samplesPerRequest);
+        var environment = TestJob.ProcessorEnvironment();
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        var pipeline = await PrepareAsync(directory, specPath, environment);
+        foreach (var stage in Stages)
+        {
+            pipeline.Start(stage);
+        }
+
+        return pipeline;
+    }
+
+    /// <summary>
+    /// The broker, store and trace receiver for the job in <paramref name="spec"/>, with no process started: the caller
+    /// starts the instances it wants (<see cref="StartInstance"/>). Without processor settings the stages run their built-ins.
+    /// </summary>
+    public static Task<DistributedPipeline> PrepareAsync(string jobId, string spec, IReadOnlyDictionary<string, string?> environment)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory($"synth-e2e-{jobId}-").FullName;
+        var specPath = Path.Combine(directory, "job.yaml");
+        File.WriteAllText(specPath, spec);
+        return PrepareAsync(directory, specPath, new Dictionary<string, string?>(environment));
+    }
+
+    private static async Task<DistributedPipeline> PrepareAsync(string directory, string specPath, Dictionary<string, string?> environment)
+    {
         var broker = await KafkaBrokerProcess.StartAsync();
         var traces = new OtlpTraceReceiver();
         var storePath = Path.Combine(directory, "synth.db");
-        var environment = TestJob.ProcessorEnvironment();
         environment["Kafka__BootstrapServers"] = broker.Bootstrap;
         foreach (var (key, value) in KafkaBrokerProcess.FastTestSettings)
         {
@@ -55,39 +85,52 @@ public sealed class DistributedPipeline : IAsyncDisposable
         environment["Telemetry__OtlpEndpoint"] = traces.TracesEndpoint.ToString();
         environment["Telemetry__OtlpProtocol"] = "http/protobuf";
         environment["OTEL_BSP_SCHEDULE_DELAY"] = "200";
-        environment["Logging__LogLevel__Default"] = "Information";
-        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>())
-        {
-            environment[key] = value;
-        }
-
+        environment.TryAdd("Logging__LogLevel__Default", "Information");
         var store = SqliteStores.Open(storePath).Samples;
         await store.InitializeAsync(CancellationToken.None);
-        var pipeline = new DistributedPipeline(directory, broker, traces, environment, store);
-        foreach (var stage in Stages)
-        {
-            pipeline.Start(stage);
-        }
-
-        return pipeline;
+        return new DistributedPipeline(directory, broker, traces, environment, store);
     }
 
-    public void Start(Stage stage)
+    /// <summary>Starts the stage's one instance, under a new instance name each time, with its health file named after the stage.</summary>
+    public void Start(Stage stage) => StartProcess(stage, stage.Name(), string.Create(CultureInfo.InvariantCulture, $"{stage.Name()}-{++_generation}"));
+
+    /// <summary>
+    /// Starts one more instance of <paramref name="stage"/> named <paramref name="instance"/> (its decisions' DecidedBy),
+    /// serving Prometheus metrics on a port of its own (<see cref="MetricsUrl"/>).
+    /// </summary>
+    public void StartInstance(Stage stage, string instance)
+    {
+        var port = _prometheusPorts[instance] = OtlpTraceReceiver.FreePort();
+        StartProcess(stage, instance, instance, new Dictionary<string, string?> { ["Telemetry__PrometheusPort"] = port.ToString(CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>The scrape endpoint of an instance started by <see cref="StartInstance"/>.</summary>
+    public Uri MetricsUrl(string instance) => new($"http://127.0.0.1:{_prometheusPorts[instance]}/metrics");
+
+    private void StartProcess(Stage stage, string key, string instanceName, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var environment = new Dictionary<string, string?>(_environment)
         {
-            ["Synth__InstanceName"] = string.Create(CultureInfo.InvariantCulture, $"{stage.Name()}-{++_generation}"),
-            ["Health__FilePath"] = Path.Combine(Directory, $"{stage.Name()}.health.json"),
+            ["Synth__InstanceName"] = instanceName,
+            ["Health__FilePath"] = Path.Combine(Directory, $"{key}.health.json"),
         };
-        _running[stage] = ChildProcess.StartDotnet(stage.Name(), RepoPaths.Worker, ["--stage", stage.Name()], environment, Directory);
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
+        _running[key] = ChildProcess.StartDotnet(instanceName, RepoPaths.Worker, ["--stage", stage.Name()], environment, Directory);
     }
 
     /// <summary>SIGKILL: the process gets no chance to finish, commit or flush anything.</summary>
-    public void Kill(Stage stage)
+    public void Kill(Stage stage) => Kill(stage.Name());
+
+    /// <summary>SIGKILL of the instance started under <paramref name="instance"/>.</summary>
+    public void Kill(string instance)
     {
-        var process = _running[stage];
+        var process = _running[instance];
         process.Kill();
-        _running.Remove(stage);
+        _running.Remove(instance);
         _exited.Add(process);
     }
 

@@ -328,6 +328,14 @@ internal sealed partial class JobSpecValidator
         AtLeast($"{path}.tokensPerMinute", generation.TokensPerMinute, 1);
         Positive($"{path}.timeoutSeconds", generation.TimeoutSeconds);
         InRange($"{path}.maxRetries", generation.MaxRetries, 0, 100);
+        Positive($"{path}.breaker.maxSecondsWithoutSuccess", generation.Breaker.MaxSecondsWithoutSuccess);
+        if (generation.Breaker.FailureRatio is <= 0 or > 1)
+        {
+            Add($"{path}.breaker.failureRatio", $"must be greater than 0 and at most 1, got {generation.Breaker.FailureRatio}");
+        }
+
+        Positive($"{path}.breaker.windowSeconds", generation.Breaker.WindowSeconds);
+        AtLeast($"{path}.breaker.minimumCalls", generation.Breaker.MinimumCalls, 1);
 
         if (generation.Annotation is { } annotation)
         {

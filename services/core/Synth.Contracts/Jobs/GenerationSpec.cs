@@ -22,6 +22,8 @@ public sealed class GenerationSpec : ModelCallSpec
     public int? RequestsPerMinute { get; set; }
     /// <summary>Prompt plus completion tokens per minute; unlimited when omitted.</summary>
     public int? TokensPerMinute { get; set; }
+    /// <summary>When the job pauses because its model endpoint keeps failing.</summary>
+    public BreakerSpec Breaker { get; set; } = new();
     /// <summary>Required by, and only allowed with, the annotation strategy.</summary>
     public AnnotationSpec? Annotation { get; set; }
     /// <summary>Only allowed with the dialogue strategy.</summary>

@@ -30,7 +30,7 @@ internal sealed class CallGate
     private readonly string _jobId;
     private readonly BudgetSpec _limits;
     private readonly string _model;
-    private readonly EndpointBreaker _breaker = new(new EndpointBreakerOptions());
+    private readonly EndpointBreaker? _breaker;
     private readonly Lock _slotGate = new();
     private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -46,6 +46,15 @@ internal sealed class CallGate
         _tokens = TokenCounter.For(spec.Demonstrations.Tokenizer);
         _price = CostCalculator.PriceOf(spec.Budget, spec.Generation.Model ?? spec.Generation.Deployment);
         _maxOutputTokens = spec.Generation.MaxOutputTokens;
+        _breaker = spec.Generation.Breaker is { Enabled: true } breaker
+            ? new EndpointBreaker(new EndpointBreakerOptions
+            {
+                MaxTimeWithoutSuccess = TimeSpan.FromSeconds(breaker.MaxSecondsWithoutSuccess),
+                FailureRatio = breaker.FailureRatio,
+                Window = TimeSpan.FromSeconds(breaker.WindowSeconds),
+                MinimumCalls = breaker.MinimumCalls,
+            })
+            : null;
     }
 
     /// <summary>
@@ -63,7 +72,7 @@ internal sealed class CallGate
         };
 
     /// <summary>Takes the endpoint to be up again: the job was resumed.</summary>
-    public void ResetBreaker() => _breaker.Reset();
+    public void ResetBreaker() => _breaker?.Reset();
 
     /// <summary>The adaptive limit's current value (for tests and benchmarks).</summary>
     public int ConcurrencyLimit => _concurrency.Limit;
@@ -71,7 +80,7 @@ internal sealed class CallGate
     /// <exception cref="ModelEndpointUnavailableException">The endpoint's calls keep failing: nothing more is sent until the job is resumed.</exception>
     public async Task<GatedCall> SendAsync(string callId, LlmRequest request, LlmRequestExecutor executor, CancellationToken cancellationToken)
     {
-        if (_breaker.Tripped is { } down)
+        if (_breaker?.Tripped is { } down)
         {
             throw new ModelEndpointUnavailableException(down);
         }
@@ -119,7 +128,7 @@ internal sealed class CallGate
             await _budget.CommitAsync(callId, used, CancellationToken.None).ConfigureAwait(false);
             committed = true;
             var failed = result.Outcome == LlmOutcome.Failure;
-            if (_breaker.Record(!failed, _time.GetUtcNow()) is { } reason && failed)
+            if (_breaker?.Record(!failed, _time.GetUtcNow()) is { } reason && failed)
             {
                 // Not recorded as a failed request: resuming the job sends it again.
                 throw new ModelEndpointUnavailableException(reason);
