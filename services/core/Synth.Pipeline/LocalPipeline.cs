@@ -35,14 +35,21 @@ public sealed class LocalPipeline(IServiceProvider services)
         string? budgetStop;
         try
         {
-            budgetStop = await generator.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                budgetStop = await generator.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModelEndpointUnavailableException down)
+            {
+                // Paused, as the control plane pauses it: what was generated finishes its stages, and rerunning resumes.
+                await DrainAsync().ConfigureAwait(false);
+                await JobDocuments.SaveAsync(store, job, specText, JobState.Paused, time, cancellationToken, down.Message).ConfigureAwait(false);
+                throw;
+            }
+
             generationDone = true;
             await JobDocuments.SaveAsync(store, job, specText, JobState.Draining, time, cancellationToken).ConfigureAwait(false);
-
-            while (PipelineComposition.AllStages.Any(s => Topics.InputOf(s) is { } topic && bus.UnfinishedCount(topic) > 0))
-            {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-            }
+            await DrainAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -54,6 +61,14 @@ public sealed class LocalPipeline(IServiceProvider services)
         var counts = await store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         progress?.Report(new PipelineProgress(generator.PlannedRequests(job), job.Spec.Generation.Target, counts, GenerationDone: true));
         return counts;
+
+        async Task DrainAsync()
+        {
+            while (PipelineComposition.AllStages.Any(s => Topics.InputOf(s) is { } topic && bus.UnfinishedCount(topic) > 0))
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         async Task ReportAsync()
         {

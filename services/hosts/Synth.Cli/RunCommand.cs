@@ -108,6 +108,10 @@ public static class RunCommand
         {
             return CliHost.ConfigurationFailed(ex);
         }
+        catch (ModelEndpointUnavailableException ex)
+        {
+            return CliErrors.Fail($"job paused: {ex.Message}", "check the model endpoint, then rerun the same command to resume: finished work is kept.", ex);
+        }
         catch (LlmConfigurationException ex)
         {
             return CliErrors.Fail(ex.Message, "fix the model settings in the spec's generation section (see docs/job-spec.md) and rerun.", ex);
