@@ -34,7 +34,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         _reviews = reviews;
         _time = time;
         _logger = loggerFactory.CreateLogger<LabelRefinerProcessor>();
-        _students = new StudentFoldModels(store, _inputs);
+        _students = new StudentFoldModels(store, _inputs, _logger);
         _relabeller = new LlmRelabeller(loggerFactory, time, clients ?? new ChatClientFactory());
     }
 

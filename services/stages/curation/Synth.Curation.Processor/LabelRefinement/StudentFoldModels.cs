@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
 using Synth.Curation.Labels;
 using Synth.Pipeline;
@@ -10,40 +12,100 @@ namespace Synth.Curation.Processor.LabelRefinement;
 /// it never labels a sample it learned from. A fold is (re)trained when its job has grown by the spec's retrainAfter
 /// since the last attempt; until its training set reaches minTrainingSamples it reports "not enough data". It trains on
 /// the confirmed labels only (<see cref="LabelMethods.IsConfirmed"/>) once there are minTrainingSamples of them.
+/// A fold's first model is trained while its sample waits; later ones train in the background while the current model
+/// keeps answering, so no sample waits for a retraining (the model a sample meets is at most one retraining old).
 /// </summary>
-public sealed class StudentFoldModels(ISampleStore store, StudentInputs inputs)
+public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs inputs, ILogger logger)
 {
-    private readonly Dictionary<(string JobId, int Fold), (FoldModel Model, long JobSize)> _models = [];
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string JobId, int Fold), Trained> _models = [];
+    // One training at a time per process: training is CPU-bound and concurrent ones would only compete for cores.
+    private readonly SemaphoreSlim _training = new(1, 1);
 
     public async Task<FoldModel> ForAsync(PipelineJob job, string sampleId, CancellationToken cancellationToken)
     {
         var spec = job.Spec.Curation.LabelRefinement.Student;
         var refiner = new StudentRefiner(StudentInputs.Labels(job.Spec), StudentInputs.Options(spec));
-        var fold = refiner.FoldOf(sampleId);
+        var key = (job.JobId, refiner.FoldOf(sampleId));
         var counts = await store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         var jobSize = StudentInputs.TrainingStates.Sum(state => counts[state]);
+        lock (_gate)
+        {
+            if (_models.TryGetValue(key, out var known))
+            {
+                if (!Stale(known, jobSize, spec))
+                {
+                    return known.Model;
+                }
 
-        // One training at a time per process: training is CPU-bound and concurrent ones would only compete for cores.
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (known.Model.Model is not null)
+                {
+                    if (!known.Retraining)
+                    {
+                        _models[key] = known with { Retraining = true };
+                        _ = RetrainAsync(job, refiner, key, jobSize);
+                    }
+
+                    return known.Model;
+                }
+            }
+        }
+
+        await _training.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_models.TryGetValue((job.JobId, fold), out var known)
-                && jobSize < known.JobSize + spec.RetrainAfter
-                && !(known.Model.Model is null && known.JobSize < spec.MinTrainingSamples && jobSize >= spec.MinTrainingSamples))
+            lock (_gate)
             {
-                return known.Model;
+                // Another sample of the fold may have trained it while this one waited.
+                if (_models.TryGetValue(key, out var known) && !Stale(known, jobSize, spec))
+                {
+                    return known.Model;
+                }
             }
 
             var model = jobSize < spec.MinTrainingSamples
-                ? new FoldModel(fold, null, 0, NotEnough(0, spec.MinTrainingSamples, fold, spec.Folds))
-                : await TrainAsync(job, refiner, fold, cancellationToken).ConfigureAwait(false);
-            _models[(job.JobId, fold)] = (model, jobSize);
+                ? new FoldModel(key.Item2, null, 0, NotEnough(0, spec.MinTrainingSamples, key.Item2, spec.Folds))
+                : await TrainAsync(job, refiner, key.Item2, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _models[key] = new Trained(model, jobSize, Retraining: false);
+            }
+
             return model;
         }
         finally
         {
-            _gate.Release();
+            _training.Release();
+        }
+    }
+
+    private static bool Stale(Trained known, long jobSize, StudentSpec spec) =>
+        jobSize >= known.JobSize + spec.RetrainAfter
+        || (known.Model.Model is null && known.JobSize < spec.MinTrainingSamples && jobSize >= spec.MinTrainingSamples);
+
+    private async Task RetrainAsync(PipelineJob job, StudentRefiner refiner, (string JobId, int Fold) key, long jobSize)
+    {
+        await Task.Yield();
+        FoldModel? model = null;
+        await _training.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            model = await TrainAsync(job, refiner, key.Fold, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The current model keeps answering; the next sample of the fold tries again.
+            LogRetrainFailed(logger, ex, key.JobId, key.Fold + 1);
+        }
+        finally
+        {
+            _training.Release();
+        }
+
+        lock (_gate)
+        {
+            var current = _models[key];
+            _models[key] = model is null ? current with { Retraining = false } : new Trained(model, jobSize, Retraining: false);
         }
     }
 
@@ -76,6 +138,11 @@ public sealed class StudentFoldModels(ISampleStore store, StudentInputs inputs)
         var students = await inputs.ToStudentSamplesAsync(training, spec, cancellationToken).ConfigureAwait(false);
         return new FoldModel(fold, refiner.Train(students, fold), training.Count, null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining the student of job {JobId}, fold {Fold}, failed; its current model keeps answering")]
+    private static partial void LogRetrainFailed(ILogger logger, Exception exception, string jobId, int fold);
+
+    private sealed record Trained(FoldModel Model, long JobSize, bool Retraining);
 
     private static string NotEnough(int have, int need, int fold, int folds) =>
         $"student: not enough data for fold {fold + 1} of {folds} ({have} labelled samples of at least two labels in the other folds, {need} needed)";
