@@ -55,8 +55,6 @@ public sealed class CuratedWireFormat : IDisposable
             new NewtonsoftJsonSchemaGeneratorSettings { SerializerSettings = Verbatim });
     }
 
-    public bool UsesRegistry => _registry is not null;
-
     /// <summary>The value to produce for a message: unchanged unless it is a curated record and a registry is configured.</summary>
     public async Task<byte[]> EncodeAsync(string topic, byte[] value)
     {
