@@ -24,4 +24,11 @@ public sealed class CuratedRecordSchemaTests
         Assert.Equal(JsonValueKind.String, record["taskType"]!.GetValueKind());
         Assert.Contains(record["taskType"]!.GetValue<string>(), schema["properties"]!["taskType"]!["enum"]!.AsArray().Select(e => e!.GetValue<string>()));
     }
+
+    [Fact]
+    public void The_schema_registered_with_a_schema_registry_is_the_documented_one()
+    {
+        var documented = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "schemas", "curated-record.v1.schema.json"));
+        Assert.Equal(documented, Contracts.Messaging.CuratedRecord.JsonSchema);
+    }
 }

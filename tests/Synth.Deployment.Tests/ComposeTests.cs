@@ -160,6 +160,19 @@ public sealed class ComposeTests
     }
 
     [Fact]
+    public void The_schema_registry_overlay_gives_every_service_on_kafka_the_registry_of_the_registry_profile()
+    {
+        var overlay = ComposeFile.Load(Repo.Full("infra/compose/schema-registry.yml"));
+        var registry = Compose.Service("schema-registry");
+        Assert.True(registry.HasProfiles, "schema-registry must be in a profile: without the overlay nothing uses it.");
+        Assert.StartsWith("confluentinc/cp-schema-registry:", registry.Image, StringComparison.Ordinal);
+        var onKafka = Repo.SynthServices.Where(s => s.Options.Contains(typeof(Synth.Messaging.Kafka.KafkaOptions))).Select(s => s.Name).ToList();
+        Assert.NotEmpty(onKafka);
+        Assert.Equal(onKafka.Order(StringComparer.Ordinal), overlay.Services.Keys.Order(StringComparer.Ordinal));
+        Assert.All(onKafka, name => Assert.Equal($"http://{registry.Hostname}:8081", overlay.Service(name).Environment["Kafka__SchemaRegistry__Url"]));
+    }
+
+    [Fact]
     public void The_cli_runs_only_on_demand()
     {
         var cli = Compose.Service("cli");

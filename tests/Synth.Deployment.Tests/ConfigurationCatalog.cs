@@ -130,11 +130,17 @@ public static class ConfigurationCatalog
     {
         // A section of named entries (Connections:<name>:BaseUrl) binds the entry type's keys under each name.
         var entryType = NamedEntryType(optionsType);
-        return (entryType ?? optionsType).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
-            .Select(p => new ConfigurationKey(SectionOf(optionsType), entryType ?? optionsType, p, IsMap(p.PropertyType), PerName: entryType is not null))
-            .ToList();
+        return KeysOf(SectionOf(optionsType), entryType ?? optionsType, perName: entryType is not null);
     }
+
+    /// <summary>The keys of a section's type; a property of a nested options type (Kafka:SchemaRegistry) is a sub-section of its own keys.</summary>
+    private static List<ConfigurationKey> KeysOf(string section, Type type, bool perName) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .SelectMany(p => IsNestedOptions(p.PropertyType)
+                ? KeysOf($"{section}:{p.Name}", p.PropertyType, perName)
+                : [new ConfigurationKey(section, type, p, IsMap(p.PropertyType), perName)])
+            .ToList();
 
     public static IReadOnlyList<ConfigurationKey> KeysFor(Stage stage) => OptionsFor(stage).SelectMany(KeysOf).ToList();
 
@@ -154,10 +160,11 @@ public static class ConfigurationCatalog
 
         return keys.FirstOrDefault(k =>
         {
-            // In a section of named entries the entry's name comes before the key.
-            var at = k.PerName ? 2 : 1;
+            // In a section of named entries the entry's name comes before the key; a nested section has several parts.
+            var section = k.Section.Split(':');
+            var at = section.Length + (k.PerName ? 1 : 0);
             return parts.Length > at
-                && string.Equals(k.Section, parts[0], StringComparison.OrdinalIgnoreCase)
+                && section.Select((name, i) => string.Equals(name, parts[i], StringComparison.OrdinalIgnoreCase)).All(equal => equal)
                 && string.Equals(k.Property.Name, parts[at], StringComparison.OrdinalIgnoreCase)
                 && (k.AnySubKey ? parts.Length >= at + 2 : parts.Length == at + 1);
         });
@@ -171,6 +178,10 @@ public static class ConfigurationCatalog
         optionsType.BaseType is { IsGenericType: true } baseType && baseType.GetGenericTypeDefinition() == typeof(Dictionary<,>)
             ? baseType.GetGenericArguments()[1]
             : null;
+
+    /// <summary>An options class of Synth's own, bound from a sub-section (KafkaOptions.SchemaRegistry).</summary>
+    private static bool IsNestedOptions(Type type) =>
+        type.IsClass && type.Namespace?.StartsWith("Synth.", StringComparison.Ordinal) == true && !IsMap(type);
 
     /// <summary>A dictionary or a list: configuration binds it from sub-keys (Kafka__Settings__&lt;name&gt;, Api__Keys__0__Name).</summary>
     private static bool IsMap(Type type) =>

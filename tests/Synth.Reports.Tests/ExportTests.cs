@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Parquet.Serialization;
 using Synth.Contracts.Jobs;
+using Synth.Contracts.Samples;
+using Synth.Pipeline;
+using Synth.Store;
 
 namespace Synth.Reports.Tests;
 
@@ -52,6 +55,51 @@ public sealed class ExportTests
         Assert.Contains("pretty_name: \"Report \\\"test\\\" <job>\"", card, StringComparison.Ordinal);
         Assert.Contains($"| train | {export.Rows["train"]} |", card, StringComparison.Ordinal);
         Assert.DoesNotContain(Directory.GetFiles(Path.Combine(folder, "data")), f => f.EndsWith(".partial", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sample_a_review_rejected_is_not_exported_and_the_export_holds_what_the_curated_topic_holds()
+    {
+        await using var fixture = await ReportFixture.CreateAsync();
+        var store = fixture.NewStore();
+        var rejected = new[] { SampleIds.For(ReportFixture.JobId, 0, 0), SampleIds.For(ReportFixture.JobId, 7, 0) };
+        foreach (var id in rejected)
+        {
+            var sample = (await store.GetSampleAsync(id, CancellationToken.None))!;
+            Assert.Equal(SampleState.Evaluated, sample.State);
+            // As HumanReview.Reject records it: the state stays, the review says the sample left the dataset.
+            sample.Review = new ReviewRecord { Status = ReviewStatus.Rejected, Reviewer = "ana", CompletedAt = DateTimeOffset.UnixEpoch };
+            Assert.True(await store.TryReplaceSampleAsync(sample, sample.Version, CancellationToken.None));
+        }
+
+        var folder = fixture.Folder("export-after-review");
+        var report = await new ReportBuilder(store, TimeProvider.System).BuildAsync(ReportFixture.JobId, fixture.Spec, CancellationToken.None);
+        var export = await JobReports.ExportAsync(store, report, fixture.Spec, folder, CancellationToken.None);
+
+        var exported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var split in export.Rows.Keys)
+        {
+            foreach (var line in await File.ReadAllLinesAsync(Path.Combine(folder, "jsonl", $"{split}.jsonl")))
+            {
+                using var json = JsonDocument.Parse(line);
+                exported.Add(json.RootElement.GetProperty("id").GetString()!);
+            }
+        }
+
+        Assert.Equal(30, export.TotalRows);
+        Assert.DoesNotContain(rejected[0], exported);
+        Assert.DoesNotContain(rejected[1], exported);
+        // What the compacted topic ends with: a record (non-empty value) for every sample in the export, a tombstone for the rejected.
+        var onTopic = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var sample in store.ReadSamplesAsync(new SampleQuery { JobId = ReportFixture.JobId, Limit = 500 }, CancellationToken.None))
+        {
+            if (CuratedRecords.Current(sample, fixture.Spec, "/test", DateTimeOffset.UnixEpoch) is { Value.Length: > 0 })
+            {
+                onTopic.Add(sample.Id);
+            }
+        }
+
+        Assert.Equal(onTopic.Order(StringComparer.Ordinal), exported.Order(StringComparer.Ordinal));
     }
 
     [Fact]

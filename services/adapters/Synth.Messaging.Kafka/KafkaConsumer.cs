@@ -47,6 +47,7 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
         private readonly ILogger _logger;
         private readonly ConsumeSettings _settings;
         private readonly IMessageHandler _handler;
+        private readonly CuratedWireFormat _wireFormat;
         private readonly PartitionOffsetTracker _tracker = new();
         private readonly SemaphoreSlim _slots;
         // Owned by the consume thread (it alone runs the loop and the rebalance callbacks).
@@ -66,6 +67,7 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
             _logger = logger;
             _settings = settings;
             _handler = handler;
+            _wireFormat = new CuratedWireFormat(options.SchemaRegistry);
             // Never disposed: abandoned handlers may release a slot after the loop has ended.
             _slots = new SemaphoreSlim(settings.MaxInFlight, settings.MaxInFlight);
         }
@@ -186,7 +188,10 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
                     {
                         try
                         {
-                            await _handler.HandleAsync(message, work.HandlerToken).ConfigureAwait(false);
+                            // A message in the wrong format fails here and is retried, never skipped: fixing the
+                            // configuration lets it through.
+                            var plain = message with { Value = await _wireFormat.DecodeAsync(message).ConfigureAwait(false) };
+                            await _handler.HandleAsync(plain, work.HandlerToken).ConfigureAwait(false);
                             break;
                         }
                         catch (OperationCanceledException) when (work.HandlerToken.IsCancellationRequested)
@@ -394,6 +399,7 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
             KafkaConsumerMetrics.RemoveAll(this);
 
             _hardStop.Dispose();
+            _wireFormat.Dispose();
             LogStopped(_settings.Topic, _settings.GroupId);
         }
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Synth.Messaging.Kafka;
 
 /// <summary>Kafka connection and consume-loop settings (configuration section "Kafka").</summary>
-public sealed class KafkaOptions
+public sealed class KafkaOptions : IValidatableObject
 {
     public const string SectionName = "Kafka";
 
@@ -44,4 +44,9 @@ public sealed class KafkaOptions
     /// <summary>How long in-flight messages may finish on shutdown before their handlers are cancelled.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The schema registry of the curated topic; none by default (plain JSON).</summary>
+    public SchemaRegistryOptions SchemaRegistry { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => SchemaRegistry.Validate();
 }

@@ -8,7 +8,8 @@ namespace Synth.Messaging.Kafka;
 
 /// <summary>
 /// Publishes with an idempotent producer (acks=all): a retried send never duplicates or reorders a partition's
-/// messages. <see cref="PublishAsync"/> completes when the broker has acknowledged the message.
+/// messages. <see cref="PublishAsync"/> completes when the broker has acknowledged the message. A curated record goes
+/// out in the format <see cref="CuratedWireFormat"/> chooses (through the schema registry when one is configured).
 /// </summary>
 public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
 {
@@ -18,11 +19,13 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
 
     private readonly IProducer<string, byte[]> _producer;
     private readonly ILogger<KafkaPublisher> _logger;
+    private readonly CuratedWireFormat _wireFormat;
     private int _disposed;
 
     public KafkaPublisher(IOptions<KafkaOptions> options, ILogger<KafkaPublisher> logger)
     {
         _logger = logger;
+        _wireFormat = new CuratedWireFormat(options.Value.SchemaRegistry);
         var config = new ProducerConfig
         {
             BootstrapServers = options.Value.BootstrapServers,
@@ -47,6 +50,7 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
             kafkaHeaders.Add(header.Name, header.Value);
         }
 
+        var value = await _wireFormat.EncodeAsync(message.Topic, message.Value).ConfigureAwait(false);
         try
         {
             var result = await _producer.ProduceAsync(
@@ -55,7 +59,7 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
                 {
                     Key = message.Key,
                     // An empty value is a tombstone (CuratedRecords.Tombstone); compaction needs it null on Kafka.
-                    Value = message.Value.Length == 0 ? null! : message.Value,
+                    Value = value.Length == 0 ? null! : value,
                     Headers = kafkaHeaders,
                 },
                 cancellationToken);
@@ -85,6 +89,7 @@ public sealed partial class KafkaPublisher : IMessagePublisher, IDisposable
         }
 
         _producer.Dispose();
+        _wireFormat.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing {MessageKey} to {Topic} failed: {ErrorCode}")]

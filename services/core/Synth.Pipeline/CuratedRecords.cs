@@ -54,9 +54,19 @@ public static class CuratedRecords
             return null;
         }
 
-        return sample.Review?.Status == ReviewStatus.Rejected
+        return RemovedByReview(sample)
             ? Tombstone(sample.Id, sample.JobId, sample.Version, source, now)
             : For(sample, spec, source, now);
+    }
+
+    /// <summary>
+    /// A reviewer rejected the sample: it left the dataset, whatever its pipeline state (the topic holds a tombstone for
+    /// it; exports leave it out).
+    /// </summary>
+    public static bool RemovedByReview(SampleDocument sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return sample.Review?.Status == ReviewStatus.Rejected;
     }
 
     /// <summary>The sample is no longer part of the dataset (a review rejected it): a consumer drops every version up to <paramref name="version"/>.</summary>

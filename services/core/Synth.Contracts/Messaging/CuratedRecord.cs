@@ -32,6 +32,17 @@ public sealed record CuratedRecord(
     /// <summary>The CloudEvents type of a record: <c>synth.sample.curated.v1</c>.</summary>
     public const string EventType = "synth.sample.curated.v1";
 
+    /// <summary>The record's JSON schema (draft 2020-12) as documented, the one registered with a schema registry.</summary>
+    public static string JsonSchema => LazySchema.Value;
+
+    private static readonly Lazy<string> LazySchema = new(() =>
+    {
+        using var stream = typeof(CuratedRecord).Assembly.GetManifestResourceStream("curated-record.v1.schema.json")
+            ?? throw new InvalidOperationException("The curated record's schema is not embedded in Synth.Contracts.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
     public static string LineageOf(string sampleId) => $"/samples/{Uri.EscapeDataString(sampleId)}";
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, SampleJson.Options);

@@ -5,12 +5,13 @@ using Parquet.Schema;
 using Parquet.Serialization;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
+using Synth.Pipeline;
 using Synth.Store;
 
 namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
-/// Exports a job's curated samples (refined or evaluated) in the folder layout Hugging Face <c>datasets</c> loads
+/// Exports a job's curated samples (refined or evaluated, less those a review rejected) in the folder layout Hugging Face <c>datasets</c> loads
 /// directly: <c>data/{split}-NNNNN-of-NNNNN.parquet</c> (the default config), <c>jsonl/{split}.jsonl</c> (the
 /// "jsonl" config) and README.md, the dataset card whose YAML front matter names both configs. Columns: id, the task
 /// type's content fields, conditions (JSON text) and weight. Samples are streamed; Parquet is written in shards of
@@ -43,6 +44,12 @@ public sealed class DatasetExporter(ISampleStore store)
             await foreach (var sample in store.ReadSamplesAsync(
                 new SampleQuery { JobId = jobId, States = ReportBuilder.CuratedStates, Limit = 500 }, cancellationToken).ConfigureAwait(false))
             {
+                if (CuratedRecords.RemovedByReview(sample))
+                {
+                    // The curated topic holds a tombstone for it: the export and the topic agree.
+                    continue;
+                }
+
                 var row = Row(sample, content);
                 await splits[DatasetSplits.Of(sample.Id, spec.Evaluation.Export)].AddAsync(row, cancellationToken).ConfigureAwait(false);
             }
