@@ -1,7 +1,7 @@
 using System.Globalization;
 using Synth.Testing;
 
-// Usage: Synth.Benchmarks.Quality [target] — runs the four jobs one after another and prints one Markdown table.
+// Usage: Synth.Benchmarks.Quality [target] — runs the five jobs one after another and prints one Markdown table.
 var target = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 600;
 QualityRun[] runs =
 [
@@ -9,6 +9,7 @@ QualityRun[] runs =
     new("LLM, balanced", target, LlmCuration: true),
     new("default, skewed", target, LlmCuration: false, PositiveShare: 0.8),
     new("LLM, skewed", target, LlmCuration: true, PositiveShare: 0.8),
+    new("support set, balanced", target, LlmCuration: false, SupportSet: 100, OutlierDeviations: 1.5),
 ];
 
 var work = Directory.CreateTempSubdirectory("synth-quality-").FullName;

@@ -23,9 +23,14 @@ public static class QualityBenchmark
         var jobId = "quality-" + new string([.. run.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
         var directory = Directory.CreateDirectory(Path.Combine(workDirectory, $"{jobId}-{Guid.NewGuid():N}")).FullName;
         var options = new SimulatedModelOptions(Labels, LabelShares: [1 - run.PositiveShare, run.PositiveShare]);
-        await using var model = await SimulatedModel.StartAsync(options, RealText.UciSentences("amazon", "yelp"), RealText.EmailLines(1000));
+        var sentences = RealText.UciSentences("amazon", "yelp");
+        // The support set is real on-task text the model never serves (every 10th sentence), so no sample is its copy.
+        var support = sentences.Where((_, i) => i % 10 == 9).Take(run.SupportSet).ToList();
+        await using var model = await SimulatedModel.StartAsync(options, [.. sentences.Except(support)], RealText.EmailLines(1000));
+        var supportPath = Path.Combine(directory, "support.jsonl");
+        await File.WriteAllLinesAsync(supportPath, support.Select(s => JsonSerializer.Serialize(new { text = s.Text, label = Labels[s.Class] })));
         var spec = Path.Combine(directory, "job.yaml");
-        await File.WriteAllTextAsync(spec, Spec(jobId, run, model.BaseUrl));
+        await File.WriteAllTextAsync(spec, Spec(jobId, run, model.BaseUrl, supportPath));
         var database = Path.Combine(directory, "synth.db");
         var clock = Stopwatch.StartNew();
         using (var process = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["run", spec, "--store", database], new Dictionary<string, string?>(), directory))
@@ -112,8 +117,10 @@ public static class QualityBenchmark
     {
         var rows = new List<(string Measure, Func<QualityResult, string> Value)>
         {
-            ("curation", r => r.Run.LlmCuration ? "default + LLM judge + LLM relabel" : "default"),
-            ("served positive share", r => F(r.Run.PositiveShare)),
+            ("curation", r => (r.Run.LlmCuration ? "default + LLM judge + LLM relabel" : "default")
+                + (r.Run.SupportSet > 0 ? $" + support set of {r.Run.SupportSet}" : "")
+                + (r.Run.OutlierDeviations is { } k ? string.Create(CultureInfo.InvariantCulture, $", relevance k = {k}") : "")),
+            ("asked positive share", r => F(r.Run.PositiveShare)),
         };
         rows.AddRange(Enum.GetValues<FaultKind>().Select(kind => ($"kept: {Kebab(kind)}", (Func<QualityResult, string>)(r => r.Kept[kind].ToString()))));
         rows.AddRange(
@@ -123,6 +130,7 @@ public static class QualityBenchmark
             ("clean labels broken", r => r.CleanBroken.ToString()),
             ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
             ("curated positive share", r => r.PositiveShare.ToString()),
+            ("curated − asked positive share", r => F(r.PositiveShare.Value - r.Run.PositiveShare)),
             ("indirect accuracy: curated vs real", r => r.IndirectSynthetic is { } s ? $"{F(s)} vs {F(r.IndirectReal ?? double.NaN)}" : "–"),
             ("unjoined samples", r => r.Unjoined.ToString(CultureInfo.InvariantCulture)),
             ("run time (s)", r => r.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),
@@ -145,30 +153,42 @@ public static class QualityBenchmark
 
     private static string ContentText(SampleDocument sample) => (sample.Content.Text ?? "").Trim();
 
-    private static string Spec(string jobId, QualityRun run, Uri baseUrl)
+    private static string Spec(string jobId, QualityRun run, Uri baseUrl, string supportPath)
     {
-        var llm = run.LlmCuration
-            ? """
-              curation:
-                filter:
-                  judge: { enabled: true }
-                labelRefinement:
-                  llmRelabel: { enabled: true }
-              """
-            : "";
+        var filter = new List<string>();
+        if (run.OutlierDeviations is { } k)
+        {
+            filter.Add(string.Create(CultureInfo.InvariantCulture, $"    relevance: {{ outlierDeviations: {k} }}"));
+        }
+
+        if (run.LlmCuration)
+        {
+            filter.Add("    judge: { enabled: true }");
+        }
+
+        var curation = filter.Count == 0 && !run.LlmCuration ? ""
+            : string.Join('\n', ["curation:", .. filter.Count > 0 ? ["  filter:", .. filter] : Array.Empty<string>(), .. run.LlmCuration ? ["  labelRefinement:", "    llmRelabel: { enabled: true }"] : Array.Empty<string>()]);
+        // Balanced: uniform label shares (the default); skewed: the asked weights.
+        var (labelShares, positiveShare, negativeShare) = run.PositiveShare == 0.5 ? ("", "", "")
+            : ("labelShares: weights", string.Create(CultureInfo.InvariantCulture, $"share: {run.PositiveShare}"), string.Create(CultureInfo.InvariantCulture, $"share: {1 - run.PositiveShare}"));
+        var supportSet = run.SupportSet > 0 ? $"supportSet: {{ path: {supportPath} }}" : "";
         return string.Create(CultureInfo.InvariantCulture, $"""
             id: {jobId}
             name: Quality benchmark {run.Name}
             task:
               type: text-classification
               dataDescription: A short product or restaurant review, one or two sentences.
+              {labelShares}
               labels:
                 - name: positive
                   description: The reviewer is satisfied.
+                  {positiveShare}
                 - name: negative
                   description: The reviewer is dissatisfied.
+                  {negativeShare}
             demonstrations:
               k: 0
+              {supportSet}
             generation:
               provider: openai-compatible
               model: simulated-model
@@ -177,7 +197,7 @@ public static class QualityBenchmark
               target: {run.Target}
               maxRetries: 4
               timeoutSeconds: 30
-            {llm}
+            {curation}
             evaluation:
               indirect:
                 benchmark: uci-sentiment
