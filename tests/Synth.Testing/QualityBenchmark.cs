@@ -24,8 +24,9 @@ public static class QualityBenchmark
         var directory = Directory.CreateDirectory(Path.Combine(workDirectory, $"{jobId}-{Guid.NewGuid():N}")).FullName;
         var options = new SimulatedModelOptions(Labels, LabelShares: [1 - run.PositiveShare, run.PositiveShare]);
         var sentences = RealText.UciSentences("amazon", "yelp");
-        // The support set is real on-task text the model never serves (every 10th sentence), so no sample is its copy.
-        var support = sentences.Where((_, i) => i % 10 == 9).Take(run.SupportSet).ToList();
+        // The support set is real on-task text the model never serves, spread over both sources (product and restaurant
+        // reviews: a support set of one kind makes the other off-task), so no sample is its copy.
+        var support = run.SupportSet == 0 ? [] : sentences.Where((_, i) => i % (sentences.Count / run.SupportSet) == 0).Take(run.SupportSet).ToList();
         await using var model = await SimulatedModel.StartAsync(options, [.. sentences.Except(support)], RealText.EmailLines(1000));
         var supportPath = Path.Combine(directory, "support.jsonl");
         await File.WriteAllLinesAsync(supportPath, support.Select(s => JsonSerializer.Serialize(new { text = s.Text, label = Labels[s.Class] })));
@@ -57,7 +58,9 @@ public static class QualityBenchmark
     /// <summary>
     /// Joins stored samples with the served log by text. Copies of one text (an original and its exact duplicates) are
     /// told apart by order: the first copies stored are the earliest served, and of a text's copies the first kept
-    /// one counts as the original, so "duplicates kept" counts the copies kept beyond one.
+    /// one counts as the original, so "duplicates kept" counts the copies kept beyond one. Likewise a near duplicate
+    /// counts as kept only beyond one kept copy of its family (the original and its near duplicates): when the near
+    /// duplicate is decided first, or its original is rejected for another reason, the curated set holds one copy.
     /// </summary>
     public static QualityResult Measure(QualityRun run, IReadOnlyList<ServedItem> served, IReadOnlyList<SampleDocument> samples, double? indirectSynthetic, double? indirectReal, TimeSpan elapsed)
     {
@@ -106,6 +109,12 @@ public static class QualityBenchmark
             }
         }
 
+        // Near duplicates kept beyond one copy of their family: the kept near duplicates, less one when the original is not kept.
+        var keptTexts = samples.Where(sample => sample.State == SampleState.Evaluated).Select(ContentText).ToHashSet(StringComparer.Ordinal);
+        var nearKept = served.Where(item => item.Fault == FaultKind.NearDuplicate && keptTexts.Contains(item.Text.Trim()))
+            .GroupBy(item => OriginalOf(item.Text.Trim(), log) ?? item.Text.Trim(), StringComparer.Ordinal)
+            .Sum(family => family.Count() - (keptTexts.Contains(family.Key) ? 0 : 1));
+        kept[FaultKind.NearDuplicate] = (nearKept, kept[FaultKind.NearDuplicate].Of);
         var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
         return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
             new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), new Share(broken, clean),
@@ -150,6 +159,15 @@ public static class QualityBenchmark
     private static string F(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string Kebab(FaultKind kind) => JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
+
+    /// <summary>The served text a near duplicate was made from by inserting one word; null when none is found.</summary>
+    private static string? OriginalOf(string nearDuplicate, Dictionary<string, List<ServedItem>> log)
+    {
+        var words = nearDuplicate.Split(' ');
+        return Enumerable.Range(1, Math.Max(0, words.Length - 1))
+            .Select(i => string.Join(' ', words.Where((_, j) => j != i)))
+            .FirstOrDefault(text => log.TryGetValue(text, out var items) && items.Any(item => item.Fault != FaultKind.NearDuplicate));
+    }
 
     private static string ContentText(SampleDocument sample) => (sample.Content.Text ?? "").Trim();
 
