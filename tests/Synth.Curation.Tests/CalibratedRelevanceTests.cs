@@ -60,6 +60,25 @@ public sealed class CalibratedRelevanceTests
     }
 
     [Fact]
+    public void The_score_is_the_density_of_the_nearest_reference_samples_not_the_cosine_to_their_centroid()
+    {
+        // Two genres of on-task text (product and restaurant reviews), and off-task text between them: closest of all
+        // to the centroid, yet near no real sample. The cosine to the centroid kept it; the neighbours' density does not.
+        var random = new Random(5);
+        var support = Enumerable.Range(0, 40).Select(i => (ReadOnlyMemory<float>)Around(i % 2 == 0 ? 0 : 2, random)).ToList();
+        var filter = new CalibratedRelevanceFilter(new RelevanceCalibration(Neighbours: 5), support);
+        var between = Around(0, random);
+        between[2] += 1;
+
+        var off = filter.Evaluate(Sample(between));
+        var on = filter.Evaluate(Sample(Around(2, random)));
+
+        Assert.False(off.Passed, off.Reason);
+        Assert.True(on.Passed, on.Reason);
+        Assert.InRange(on.Score, 0.85, 1);
+    }
+
+    [Fact]
     public void A_support_set_too_small_to_calibrate_falls_back_to_the_running_reference()
     {
         var random = new Random(4);

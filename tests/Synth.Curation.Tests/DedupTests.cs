@@ -114,6 +114,38 @@ public sealed class DedupTests
     }
 
     [Fact]
+    public async Task With_default_options_one_inserted_word_is_a_near_duplicate_and_distinct_real_sentences_are_kept()
+    {
+        // The quality benchmark's near duplicate: one word inserted into a real review sentence (most are 5–15 words).
+        string[] inserted = ["really", "honestly", "just", "very", "truly", "actually"];
+        var random = new Random(12);
+        var sentences = UciSentences.Load3000()
+            .Where(s => s.Source != "imdb")
+            .DistinctBy(s => TextNormalizer.Normalize(s.Text))
+            .Take(1000)
+            .ToList();
+        var index = new InMemoryDedupIndex(new DedupOptions(SemanticThreshold: null));
+
+        var distinctFlagged = 0;
+        foreach (var sentence in sentences)
+        {
+            distinctFlagged += (await index.CheckAndAddAsync(new DedupEntry(sentence.Id, sentence.Text))).IsDuplicate ? 1 : 0;
+        }
+
+        var nearKept = 0;
+        foreach (var sentence in sentences.Take(300))
+        {
+            var words = sentence.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+            words.Insert(random.Next(1, Math.Max(2, words.Count)), inserted[random.Next(inserted.Length)]);
+            nearKept += (await index.CheckAndAddAsync(new DedupEntry(sentence.Id + "-near", string.Join(' ', words)))).Kind == DuplicateKind.Near ? 0 : 1;
+        }
+
+        // Word pairs (the former default) kept 0.48 of these near duplicates at Jaccard 0.7.
+        Assert.True(nearKept <= 0.1 * 300, $"{nearKept} of 300 near duplicates kept");
+        Assert.True(distinctFlagged <= 0.02 * sentences.Count, $"{distinctFlagged} of {sentences.Count} distinct sentences taken for duplicates");
+    }
+
+    [Fact]
     public async Task Different_texts_are_kept_and_semantic_duplicates_are_found_by_cosine()
     {
         var index = new InMemoryDedupIndex(Options);

@@ -23,9 +23,15 @@ public static class QualityBenchmark
         var jobId = "quality-" + new string([.. run.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
         var directory = Directory.CreateDirectory(Path.Combine(workDirectory, $"{jobId}-{Guid.NewGuid():N}")).FullName;
         var options = new SimulatedModelOptions(Labels, LabelShares: [1 - run.PositiveShare, run.PositiveShare]);
-        await using var model = await SimulatedModel.StartAsync(options, RealText.UciSentences("amazon", "yelp"), RealText.EmailLines(1000));
+        var sentences = RealText.UciSentences("amazon", "yelp");
+        // The support set is real on-task text the model never serves, spread over both sources (product and restaurant
+        // reviews: a support set of one kind makes the other off-task), so no sample is its copy.
+        var support = run.SupportSet == 0 ? [] : sentences.Where((_, i) => i % (sentences.Count / run.SupportSet) == 0).Take(run.SupportSet).ToList();
+        await using var model = await SimulatedModel.StartAsync(options, [.. sentences.Except(support)], RealText.EmailLines(1000));
+        var supportPath = Path.Combine(directory, "support.jsonl");
+        await File.WriteAllLinesAsync(supportPath, support.Select(s => JsonSerializer.Serialize(new { text = s.Text, label = Labels[s.Class] })));
         var spec = Path.Combine(directory, "job.yaml");
-        await File.WriteAllTextAsync(spec, Spec(jobId, run, model.BaseUrl));
+        await File.WriteAllTextAsync(spec, Spec(jobId, run, model.BaseUrl, supportPath));
         var database = Path.Combine(directory, "synth.db");
         var clock = Stopwatch.StartNew();
         using (var process = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["run", spec, "--store", database], new Dictionary<string, string?>(), directory))
@@ -52,7 +58,9 @@ public static class QualityBenchmark
     /// <summary>
     /// Joins stored samples with the served log by text. Copies of one text (an original and its exact duplicates) are
     /// told apart by order: the first copies stored are the earliest served, and of a text's copies the first kept
-    /// one counts as the original, so "duplicates kept" counts the copies kept beyond one.
+    /// one counts as the original, so "duplicates kept" counts the copies kept beyond one. Likewise a near duplicate
+    /// counts as kept only beyond one kept copy of its family (the original and its near duplicates): when the near
+    /// duplicate is decided first, or its original is rejected for another reason, the curated set holds one copy.
     /// </summary>
     public static QualityResult Measure(QualityRun run, IReadOnlyList<ServedItem> served, IReadOnlyList<SampleDocument> samples, double? indirectSynthetic, double? indirectReal, TimeSpan elapsed)
     {
@@ -101,6 +109,12 @@ public static class QualityBenchmark
             }
         }
 
+        // Near duplicates kept beyond one copy of their family: the kept near duplicates, less one when the original is not kept.
+        var keptTexts = samples.Where(sample => sample.State == SampleState.Evaluated).Select(ContentText).ToHashSet(StringComparer.Ordinal);
+        var nearKept = served.Where(item => item.Fault == FaultKind.NearDuplicate && keptTexts.Contains(item.Text.Trim()))
+            .GroupBy(item => OriginalOf(item.Text.Trim(), log) ?? item.Text.Trim(), StringComparer.Ordinal)
+            .Sum(family => family.Count() - (keptTexts.Contains(family.Key) ? 0 : 1));
+        kept[FaultKind.NearDuplicate] = (nearKept, kept[FaultKind.NearDuplicate].Of);
         var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
         return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
             new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), new Share(broken, clean),
@@ -112,8 +126,10 @@ public static class QualityBenchmark
     {
         var rows = new List<(string Measure, Func<QualityResult, string> Value)>
         {
-            ("curation", r => r.Run.LlmCuration ? "default + LLM judge + LLM relabel" : "default"),
-            ("served positive share", r => F(r.Run.PositiveShare)),
+            ("curation", r => (r.Run.LlmCuration ? "default + LLM judge + LLM relabel" : "default")
+                + (r.Run.SupportSet > 0 ? $" + support set of {r.Run.SupportSet}" : "")
+                + (r.Run.OutlierDeviations is { } k ? string.Create(CultureInfo.InvariantCulture, $", relevance k = {k}") : "")),
+            ("asked positive share", r => F(r.Run.PositiveShare)),
         };
         rows.AddRange(Enum.GetValues<FaultKind>().Select(kind => ($"kept: {Kebab(kind)}", (Func<QualityResult, string>)(r => r.Kept[kind].ToString()))));
         rows.AddRange(
@@ -123,6 +139,7 @@ public static class QualityBenchmark
             ("clean labels broken", r => r.CleanBroken.ToString()),
             ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
             ("curated positive share", r => r.PositiveShare.ToString()),
+            ("curated − asked positive share", r => F(r.PositiveShare.Value - r.Run.PositiveShare)),
             ("indirect accuracy: curated vs real", r => r.IndirectSynthetic is { } s ? $"{F(s)} vs {F(r.IndirectReal ?? double.NaN)}" : "–"),
             ("unjoined samples", r => r.Unjoined.ToString(CultureInfo.InvariantCulture)),
             ("run time (s)", r => r.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),
@@ -143,32 +160,53 @@ public static class QualityBenchmark
 
     private static string Kebab(FaultKind kind) => JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
 
+    /// <summary>The served text a near duplicate was made from by inserting one word; null when none is found.</summary>
+    private static string? OriginalOf(string nearDuplicate, Dictionary<string, List<ServedItem>> log)
+    {
+        var words = nearDuplicate.Split(' ');
+        return Enumerable.Range(1, Math.Max(0, words.Length - 1))
+            .Select(i => string.Join(' ', words.Where((_, j) => j != i)))
+            .FirstOrDefault(text => log.TryGetValue(text, out var items) && items.Any(item => item.Fault != FaultKind.NearDuplicate));
+    }
+
     private static string ContentText(SampleDocument sample) => (sample.Content.Text ?? "").Trim();
 
-    private static string Spec(string jobId, QualityRun run, Uri baseUrl)
+    private static string Spec(string jobId, QualityRun run, Uri baseUrl, string supportPath)
     {
-        var llm = run.LlmCuration
-            ? """
-              curation:
-                filter:
-                  judge: { enabled: true }
-                labelRefinement:
-                  llmRelabel: { enabled: true }
-              """
-            : "";
+        var filter = new List<string>();
+        if (run.OutlierDeviations is { } k)
+        {
+            filter.Add(string.Create(CultureInfo.InvariantCulture, $"    relevance: {{ outlierDeviations: {k} }}"));
+        }
+
+        if (run.LlmCuration)
+        {
+            filter.Add("    judge: { enabled: true }");
+        }
+
+        var curation = filter.Count == 0 && !run.LlmCuration ? ""
+            : string.Join('\n', ["curation:", .. filter.Count > 0 ? ["  filter:", .. filter] : Array.Empty<string>(), .. run.LlmCuration ? ["  labelRefinement:", "    llmRelabel: { enabled: true }"] : Array.Empty<string>()]);
+        // Balanced: uniform label shares (the default); skewed: the asked weights.
+        var (labelShares, positiveShare, negativeShare) = run.PositiveShare == 0.5 ? ("", "", "")
+            : ("labelShares: weights", string.Create(CultureInfo.InvariantCulture, $"share: {run.PositiveShare}"), string.Create(CultureInfo.InvariantCulture, $"share: {1 - run.PositiveShare}"));
+        var supportSet = run.SupportSet > 0 ? $"supportSet: {{ path: {supportPath} }}" : "";
         return string.Create(CultureInfo.InvariantCulture, $"""
             id: {jobId}
             name: Quality benchmark {run.Name}
             task:
               type: text-classification
               dataDescription: A short product or restaurant review, one or two sentences.
+              {labelShares}
               labels:
                 - name: positive
                   description: The reviewer is satisfied.
+                  {positiveShare}
                 - name: negative
                   description: The reviewer is dissatisfied.
+                  {negativeShare}
             demonstrations:
               k: 0
+              {supportSet}
             generation:
               provider: openai-compatible
               model: simulated-model
@@ -177,7 +215,7 @@ public static class QualityBenchmark
               target: {run.Target}
               maxRetries: 4
               timeoutSeconds: 30
-            {llm}
+            {curation}
             evaluation:
               indirect:
                 benchmark: uci-sentiment

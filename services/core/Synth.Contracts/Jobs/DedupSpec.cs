@@ -6,7 +6,7 @@ public sealed class DedupSpec
     public bool Near { get; set; } = true;
     /// <summary>Null (the default): on when the local embedding model loads. True: required. False: off.</summary>
     public bool? Semantic { get; set; }
-    public int ShingleSize { get; set; } = 2;
+    public int ShingleSize { get; set; } = 1;
     public int Bands { get; set; } = 20;
     public int Rows { get; set; } = 5;
     public double JaccardThreshold { get; set; } = 0.7;

@@ -5,13 +5,16 @@ namespace Synth.Curation.Filters;
 
 /// <summary>
 /// Task relevance calibrated on real data rather than an absolute cosine (which depends on the embedding model and on
-/// text length). A sample's score is the cosine of its embedding to the reference centroid; it is off-task when the
-/// score is an outlier below the reference's own scores (<see cref="RelevanceCalibration.Fence"/>). The reference is
-///   - the support set, when it has at least <see cref="RelevanceCalibration.MinSupport"/> records: each record scored
-///     against the centroid of the others (leave-one-out), a fixed fence; else
-///   - the job's running distribution: the last <see cref="RelevanceCalibration.Window"/> samples' embeddings and
-///     scores, each scored against the centroid of the samples before it. Until
-///     <see cref="RelevanceCalibration.WarmUp"/> samples are in, the score is recorded and nothing is rejected.
+/// text length). A sample is off-task when its score is an outlier below the reference's own scores
+/// (<see cref="RelevanceCalibration.Fence"/>). The reference and the score are
+///   - the support set, when it has at least <see cref="RelevanceCalibration.MinSupport"/> records: the score is the
+///     local density, the mean cosine to the <see cref="RelevanceCalibration.Neighbours"/> nearest records (each record
+///     scored against the others, leave-one-out, for a fixed fence). A support set holds no off-task text, so an
+///     off-task sample finds no close neighbours; on real text this separates better than the centroid (docs/quality.md);
+///   - else the job's running distribution, the last <see cref="RelevanceCalibration.Window"/> samples: the score is
+///     the cosine to their centroid. Not the density: off-task text that recurs in the stream would be its own close
+///     neighbours, while the centroid follows the majority. Until <see cref="RelevanceCalibration.WarmUp"/> samples
+///     are in, the score is recorded and nothing is rejected.
 /// Thread-safe: one instance serves a job's concurrent samples.
 /// </summary>
 public sealed class CalibratedRelevanceFilter : ISampleFilter
@@ -20,7 +23,7 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
     private readonly object gate = new();
     private readonly Queue<float[]> window = new();
     private readonly Queue<double> scores = new();
-    private readonly double? supportFence;
+    private readonly IReadOnlyList<float[]>? support;
     private double[]? sum;
     private double? fence;
 
@@ -31,22 +34,22 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
         ArgumentOutOfRangeException.ThrowIfLessThan(calibration.WarmUp, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(calibration.Window, calibration.WarmUp);
         ArgumentOutOfRangeException.ThrowIfLessThan(calibration.MinSupport, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(calibration.Neighbours);
         this.calibration = calibration;
         if (support.Count >= calibration.MinSupport)
         {
-            sum = Sum(support);
-            var n = support.Count;
-            // Leave-one-out: a record is not compared with a centroid it is part of.
-            supportFence = calibration.Fence([.. support.Select(record => Cosine(record.Span, Centroid(sum, record.Span, n - 1)))]);
-            fence = supportFence;
-            ReferenceSize = n;
+            var records = support.Select(record => record.ToArray()).ToList();
+            // Leave-one-out: a record is not its own neighbour.
+            fence = calibration.Fence([.. records.Select((record, i) => Density(record, records.Where((_, j) => j != i)))]);
+            this.support = records;
+            ReferenceSize = records.Count;
         }
     }
 
     public string Name => "relevance";
 
     /// <summary>"support set" or "running": what the fence is calibrated on.</summary>
-    public string Reference => supportFence is null ? "running" : "support set";
+    public string Reference => support is null ? "running" : "support set";
 
     /// <summary>Samples (or support records) the current fence is calibrated on.</summary>
     public int ReferenceSize { get; private set; }
@@ -60,20 +63,21 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
 
         lock (gate)
         {
-            if (sum is null)
+            var embedding = sample.Embedding.ToArray();
+            if (support is null && window.Count == 0)
             {
                 // The first sample of a running reference has nothing to be compared with.
-                Observe(sample.Embedding.Span, null);
+                Observe(embedding, null);
                 return new FilterResult(Name, 1, 0, "relevance: the first sample starts the job's running reference");
             }
 
-            var count = supportFence is null ? window.Count : ReferenceSize;
-            var score = Math.Clamp(Cosine(sample.Embedding.Span, Centroid(sum, default, count)), 0, 1);
+            var count = support?.Count ?? window.Count;
+            var score = Math.Clamp(support is null ? VectorMath.Cosine(embedding, Centroid()) : Density(embedding, support), 0, 1);
             var current = fence;
             var size = ReferenceSize;
-            if (supportFence is null)
+            if (support is null)
             {
-                Observe(sample.Embedding.Span, score);
+                Observe(embedding, score);
             }
 
             if (current is not { } bar)
@@ -84,16 +88,15 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
             var threshold = Math.Max(0, bar);
             var comparison = score < threshold ? "below" : "at or above";
             return new FilterResult(Name, score, threshold,
-                Invariant($"relevance {score:0.###} {comparison} {threshold:0.###}, the outlier fence of {size} {(supportFence is null ? "recent samples" : "support records")} (median − {calibration.Deviations:0.#} robust SD)"));
+                Invariant($"relevance {score:0.###} {comparison} {threshold:0.###}, the outlier fence of {size} {(support is null ? "recent samples" : "support records")} (median − {calibration.Deviations:0.#} robust SD)"));
         }
     }
 
-    private void Observe(ReadOnlySpan<float> embedding, double? score)
+    private void Observe(float[] embedding, double? score)
     {
-        var copy = embedding.ToArray();
-        sum ??= new double[copy.Length];
-        Add(sum, copy, 1);
-        window.Enqueue(copy);
+        sum ??= new double[embedding.Length];
+        Add(sum, embedding, 1);
+        window.Enqueue(embedding);
         if (window.Count > calibration.Window)
         {
             Add(sum, window.Dequeue(), -1);
@@ -115,18 +118,18 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
         }
     }
 
-    private static double[] Sum(IReadOnlyList<ReadOnlyMemory<float>> vectors)
+    private float[] Centroid()
     {
-        var total = new double[vectors[0].Length];
-        foreach (var vector in vectors)
+        var centroid = new float[sum!.Length];
+        for (var i = 0; i < centroid.Length; i++)
         {
-            Add(total, vector.Span, 1);
+            centroid[i] = (float)(sum[i] / window.Count);
         }
 
-        return total;
+        return centroid;
     }
 
-    private static void Add(double[] total, ReadOnlySpan<float> vector, int sign)
+    private static void Add(double[] total, float[] vector, int sign)
     {
         if (vector.Length != total.Length)
         {
@@ -139,19 +142,22 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
         }
     }
 
-    /// <summary>Mean of the summed vectors, leaving <paramref name="without"/> out when given.</summary>
-    private static float[] Centroid(double[] total, ReadOnlySpan<float> without, int count)
+    /// <summary>The mean cosine of <paramref name="embedding"/> to its nearest <see cref="RelevanceCalibration.Neighbours"/> of <paramref name="reference"/>.</summary>
+    private double Density(float[] embedding, IEnumerable<float[]> reference)
     {
-        var centroid = new float[total.Length];
-        for (var i = 0; i < total.Length; i++)
+        var nearest = new PriorityQueue<double, double>(calibration.Neighbours + 1);
+        foreach (var other in reference)
         {
-            centroid[i] = (float)((total[i] - (without.IsEmpty ? 0 : without[i])) / count);
+            var cosine = VectorMath.Cosine(embedding, other);
+            nearest.Enqueue(cosine, cosine);
+            if (nearest.Count > calibration.Neighbours)
+            {
+                nearest.Dequeue();
+            }
         }
 
-        return centroid;
+        return nearest.UnorderedItems.Average(item => item.Element);
     }
-
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => VectorMath.Cosine(a, b);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,7 +4,8 @@ namespace Synth.Curation.Filters;
 /// <param name="WarmUp">Samples the job's running reference needs before it rejects anything.</param>
 /// <param name="Window">The running reference: the job's last this-many samples.</param>
 /// <param name="MinSupport">Support records needed to calibrate from the support set instead of the running reference.</param>
-public sealed record RelevanceCalibration(double Deviations = 3, int WarmUp = 50, int Window = 500, int MinSupport = 10)
+/// <param name="Neighbours">Against a support set, a sample's score is its mean cosine to this many nearest records.</param>
+public sealed record RelevanceCalibration(double Deviations = 3, int WarmUp = 50, int Window = 500, int MinSupport = 10, int Neighbours = 10)
 {
     /// <summary>Scale from the median absolute deviation to the standard deviation of a normal distribution.</summary>
     public const double MadToSigma = 1.4826;
