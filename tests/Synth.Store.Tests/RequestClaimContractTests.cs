@@ -128,4 +128,20 @@ public abstract partial class StoreContractTests
         Assert.Equal((0L, 2L, true), (again!.Start, again.End, again.TakenOver));
         Assert.True(await claims.RenewAsync(other, LeaseEnd.AddSeconds(5), Ct));
     }
+
+    [StoreFact]
+    public async Task Releasing_every_lease_of_a_job_frees_them_all_at_once()
+    {
+        var claims = (await NewStoresAsync()).RequestClaims;
+        var job = NewJobId();
+        await claims.PlanAtLeastAsync(job, 4, Ct);
+        await claims.TryClaimAsync(job, "gen-1", 2, ClaimedAt, LeaseEnd, Ct);
+        await claims.TryClaimAsync(job, "gen-2", 2, ClaimedAt, LeaseEnd, Ct);
+
+        await claims.ReleaseAllAsync(job, Ct);
+
+        var first = await claims.TryClaimAsync(job, "local", 2, ClaimedAt, LeaseEnd, Ct);
+        var second = await claims.TryClaimAsync(job, "local", 2, ClaimedAt, LeaseEnd, Ct);
+        Assert.Equal([(0L, true), (2L, true)], new[] { first!, second! }.Select(c => (c.Start, c.TakenOver)));
+    }
 }

@@ -124,14 +124,19 @@ public sealed class MongoRequestClaimStore(MongoDatabaseContext context) : IRequ
         return Plans.UpdateOneAsync(LeaseFilter(claim), new BsonDocument("$set", new BsonDocument($"claims.{Key(claim)}.expiresAt", 0L)), cancellationToken: cancellationToken);
     }
 
-    public async Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken)
+    public Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken) =>
+        ReleaseWhereAsync(jobId, lease => lease["instance"].AsString == instance, cancellationToken);
+
+    public Task ReleaseAllAsync(string jobId, CancellationToken cancellationToken) => ReleaseWhereAsync(jobId, _ => true, cancellationToken);
+
+    private async Task ReleaseWhereAsync(string jobId, Func<BsonDocument, bool> holds, CancellationToken cancellationToken)
     {
         if (await ReadAsync(jobId, cancellationToken) is not { } plan)
         {
             return;
         }
 
-        foreach (var lease in plan["claims"].AsBsonDocument.Elements.Where(c => c.Value["instance"].AsString == instance))
+        foreach (var lease in plan["claims"].AsBsonDocument.Elements.Where(c => holds(c.Value.AsBsonDocument)))
         {
             await Plans.UpdateOneAsync(
                 LeaseFilter(jobId, lease.Name, lease.Value["token"].AsString),

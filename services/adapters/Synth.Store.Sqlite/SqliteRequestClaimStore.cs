@@ -136,6 +136,14 @@ public sealed class SqliteRequestClaimStore(SqliteDatabase database) : IRequestC
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task ReleaseAllAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "UPDATE request_claims SET expires_at = 0 WHERE job_id = $job");
+        command.Parameters.AddWithValue("$job", jobId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<RequestClaim?> TakeOverExpiredAsync(
         SqliteConnection connection, SqliteTransaction transaction, string jobId, string instance, string token,
         DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)

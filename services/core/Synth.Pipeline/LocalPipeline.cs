@@ -35,7 +35,9 @@ public sealed class LocalPipeline(IServiceProvider services)
         string? budgetStop;
         try
         {
-            budgetStop = await generator.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            // The only generator of this store: leases an interrupted run left end now rather than when they expire.
+            await services.GetRequiredService<IRequestClaimStore>().ReleaseAllAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+            budgetStop = await generator.RunAsync(job, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
             generationDone = true;
             await JobDocuments.SaveAsync(store, job, specText, JobState.Draining, time, cancellationToken).ConfigureAwait(false);
 

@@ -41,4 +41,7 @@ public interface IRequestClaimStore
 
     /// <summary>Ends every lease <paramref name="instance"/> holds on the job (called when it starts again after a crash).</summary>
     Task ReleaseInstanceAsync(string jobId, string instance, CancellationToken cancellationToken);
+
+    /// <summary>Ends every lease on the job (one machine: the only generator starting again, whatever it was called before).</summary>
+    Task ReleaseAllAsync(string jobId, CancellationToken cancellationToken);
 }
