@@ -14,6 +14,8 @@ public sealed class DistributedPipeline : IAsyncDisposable
     private static readonly Stage[] Stages = [Stage.Generator, Stage.Filter, Stage.LabelRefiner, Stage.Evaluator];
 
     private readonly Dictionary<Stage, ChildProcess> _running = [];
+    // Further instances of a stage (StartAnother), by instance name.
+    private readonly Dictionary<string, ChildProcess> _others = new(StringComparer.Ordinal);
     private readonly List<ChildProcess> _exited = [];
     private readonly Dictionary<string, string?> _environment;
     private int _generation;
@@ -82,6 +84,36 @@ public sealed class DistributedPipeline : IAsyncDisposable
         _running[stage] = ChildProcess.StartDotnet(stage.Name(), RepoPaths.Worker, ["--stage", stage.Name()], environment, Directory);
     }
 
+    /// <summary>
+    /// Starts one more instance of <paramref name="stage"/> beside the running ones, named <paramref name="instance"/>
+    /// (unique), with <paramref name="environment"/> over the pipeline's.
+    /// </summary>
+    public void StartAnother(Stage stage, string instance, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var merged = new Dictionary<string, string?>(_environment)
+        {
+            ["Synth__InstanceName"] = instance,
+            ["Health__FilePath"] = Path.Combine(Directory, $"{instance}.health.json"),
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        _others.Add(instance, ChildProcess.StartDotnet(instance, RepoPaths.Worker, ["--stage", stage.Name()], merged, Directory));
+    }
+
+    /// <summary>SIGKILL of an instance <see cref="StartAnother"/> started.</summary>
+    public void Kill(string instance)
+    {
+        var process = _others[instance];
+        process.Kill();
+        _others.Remove(instance);
+        _exited.Add(process);
+    }
+
+    private IEnumerable<ChildProcess> Running => _running.Values.Concat(_others.Values);
+
     /// <summary>SIGKILL: the process gets no chance to finish, commit or flush anything.</summary>
     public void Kill(Stage stage)
     {
@@ -111,7 +143,7 @@ public sealed class DistributedPipeline : IAsyncDisposable
             }
 
             settled = done ? counts : null;
-            if (_running.Values.FirstOrDefault(p => p.HasExited) is { } dead)
+            if (Running.FirstOrDefault(p => p.HasExited) is { } dead)
             {
                 throw new InvalidOperationException($"{dead.Name} exited with {dead.ExitCode}.\n{dead.Tail()}");
             }
@@ -142,7 +174,7 @@ public sealed class DistributedPipeline : IAsyncDisposable
     /// <summary>Stops every service gracefully (SIGTERM), so their last spans are exported.</summary>
     public void StopAll()
     {
-        foreach (var process in _running.Values)
+        foreach (var process in Running)
         {
             if (!process.Terminate(TimeSpan.FromSeconds(40)))
             {
@@ -151,11 +183,11 @@ public sealed class DistributedPipeline : IAsyncDisposable
         }
     }
 
-    public string Logs() => string.Join("\n", _running.Values.Concat(_exited).Select(p => p.Tail(40)));
+    public string Logs() => string.Join("\n", Running.Concat(_exited).Select(p => p.Tail(40)));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _running.Values.Concat(_exited))
+        foreach (var process in Running.Concat(_exited))
         {
             process.Dispose();
         }
