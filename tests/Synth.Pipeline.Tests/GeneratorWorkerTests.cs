@@ -312,6 +312,25 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         Assert.Equal([0L, 1L, 2L, 3L], (await Store.GetRecordedRequestIndexesAsync(job.JobId, CancellationToken.None)).Order());
     }
 
+    [Fact]
+    public async Task Waiting_for_stages_that_never_decide_fails_after_the_stall_timeout_instead_of_hanging()
+    {
+        var job = TestJobs.Create("stalled", target: 4, samplesPerRequest: 2);
+        var worker = Worker(ScriptedGenerator.Reviews(), options: new GeneratorOptions { StallTimeout = TimeSpan.FromMinutes(5) }).Worker;
+
+        // No stage runs here: the generated samples are never decided.
+        var run = worker.RunAsync(job, 2, CancellationToken.None);
+        for (var minute = 0; minute < 100 && !run.IsCompleted; minute++)
+        {
+            _time.Now += TimeSpan.FromMinutes(1);
+            await Task.WhenAny(run, Task.Delay(100));
+        }
+
+        var stalled = await Assert.ThrowsAsync<GenerationStalledException>(() => run);
+        Assert.Contains("'stalled'", stalled.Message, StringComparison.Ordinal);
+        Assert.Contains("4 wait for a stage", stalled.Message, StringComparison.Ordinal);
+    }
+
     private sealed class BrokenPublisher : IMessagePublisher
     {
         public Task PublishAsync(OutboundMessage message, CancellationToken cancellationToken) => throw new IOException("the broker went away");

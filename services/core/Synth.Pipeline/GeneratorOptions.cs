@@ -24,4 +24,12 @@ public sealed class GeneratorOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long generation waits for the stages to decide the job's samples while nothing happens to the job (no
+    /// request recorded, no sample decided) before it gives up with <see cref="GenerationStalledException"/>: no stage
+    /// is consuming, rather than a slow one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -51,10 +51,12 @@ public sealed partial class GeneratorWorker(
     /// cap on generated samples stopped it.
     /// </summary>
     /// <returns>Why generation stopped short of the target (a budget limit or the cap on generated samples), or null.</returns>
+    /// <exception cref="GenerationStalledException">Nothing happened to the job for <see cref="GeneratorOptions.StallTimeout"/> while it waited for the stages.</exception>
     public async Task<string?> RunAsync(PipelineJob job, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
         await StartAsync(job, cancellationToken).ConfigureAwait(false);
         var annotation = job.Spec.Generation.Strategy == GenerationStrategy.Annotation;
+        var lastChange = (Progress: "", At: time.GetUtcNow());
         while (true)
         {
             var stop = await SendClaimedAsync(job, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
@@ -86,11 +88,26 @@ public sealed partial class GeneratorWorker(
 
                     break;
                 default:
+                    var progress = ProgressOf(counts);
+                    if (progress != lastChange.Progress)
+                    {
+                        lastChange = (progress, time.GetUtcNow());
+                    }
+                    else if (time.GetUtcNow() - lastChange.At >= _options.StallTimeout)
+                    {
+                        throw new GenerationStalledException(job.JobId, _options.StallTimeout, counts[SampleState.Generated] + counts[SampleState.Accepted] + counts[SampleState.Refined]);
+                    }
+
                     await Task.Delay(TargetPollInterval, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
     }
+
+    /// <summary>Changes whenever a request is recorded or a sample moves on.</summary>
+    private static string ProgressOf(JobCounts counts) => string.Join(',',
+        counts.RequestsSucceeded + counts.RequestsFailed, counts.Failures,
+        string.Join(',', counts.Samples.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")));
 
     /// <summary>
     /// The first pass (<see cref="RequestCount"/> requests) without waiting for the stages: sends every request of it

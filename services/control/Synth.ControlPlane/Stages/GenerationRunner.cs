@@ -116,10 +116,10 @@ public sealed partial class GenerationRunner(
         {
             LogStopped(logger, jobId);
         }
-        catch (ModelEndpointUnavailableException down)
+        catch (Exception down) when (down is ModelEndpointUnavailableException or GenerationStalledException)
         {
             // Paused rather than failed or left stalling: resuming the job starts generation again where it stopped.
-            LogEndpointDown(logger, jobId, down.Message);
+            LogPausing(logger, jobId, down.Message);
             await bus.Publish(new PauseJob(correlation, jobId, down.Message), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -162,7 +162,7 @@ public sealed partial class GenerationRunner(
     private static partial void LogStopped(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: pausing the job, {Reason}")]
-    private static partial void LogEndpointDown(ILogger logger, string jobId, string reason);
+    private static partial void LogPausing(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: generation failed")]
     private static partial void LogFailed(ILogger logger, Exception error, string jobId);
