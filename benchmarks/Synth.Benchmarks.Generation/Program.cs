@@ -101,15 +101,16 @@ static async Task<double> GenerateAsync(ScriptedChatServer server, string folder
         + $"  concurrency: {concurrency}\n  maxRetries: 20\n  timeoutSeconds: 30\n{limits}";
     var spec = JobSpecLoader.Parse(yaml, id + ".yaml", requireFiles: false);
     var job = new PipelineJob(id, spec);
-    var store = SqliteStores.Open(Path.Combine(folder, id + ".db")).Samples;
+    var stores = SqliteStores.Open(Path.Combine(folder, id + ".db"));
+    var store = stores.Samples;
     await store.InitializeAsync(default);
     using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null));
-    var worker = new GeneratorWorker(generator, store, new InProcessBus(capacityPerTopic: count + 1), new StageActivity(Stage.Generator),
+    var worker = new GeneratorWorker(generator, store, stores.RequestClaims, new InProcessBus(capacityPerTopic: count + 1), new StageActivity(Stage.Generator),
         TimeProvider.System, NullLogger<GeneratorWorker>.Instance, "bench");
     await generator.PrepareAsync(job, default);
     var clock = Stopwatch.StartNew();
     // The worker's own parallelism is not the bottleneck: the job's adaptive limit is.
-    await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: concurrency * 2, default);
+    await worker.RunFirstPassAsync(job, maxConcurrentRequests: concurrency * 2, default);
     var seconds = clock.Elapsed.TotalSeconds;
     var counts = await store.CountAsync(id, default);
     if (counts.RequestsSucceeded != count)

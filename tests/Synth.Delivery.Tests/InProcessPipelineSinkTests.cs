@@ -153,6 +153,7 @@ public sealed class InProcessPipelineSinkTests : IDisposable
         services.AddSingleton(Options.Create(new ProcessorOptions()));
         services.AddSingleton(stores.Samples);
         services.AddSingleton(stores.Browse);
+        services.AddSingleton(stores.RequestClaims);
         services.AddSingleton(new InstanceIdentity("sink-e2e"));
         services.AddSingleton(new StageModule(Stage.Generator, _ => new ScriptedGenerator()));
         services.AddSingleton(new StageModule(Stage.Filter, _ => new MarkerFilter()));

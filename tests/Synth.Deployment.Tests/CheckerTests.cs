@@ -38,8 +38,8 @@ public sealed class CheckerTests
     public void A_key_of_another_stage_fails_naming_the_stage_that_reads_it()
     {
         const string filterProcessor = "      Processors__Filter: ${SYNTH_FILTER_PROCESSOR:-Synth.Curation.Processor.Filter.FilterProcessor, Synth.Curation.Processor}";
-        var compose = Broken(filterProcessor, filterProcessor + "\n      Generator__ShardCount: \"2\"");
-        Reports(DeploymentChecks.EnvironmentKeys(compose, new HashSet<string>()), "filter: environment variable 'Generator__ShardCount'", "only the generator service reads it");
+        var compose = Broken(filterProcessor, filterProcessor + "\n      Generator__ClaimLease: \"00:00:30\"");
+        Reports(DeploymentChecks.EnvironmentKeys(compose, new HashSet<string>()), "filter: environment variable 'Generator__ClaimLease'", "only the generator service reads it");
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class CheckerTests
             "Store:MongoDatabase", "Telemetry:OtlpEndpoint", "Telemetry:OtlpProtocol", "Health:FilePath", "Health:IntervalSeconds",
             "Synth:InstanceName", "Processors:PluginAssembly", "Processors:Generator", "Processors:Filter", "Processors:LabelRefiner",
             "Processors:Evaluator", "Processors:MaxInFlight", "Processors:MaxConcurrentRequests", "Generator:JobFile",
-            "Generator:ShardIndex", "Generator:ShardCount", "ControlPlane:Transport", "ControlPlane:RabbitMqHost",
+            "Generator:ClaimBlockSize", "Generator:ClaimLease", "ControlPlane:Transport", "ControlPlane:RabbitMqHost",
             "ControlPlane:RabbitMqUser", "ControlPlane:RabbitMqPassword", "ControlPlane:RunStateMachine", "ControlPlane:JobFilesRoot",
         })
         {
@@ -122,12 +122,12 @@ public sealed class CheckerTests
         Reports(DeploymentChecks.Values(Broken("${SYNTH_MAX_IN_FLIGHT:-16}", "${SYNTH_MAX_IN_FLIGHT:-}"), Repo.Root), "Processors__MaxInFlight resolves to an empty value");
     }
 
-    private const string GeneratorShard = "      Generator__ShardIndex: \"0\"\n";
+    private const string GeneratorKeys = "      SYNTH_LLM_API_KEY:\n";
 
     [Fact]
     public void A_job_file_next_to_the_control_plane_fails_for_the_generator()
     {
-        var compose = Broken(GeneratorShard, GeneratorShard + "      Generator__JobFile: /jobs/sentiment-classification.yaml\n");
+        var compose = Broken(GeneratorKeys, GeneratorKeys + "      Generator__JobFile: /jobs/sentiment-classification.yaml\n");
         Reports(DeploymentChecks.PluginsAndJob(compose, Repo.Root), "generator: Generator__JobFile is set, but with the ControlPlane section");
     }
 

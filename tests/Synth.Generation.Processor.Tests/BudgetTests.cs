@@ -62,8 +62,8 @@ public sealed class BudgetTests : IAsyncLifetime
         var database = Path.Combine(_folder, "shared.db");
 
         var runs = await Task.WhenAll(
-            RunInstanceAsync(job, database, "generator-a", new GeneratorShard(0, 2)),
-            RunInstanceAsync(job, database, "generator-b", new GeneratorShard(1, 2)));
+            RunInstanceAsync(job, database, "generator-a"),
+            RunInstanceAsync(job, database, "generator-b"));
 
         Assert.All(runs, stop => Assert.StartsWith("budget reached (cost)", stop, StringComparison.Ordinal));
         var stores = SqliteStores.Open(database);
@@ -84,14 +84,14 @@ public sealed class BudgetTests : IAsyncLifetime
         Assert.Equal(recorded.Count, (await stores.Samples.CountAsync(job.JobId, default)).TotalSamples);
     }
 
-    private async Task<string?> RunInstanceAsync(PipelineJob job, string database, string instance, GeneratorShard shard)
+    private async Task<string?> RunInstanceAsync(PipelineJob job, string database, string instance)
     {
         var stores = SqliteStores.Open(database);
         await stores.Samples.InitializeAsync(default);
         using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System,
             new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity(instance));
-        var worker = new GeneratorWorker(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+        var worker = new GeneratorWorker(generator, stores.Samples, stores.RequestClaims, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, instance);
-        return await worker.RunFirstPassAsync(job, shard, maxConcurrentRequests: 4, default);
+        return await worker.RunFirstPassAsync(job, maxConcurrentRequests: 4, default);
     }
 }

@@ -40,7 +40,7 @@ public sealed class DecompositionTests : IAsyncLifetime
         var stores = await StoresAsync("grows.db");
         using var generator = Generator(stores, "generator-a");
 
-        await WorkerFor(generator, stores, "generator-a").RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
+        await WorkerFor(generator, stores, "generator-a").RunFirstPassAsync(job, maxConcurrentRequests: 2, default);
 
         var expansions = await stores.ConceptTree.GetExpansionsAsync(job.JobId, default);
         Assert.Equal(["garden", "kitchen"], expansions.Select(e => e.NodePath));
@@ -79,8 +79,8 @@ public sealed class DecompositionTests : IAsyncLifetime
         using var generatorB = Generator(storesB, "generator-b");
 
         await Task.WhenAll(
-            WorkerFor(generatorA, storesA, "generator-a").RunFirstPassAsync(job, new GeneratorShard(0, 2), maxConcurrentRequests: 3, default),
-            WorkerFor(generatorB, storesB, "generator-b").RunFirstPassAsync(job, new GeneratorShard(1, 2), maxConcurrentRequests: 3, default));
+            WorkerFor(generatorA, storesA, "generator-a").RunFirstPassAsync(job, maxConcurrentRequests: 3, default),
+            WorkerFor(generatorB, storesB, "generator-b").RunFirstPassAsync(job, maxConcurrentRequests: 3, default));
 
         var expansions = await storesA.ConceptTree.GetExpansionsAsync(job.JobId, default);
         var asked = _server.Requests.Where(r => IsExpansion(r.Body)).Select(r => NodeOf(r.Body)).ToList();
@@ -115,7 +115,7 @@ public sealed class DecompositionTests : IAsyncLifetime
         var stores = await StoresAsync("fails.db");
         using var generator = Generator(stores, "generator-a");
 
-        await WorkerFor(generator, stores, "generator-a").RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
+        await WorkerFor(generator, stores, "generator-a").RunFirstPassAsync(job, maxConcurrentRequests: 2, default);
 
         var expansions = (await stores.ConceptTree.GetExpansionsAsync(job.JobId, default)).ToDictionary(e => e.NodePath);
         Assert.Equal(ConceptExpansionStatus.Failed, expansions["kitchen"].Status);
@@ -142,7 +142,7 @@ public sealed class DecompositionTests : IAsyncLifetime
         Assert.Equal(plan, await stores.ConceptTree.RecordPlanAsync(job.JobId, 5, new Dictionary<string, string> { ["topic"] = "kitchen" }, default));
         using var generator = Generator(stores, "generator-a");
 
-        await WorkerFor(generator, stores, "generator-a").RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
+        await WorkerFor(generator, stores, "generator-a").RunFirstPassAsync(job, maxConcurrentRequests: 1, default);
 
         var sample = await stores.Samples.GetSampleAsync(SampleIds.For(job.JobId, 5, 0), default);
         Assert.Equal("garden", sample!.Provenance.Conditions["topic"]);
@@ -243,7 +243,7 @@ public sealed class DecompositionTests : IAsyncLifetime
             conceptTrees: stores.ConceptTree, failures: stores.Samples);
 
     private static GeneratorWorker WorkerFor(LlmSampleGenerator generator, SynthStores stores, string instance) =>
-        new(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System, NullLogger<GeneratorWorker>.Instance, instance);
+        new(generator, stores.Samples, stores.RequestClaims, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System, NullLogger<GeneratorWorker>.Instance, instance);
 
     private static async Task<List<SampleDocument>> SamplesAsync(SynthStores stores, PipelineJob job) =>
         [.. (await stores.Samples.QuerySamplesAsync(new SampleQuery { JobId = job.JobId, Limit = 1000 }, default)).Items];

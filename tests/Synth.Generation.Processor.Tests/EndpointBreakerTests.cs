@@ -35,10 +35,10 @@ public sealed class EndpointBreakerTests : IAsyncLifetime
         await stores.Samples.InitializeAsync(default);
         using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System,
             new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity("generator-0"));
-        var worker = new GeneratorWorker(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+        var worker = new GeneratorWorker(generator, stores.Samples, stores.RequestClaims, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "generator-0");
 
-        var down = await Assert.ThrowsAsync<ModelEndpointUnavailableException>(() => worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default));
+        var down = await Assert.ThrowsAsync<ModelEndpointUnavailableException>(() => worker.RunFirstPassAsync(job, maxConcurrentRequests: 1, default));
 
         Assert.Contains("model calls failed", down.Message, StringComparison.Ordinal);
         var sentWhileDown = _server.Requests.Count;
@@ -49,7 +49,7 @@ public sealed class EndpointBreakerTests : IAsyncLifetime
 
         // Resumed once the endpoint answers: a new run sends the requests not recorded and finishes the job.
         _server.Default = ScriptedReply.Answer("""[{"text":"Fine product.","label":"positive"}]""");
-        var stop = await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
+        var stop = await worker.RunFirstPassAsync(job, maxConcurrentRequests: 1, default);
 
         Assert.Null(stop);
         Assert.Equal(GeneratorWorker.RequestCount(job), (await stores.Samples.GetRecordedRequestIndexesAsync(job.JobId, default)).Count);

@@ -125,12 +125,13 @@ public sealed class LlmSampleGeneratorTests : IAsyncLifetime
             ScriptedReply.Answer("""[{"text":"C","label":"positive"},{"text":"D","label":"negative"}]"""),
             ScriptedReply.Answer("not json at all"),
             ScriptedReply.Answer("""[{"text":"E","label":"positive"},{"text":"F"}]"""));
-        var store = SqliteStores.Open(Path.Combine(_folder, "worker.db")).Samples;
+        var stores = SqliteStores.Open(Path.Combine(_folder, "worker.db"));
+        var store = stores.Samples;
         await store.InitializeAsync(default);
-        var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+        var worker = new GeneratorWorker(generator, store, stores.RequestClaims, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "test");
 
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 1, default);
+        await worker.RunFirstPassAsync(job, maxConcurrentRequests: 1, default);
 
         var counts = await store.CountAsync(job.JobId, default);
         Assert.Equal(3, counts.RequestsSucceeded);

@@ -182,11 +182,12 @@ public sealed class StrategyTests : IAsyncLifetime
 
     private async Task<List<SampleDocument>> RunAsync(LlmSampleGenerator generator, PipelineJob job)
     {
-        var store = SqliteStores.Open(Path.Combine(_folder, job.JobId + ".db")).Samples;
+        var stores = SqliteStores.Open(Path.Combine(_folder, job.JobId + ".db"));
+        var store = stores.Samples;
         await store.InitializeAsync(default);
-        var worker = new GeneratorWorker(generator, store, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+        var worker = new GeneratorWorker(generator, store, stores.RequestClaims, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "test");
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 2, default);
+        await worker.RunFirstPassAsync(job, maxConcurrentRequests: 2, default);
         return [.. (await store.QuerySamplesAsync(new Store.SampleQuery { JobId = job.JobId, Limit = 1000 }, default)).Items];
     }
 

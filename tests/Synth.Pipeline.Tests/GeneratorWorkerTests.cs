@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
+using Synth.Messaging;
 using Synth.Store;
 
 namespace Synth.Pipeline.Tests;
@@ -22,10 +23,12 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _temp.DisposeAsync();
 
-    private (GeneratorWorker Worker, StageActivity Activity) Worker(ScriptedGenerator generator, RecordingPublisher? publisher = null)
+    private (GeneratorWorker Worker, StageActivity Activity) Worker(
+        ScriptedGenerator generator, IMessagePublisher? publisher = null, string instance = Instance, GeneratorOptions? options = null)
     {
         var activity = new StageActivity(Stage.Generator);
-        return (new GeneratorWorker(generator, Store, publisher ?? _publisher, activity, _time, NullLogger<GeneratorWorker>.Instance, Instance), activity);
+        return (new GeneratorWorker(generator, Store, _temp.Stores.RequestClaims, publisher ?? _publisher, activity, _time,
+            NullLogger<GeneratorWorker>.Instance, instance, options), activity);
     }
 
     [Theory]
@@ -39,7 +42,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         var (worker, _) = Worker(generator);
 
         Assert.Equal(expected.Length, GeneratorWorker.RequestCount(job));
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, maxConcurrentRequests: 3, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, maxConcurrentRequests: 3, CancellationToken.None);
 
         var requests = generator.Requests;
         Assert.Equal(expected, requests.Select(r => r.SampleCount));
@@ -71,13 +74,13 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
 
         var generator = ScriptedGenerator.Reviews();
         var (worker, _) = Worker(generator);
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, 4, CancellationToken.None);
 
         Assert.Equal([1L, 3L], generator.Requests.Select(r => r.RequestIndex));
 
         // A rerun sends nothing at all.
         var again = ScriptedGenerator.Reviews();
-        await Worker(again).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
+        await Worker(again).Worker.RunFirstPassAsync(job, 4, CancellationToken.None);
         Assert.Empty(again.Requests);
     }
 
@@ -90,7 +93,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
             : ScriptedGenerator.Answer(r));
         var (worker, activity) = Worker(generator);
 
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, 1, CancellationToken.None);
 
         var record = await Store.GetRequestAsync(SampleIds.Request(job.JobId, 1), CancellationToken.None);
         Assert.NotNull(record);
@@ -118,7 +121,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         var generator = new ScriptedGenerator(r => r.RequestIndex == 2 ? throw new HttpRequestException("connection refused") : ScriptedGenerator.Answer(r));
         var (worker, activity) = Worker(generator);
 
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, 2, CancellationToken.None);
 
         var record = await Store.GetRequestAsync(SampleIds.Request(job.JobId, 2), CancellationToken.None);
         Assert.Equal(RequestStatus.Failed, record!.Status);
@@ -143,7 +146,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         });
         var (worker, _) = Worker(generator);
 
-        await worker.RunFirstPassAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
+        await worker.RunFirstPassAsync(job, 1, CancellationToken.None);
 
         var record = await Store.GetRequestAsync(SampleIds.Request(job.JobId, 0), CancellationToken.None);
         Assert.Equal(RequestStatus.Succeeded, record!.Status);
@@ -212,7 +215,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     {
         var job = TestJobs.Create("cost-shares", target: 3, samplesPerRequest: 3);
         var generator = new ScriptedGenerator(r => ScriptedGenerator.Answer(r) with { CostUsd = 1.00m });
-        await Worker(generator).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 1, CancellationToken.None);
+        await Worker(generator).Worker.RunFirstPassAsync(job, 1, CancellationToken.None);
 
         var samples = await _temp.AllSamplesAsync(job.JobId);
         Assert.Equal(3, samples.Count);
@@ -229,7 +232,7 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
         using (var outer = Tracing.TestSource.StartActivity("outer"))
         {
             Assert.NotNull(outer);
-            await worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+            await worker.RunFirstPassAsync(job, 2, CancellationToken.None);
             Assert.Same(outer, Activity.Current);
             Assert.DoesNotContain(outer.TraceId.ToHexString(), (await _temp.AllSamplesAsync(job.JobId)).Select(s => s.TraceId));
         }
@@ -251,18 +254,20 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task On_start_stored_samples_still_generated_are_published_again()
+    public async Task A_block_left_between_storing_and_publishing_is_taken_over_its_stored_samples_published_again()
     {
         var job = TestJobs.Create("republish", target: 6, samplesPerRequest: 2);
-        await Worker(ScriptedGenerator.Reviews(), new RecordingPublisher()).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+        // The first life stores request 0 and dies publishing it: its block is left unfinished.
+        await Assert.ThrowsAsync<IOException>(() => Worker(ScriptedGenerator.Reviews(), new BrokenPublisher()).Worker.RunFirstPassAsync(job, 1, CancellationToken.None));
+        Assert.Equal([0L], await Store.GetRecordedRequestIndexesAsync(job.JobId, CancellationToken.None));
         // One sample moved on meanwhile: it is the filter's business no more.
-        var moved = await Store.GetSampleAsync(SampleIds.For(job.JobId, 1, 0), CancellationToken.None);
+        var moved = await Store.GetSampleAsync(SampleIds.For(job.JobId, 0, 0), CancellationToken.None);
         await Store.SaveSampleAsync(TestJobs.Advanced(moved!, Stage.Filter, SampleState.Accepted), CancellationToken.None);
 
         var generator = ScriptedGenerator.Reviews();
-        await Worker(generator).Worker.RunFirstPassAsync(job, GeneratorShard.Single, 2, CancellationToken.None);
+        await Worker(generator).Worker.RunFirstPassAsync(job, 2, CancellationToken.None);
 
-        Assert.Empty(generator.Requests);
+        Assert.Equal([1L, 2L], generator.Requests.Select(r => r.RequestIndex).Order());
         var stored = (await _temp.AllSamplesAsync(job.JobId)).ToDictionary(s => s.Id);
         var messages = _publisher.Messages;
         Assert.All(messages, m => Assert.Equal(Topics.Generated, m.Topic));
@@ -271,27 +276,63 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Shard_1_of_2_sends_only_odd_requests_and_republishes_only_its_own_samples()
+    public async Task Instances_sharing_a_job_send_each_request_once()
     {
-        var job = TestJobs.Create("sharded", target: 10, samplesPerRequest: 2);
-        var odd = ScriptedGenerator.Reviews();
-        await Worker(odd).Worker.RunFirstPassAsync(job, new GeneratorShard(1, 2), 2, CancellationToken.None);
+        var job = TestJobs.Create("shared", target: 40, samplesPerRequest: 2);
+        var generators = Enumerable.Range(0, 3).Select(_ => ScriptedGenerator.Reviews()).ToList();
+        var options = new GeneratorOptions { ClaimBlockSize = 2 };
 
-        Assert.Equal([1L, 3L], odd.Requests.Select(r => r.RequestIndex));
-        Assert.Equal([1L, 3L], (await Store.GetRecordedRequestIndexesAsync(job.JobId, CancellationToken.None)).Order());
-        Assert.All(_publisher.Messages, m => Assert.True(
-            m.Key.Contains("-r000001-", StringComparison.Ordinal) || m.Key.Contains("-r000003-", StringComparison.Ordinal), m.Key));
+        await Task.WhenAll(generators.Select((g, i) => Task.Run(() => Worker(g, instance: $"gen-{i}", options: options).Worker.RunFirstPassAsync(job, 2, CancellationToken.None))));
 
-        // Shard 0 sends the even ones, and does not re-publish shard 1's stored samples.
-        var shard0Publisher = new RecordingPublisher();
-        var even = ScriptedGenerator.Reviews();
-        await Worker(even, shard0Publisher).Worker.RunFirstPassAsync(job, new GeneratorShard(0, 2), 2, CancellationToken.None);
-        Assert.Equal([0L, 2L, 4L], even.Requests.Select(r => r.RequestIndex));
-        Assert.Equal(6, shard0Publisher.Messages.Count);
-        Assert.All(shard0Publisher.Messages, m => Assert.Matches("-r00000[024]-", m.Key));
+        var sent = generators.SelectMany(g => g.Requests.Select(r => r.RequestIndex)).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), sent);
+        Assert.Equal(40, _publisher.Messages.Select(m => m.Key).Distinct().Count());
+    }
 
-        Assert.True(new GeneratorShard(1, 2).Owns(3));
-        Assert.False(new GeneratorShard(1, 2).Owns(4));
-        Assert.True(GeneratorShard.Single.Owns(7));
+    [Fact]
+    public async Task A_dead_instances_block_waits_for_its_lease_then_another_sends_what_it_had_not_recorded()
+    {
+        var job = TestJobs.Create("dead-lease", target: 8, samplesPerRequest: 2);
+        var options = new GeneratorOptions { ClaimBlockSize = 2, ClaimLease = TimeSpan.FromSeconds(10) };
+        var claims = _temp.Stores.RequestClaims;
+        await claims.PlanAtLeastAsync(job.JobId, 4, CancellationToken.None);
+        var dead = await claims.TryClaimAsync(job.JobId, "dead", 2, _time.Now, _time.Now.AddSeconds(10), CancellationToken.None);
+        Assert.Equal((0L, 2L), (dead!.Start, dead.End));
+        // It had recorded request 0 before it died.
+        await Store.SaveRequestAsync(new RequestRecord { Id = SampleIds.Request(job.JobId, 0), JobId = job.JobId, Index = 0, Status = RequestStatus.Succeeded }, [], CancellationToken.None);
+
+        var generator = ScriptedGenerator.Reviews();
+        var worker = Worker(generator, options: options).Worker;
+        await worker.RunFirstPassAsync(job, 2, CancellationToken.None);
+        Assert.Equal([2L, 3L], generator.Requests.Select(r => r.RequestIndex).Order());
+
+        _time.Now = _time.Now.AddSeconds(10);
+        await worker.RunFirstPassAsync(job, 2, CancellationToken.None);
+        Assert.Equal([1L, 2L, 3L], generator.Requests.Select(r => r.RequestIndex).Order());
+        Assert.Equal([0L, 1L, 2L, 3L], (await Store.GetRecordedRequestIndexesAsync(job.JobId, CancellationToken.None)).Order());
+    }
+
+    [Fact]
+    public async Task Waiting_for_stages_that_never_decide_fails_after_the_stall_timeout_instead_of_hanging()
+    {
+        var job = TestJobs.Create("stalled", target: 4, samplesPerRequest: 2);
+        var worker = Worker(ScriptedGenerator.Reviews(), options: new GeneratorOptions { StallTimeout = TimeSpan.FromMinutes(5) }).Worker;
+
+        // No stage runs here: the generated samples are never decided.
+        var run = worker.RunAsync(job, 2, CancellationToken.None);
+        for (var minute = 0; minute < 100 && !run.IsCompleted; minute++)
+        {
+            _time.Now += TimeSpan.FromMinutes(1);
+            await Task.WhenAny(run, Task.Delay(100));
+        }
+
+        var stalled = await Assert.ThrowsAsync<GenerationStalledException>(() => run);
+        Assert.Contains("'stalled'", stalled.Message, StringComparison.Ordinal);
+        Assert.Contains("4 wait for a stage", stalled.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class BrokenPublisher : IMessagePublisher
+    {
+        public Task PublishAsync(OutboundMessage message, CancellationToken cancellationToken) => throw new IOException("the broker went away");
     }
 }

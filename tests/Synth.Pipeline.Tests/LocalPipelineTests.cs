@@ -140,8 +140,8 @@ public sealed class LocalPipelineTests : IAsyncLifetime
 
         // The interrupted run: everything generated, the filter got through 40 samples, the refiner through 15 of those.
         var generated = new RecordingPublisher();
-        await new GeneratorWorker(ScriptedGenerator.Reviews(), Store, generated, new StageActivity(Stage.Generator), TimeProvider.System,
-            NullLogger<GeneratorWorker>.Instance, "before-crash").RunFirstPassAsync(job, GeneratorShard.Single, 4, CancellationToken.None);
+        await new GeneratorWorker(ScriptedGenerator.Reviews(), Store, _temp.Stores.RequestClaims, generated, new StageActivity(Stage.Generator), TimeProvider.System,
+            NullLogger<GeneratorWorker>.Instance, "before-crash").RunFirstPassAsync(job, 4, CancellationToken.None);
         var accepted = new RecordingPublisher();
         var filter = new StageWorker(ScriptedProcessor.Filter(), Store, accepted, catalog, new StageActivity(Stage.Filter),
             TimeProvider.System, NullLogger<StageWorker>.Instance, "before-crash");

@@ -51,6 +51,7 @@ internal sealed class ScriptedPipeline(SynthStores stores, ISampleGenerator gene
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(stores.Samples);
         services.AddSingleton(stores.Browse);
+        services.AddSingleton(stores.RequestClaims);
         services.AddSingleton(new InstanceIdentity("local-test"));
         services.AddSingleton(new StageModule(Stage.Generator, _ => generator));
         foreach (var processor in processors)

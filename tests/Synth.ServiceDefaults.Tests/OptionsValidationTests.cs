@@ -28,8 +28,8 @@ public sealed class OptionsValidationTests : IDisposable
         ["Store:Provider"] = "Sqlite",
         ["Store:SqlitePath"] = Path.Combine(_folder, "synth.db"),
         ["Generator:JobFile"] = Path.Combine(_folder, "job.yaml"),
-        ["Generator:ShardIndex"] = "1",
-        ["Generator:ShardCount"] = "2",
+        ["Generator:ClaimBlockSize"] = "2",
+        ["Generator:ClaimLease"] = "00:00:05",
         ["Telemetry:OtlpProtocol"] = "http/protobuf",
         ["Health:FilePath"] = Path.Combine(_folder, "health.json"),
         ["Health:IntervalSeconds"] = "7",
@@ -63,8 +63,8 @@ public sealed class OptionsValidationTests : IDisposable
         ValidateOnStart(host);
 
         var generator = host.Services.GetRequiredService<IOptions<GeneratorOptions>>().Value;
-        Assert.Equal(1, generator.ShardIndex);
-        Assert.Equal(2, generator.ShardCount);
+        Assert.Equal(2, generator.ClaimBlockSize);
+        Assert.Equal(TimeSpan.FromSeconds(5), generator.ClaimLease);
         Assert.Equal("http/protobuf", host.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.OtlpProtocol);
         Assert.Equal("gen-test", host.Services.GetRequiredService<IOptions<InstanceOptions>>().Value.InstanceName);
         // The health publisher runs on the configured interval.
@@ -85,20 +85,14 @@ public sealed class OptionsValidationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("2", "2")]
-    [InlineData("5", "3")]
-    public void A_shard_index_not_below_the_shard_count_fails_start_up_naming_both_keys(string index, string count)
+    [InlineData("Generator:ClaimBlockSize", "0", "ClaimBlockSize")]
+    [InlineData("Generator:ClaimLease", "00:00:00.500", "ClaimLease")]
+    public void A_claim_setting_out_of_range_fails_start_up_naming_it(string key, string value, string member)
     {
-        var configuration = ValidConfiguration();
-        configuration["Generator:ShardIndex"] = index;
-        configuration["Generator:ShardCount"] = count;
-        using var host = BuildStageHost(configuration);
-
-        var error = Assert.Throws<OptionsValidationException>(() => ValidateOnStart(host));
+        var error = StartupFailure(key, value);
 
         Assert.Equal(typeof(GeneratorOptions), error.OptionsType);
-        Assert.Contains($"Generator:ShardIndex ({index})", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"Generator:ShardCount ({count})", error.Message, StringComparison.Ordinal);
+        Assert.Contains(member, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

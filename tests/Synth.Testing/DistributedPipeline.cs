@@ -101,8 +101,15 @@ public sealed class DistributedPipeline : IAsyncDisposable
     public void StartInstance(Stage stage, string instance)
     {
         var port = _prometheusPorts[instance] = OtlpTraceReceiver.FreePort();
-        StartProcess(stage, instance, instance, new Dictionary<string, string?> { ["Telemetry__PrometheusPort"] = port.ToString(CultureInfo.InvariantCulture) });
+        StartAnother(stage, instance, new Dictionary<string, string?> { ["Telemetry__PrometheusPort"] = port.ToString(CultureInfo.InvariantCulture) });
     }
+
+    /// <summary>
+    /// Starts one more instance of <paramref name="stage"/> beside the running ones, named <paramref name="instance"/>
+    /// (unique), with <paramref name="environment"/> over the pipeline's.
+    /// </summary>
+    public void StartAnother(Stage stage, string instance, IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartProcess(stage, instance, instance, environment);
 
     /// <summary>The scrape endpoint of an instance started by <see cref="StartInstance"/>.</summary>
     public Uri MetricsUrl(string instance) => new($"http://127.0.0.1:{_prometheusPorts[instance]}/metrics");

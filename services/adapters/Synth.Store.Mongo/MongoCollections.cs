@@ -8,4 +8,5 @@ public static class MongoCollections
     public const string Requests = "requests";
     public const string Failures = "failures";
     public const string Budgets = "budgets";
+    public const string GenerationPlans = "generationPlans";
 }

@@ -19,6 +19,7 @@ public static class MongoStores
         return new SynthStores(
             Samples: samples,
             Budget: new MongoBudgetStore(context),
+            RequestClaims: new MongoRequestClaimStore(context),
             FailedRequests: new MongoFailedRequestStore(context, samples),
             Dedup: new MongoDedupStore(context),
             ConceptTree: new MongoConceptTreeStore(context),

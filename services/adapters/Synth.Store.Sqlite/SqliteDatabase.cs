@@ -54,6 +54,7 @@ public sealed class SqliteDatabase
         foreach (var schema in (string[])[
             SqliteSchema.Create,
             SqliteBudgetStore.Schema,
+            SqliteRequestClaimStore.Schema,
             SqliteDedupStore.Schema,
             SqliteReviewStore.Schema,
             SqliteReportStore.Schema,

@@ -13,6 +13,7 @@ public static class SqliteStores
         return new SynthStores(
             Samples: new SqliteSampleStore(database),
             Budget: new SqliteBudgetStore(database),
+            RequestClaims: new SqliteRequestClaimStore(database),
             FailedRequests: new SqliteFailedRequestStore(database),
             Dedup: new SqliteDedupStore(database),
             ConceptTree: new SqliteConceptTreeStore(database),

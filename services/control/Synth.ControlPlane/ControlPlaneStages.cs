@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Synth.Contracts.Samples;
 using Synth.ControlPlane.Stages;
 using Synth.Pipeline;
@@ -16,7 +15,7 @@ public static class ControlPlaneStages
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// The given stages under the control plane: they report progress; a generator takes its share of the jobs it is
+    /// The given stages under the control plane: they report progress; a generator takes part in every job it is
     /// told to run; the evaluator builds a job's report when told to. Call after
     /// <see cref="PipelineComposition.AddSynthPipeline"/> with the same stages; this adds the control plane's bus.
     /// </summary>
@@ -30,11 +29,6 @@ public static class ControlPlaneStages
         var generates = stages.Contains(Stage.Generator);
         if (generates)
         {
-            services.AddSingleton(sp =>
-            {
-                var o = sp.GetRequiredService<IOptions<GeneratorOptions>>().Value;
-                return new GeneratorShard(o.ShardIndex, o.ShardCount);
-            });
             services.AddSingleton<GenerationRunner>();
             var options = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
             if (!options.RunStateMachine)

@@ -4,4 +4,4 @@ using Synth.Contracts.Jobs;
 
 namespace Synth.ControlPlane;
 
-public sealed record GenerationProgress(Guid CorrelationId, string JobId, int ShardIndex, long RequestsRecorded, long RequestsPlanned, JobSpending Spent) : IJobMessage;
+public sealed record GenerationProgress(Guid CorrelationId, string JobId, string Instance, long RequestsRecorded, long RequestsPlanned, JobSpending Spent) : IJobMessage;

@@ -5,4 +5,4 @@ using Synth.Contracts.Jobs;
 namespace Synth.ControlPlane;
 
 // Events from the stages.
-public sealed record GenerationStarted(Guid CorrelationId, string JobId, int ShardIndex, int ShardCount) : IJobMessage;
+public sealed record GenerationStarted(Guid CorrelationId, string JobId, string Instance) : IJobMessage;

@@ -6,7 +6,7 @@ using Synth.Store;
 namespace Synth.ControlPlane;
 
 /// <summary>
-/// A generator instance that starts while jobs are generating takes its share of them from the stored sagas: the
+/// A generator instance that starts while jobs are generating joins them from the stored sagas: the
 /// state machine's start command went out before this instance was listening.
 /// </summary>
 public sealed class GeneratorRecovery(ISagaStore sagas, Stages.GenerationRunner runner, IHostApplicationLifetime lifetime) : BackgroundService

@@ -17,9 +17,6 @@ public sealed class JobSaga : SagaStateMachineInstance, ISagaVersion, Persistenc
     public JobBudgetLimits Limits { get; set; } = new(null, null, null);
     public JobSpending Spent { get; set; } = new(0, 0, 0m);
     public bool BudgetWarned { get; set; }
-    /// <summary>How many generator shards run the job (from their first event), and which have finished.</summary>
-    public int ShardCount { get; set; }
-    public List<int> FinishedShards { get; set; } = [];
     public string? StopReason { get; set; }
     public long ReviewTasks { get; set; }
 }

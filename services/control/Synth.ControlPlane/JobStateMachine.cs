@@ -43,7 +43,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
                 .Publish(c => new StartGeneration(c.Saga.CorrelationId, c.Saga.JobId, c.Saga.TargetCount)));
 
         During(Submitted,
-            When(Started).Then(c => c.Saga.ShardCount = c.Message.ShardCount).Move(Generating, _ => "generation started"));
+            When(Started).Move(Generating, _ => "generation started"));
 
         During(Submitted, Generating,
             When(Progress)
@@ -55,24 +55,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
                     .Then(c => c.Saga.StopReason = $"budget reached ({MostSpent(c.Saga)!.Value.Limit.ToString().ToLowerInvariant()})")
                     .Publish(c => new StopGeneration(c.Saga.CorrelationId, c.Saga.JobId, c.Saga.StopReason!))
                     .Move(Draining, c => c.Saga.StopReason)),
+            // Any instance's finish says the whole job's generation is over (however many instances run it); a report
+            // from a run with an older target belongs to generation that was since restarted.
             When(Finished)
-                .Then(c =>
-                {
-                    // A report from a run with an older target belongs to generation that was since restarted.
-                    if (c.Message.TargetCount != c.Saga.TargetCount)
-                    {
-                        return;
-                    }
-
-                    c.Saga.ShardCount = c.Message.ShardCount;
-                    if (!c.Saga.FinishedShards.Contains(c.Message.ShardIndex))
-                    {
-                        c.Saga.FinishedShards.Add(c.Message.ShardIndex);
-                    }
-
-                    c.Saga.StopReason ??= c.Message.StopReason;
-                })
-                .If(c => c.Saga.ShardCount > 0 && c.Saga.FinishedShards.Count >= c.Saga.ShardCount, done => done
+                .If(c => c.Message.TargetCount == c.Saga.TargetCount, done => done
+                    .Then(c => c.Saga.StopReason ??= c.Message.StopReason)
                     .Move(Draining, c => c.Saga.StopReason is { } reason ? $"generation stopped early: {reason}" : "generation done")),
             When(Pause)
                 .Publish(c => new StopGeneration(c.Saga.CorrelationId, c.Saga.JobId, "paused"))
@@ -82,7 +69,6 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
 
         During(Paused,
             When(Resume)
-                .Then(c => c.Saga.FinishedShards.Clear())
                 .Publish(c => new StartGeneration(c.Saga.CorrelationId, c.Saga.JobId, c.Saga.TargetCount))
                 .Move(Generating, _ => "resumed"),
             When(ChangeTarget)
@@ -99,7 +85,6 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobSaga>
                 .Then(c =>
                 {
                     c.Saga.TargetCount = c.Message.TargetCount;
-                    c.Saga.FinishedShards.Clear();
                     c.Saga.StopReason = null;
                 })
                 .Publish(c => new StartGeneration(c.Saga.CorrelationId, c.Saga.JobId, c.Saga.TargetCount))

@@ -8,7 +8,7 @@ using Synth.Store;
 namespace Synth.Pipeline;
 
 /// <summary>
-/// Runs the generator service's job: stores the job, generates this shard's requests, then stays up (streaming
+/// Runs the generator service's job: stores the job, generates it with every other instance running it (each claims blocks of its requests), then stays up (streaming
 /// service) until stopped. Restarting it resumes: recorded requests are skipped, stored samples re-published.
 /// </summary>
 public sealed partial class GeneratorHostedService(
@@ -33,8 +33,7 @@ public sealed partial class GeneratorHostedService(
             await JobDocuments.SaveAsync(store, job, specText, JobState.Generating, time, stoppingToken).ConfigureAwait(false);
             health.Running();
 
-            await worker.RunAsync(job, new GeneratorShard(options.ShardIndex, options.ShardCount),
-                processorOptions.Value.MaxConcurrentRequests, stoppingToken).ConfigureAwait(false);
+            await worker.RunAsync(job, processorOptions.Value.MaxConcurrentRequests, stoppingToken).ConfigureAwait(false);
             LogDone(logger, job.JobId);
             await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
         }
@@ -50,7 +49,7 @@ public sealed partial class GeneratorHostedService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: this generator's share is generated; waiting for new work")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation done; waiting for new work")]
     private static partial void LogDone(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The generator stopped on an error")]

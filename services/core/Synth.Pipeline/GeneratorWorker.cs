@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
@@ -10,135 +11,259 @@ using Synth.Store;
 namespace Synth.Pipeline;
 
 /// <summary>
-/// Drives generation of one job until it has its target of curated samples: plans the job's requests (deterministic
-/// ids, more as the stages reject samples; see <see cref="CuratedTarget"/>), skips every request that already has
-/// a ledger record (a stored answer is never bought again), stores each new request's samples together with its
-/// ledger record, and publishes the samples, each under a trace of its own. On start it re-publishes the samples
-/// that were stored but may not have been published before a crash.
+/// Drives generation of one job until it has its target of curated samples. Any number of instances share the job:
+/// the plan (how many requests, with deterministic ids) lives in the store, and each instance claims blocks of its
+/// request indexes there (<see cref="IRequestClaimStore"/>), renewing its leases while it works; a block an instance
+/// left (it died, it was stopped) is taken over once its lease ends. Every request that already has a ledger record is
+/// skipped (a stored answer is never bought again); each new request's samples are stored together with its ledger
+/// record and published, each under a trace of its own. Taking over a block re-publishes its stored samples the filter
+/// may not have had. As the stages decide, one instance extends the plan from the running acceptance rate
+/// (<see cref="CuratedTarget"/>, a compare-and-set on the plan).
 /// </summary>
 public sealed partial class GeneratorWorker(
     ISampleGenerator generator,
     ISampleStore store,
+    IRequestClaimStore claims,
     IMessagePublisher publisher,
     StageActivity activity,
     TimeProvider time,
     ILogger<GeneratorWorker> logger,
-    string instanceName)
+    string instanceName,
+    GeneratorOptions? options = null)
 {
     private static readonly TimeSpan TargetPollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly string _source = $"/synth/generator/{instanceName}";
+    private readonly GeneratorOptions _options = options ?? new GeneratorOptions();
     private readonly ConcurrentDictionary<string, long> _planned = new(StringComparer.Ordinal);
 
     /// <summary>Requests of the job's first pass: ceil(target / samples per request).</summary>
     public static long RequestCount(PipelineJob job) => CuratedTarget.InitialRequests(job.Spec.Generation);
 
-    /// <summary>Requests planned so far for the job (grows while the curated target is not met).</summary>
+    /// <summary>Requests planned so far for the job, as this instance last read the plan (it grows while the curated target is not met).</summary>
     public long PlannedRequests(PipelineJob job) => _planned.TryGetValue(job.JobId, out var planned) ? planned : RequestCount(job);
 
     /// <summary>
-    /// Generates the job until it has <c>generation.target</c> curated samples (<see cref="CuratedTarget"/>): sends
-    /// the first pass, then, as the stages decide, plans more requests from the running acceptance rate. An
-    /// annotation job labels each of its inputs once, so it stops after the first pass.
+    /// Generates the job until every planned request is recorded and the job has <c>generation.target</c> curated
+    /// samples (<see cref="CuratedTarget"/>): sends the requests it claims, then, as the stages decide, plans more from
+    /// the running acceptance rate. An annotation job labels each of its inputs once, so it stops after the first pass.
+    /// Returns only when generation of the job is over for every instance: the plan is complete, or the budget or the
+    /// cap on generated samples stopped it.
     /// </summary>
     /// <returns>Why generation stopped short of the target (a budget limit or the cap on generated samples), or null.</returns>
-    public async Task<string?> RunAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken)
+    /// <exception cref="GenerationStalledException">Nothing happened to the job for <see cref="GeneratorOptions.StallTimeout"/> while it waited for the stages.</exception>
+    public async Task<string?> RunAsync(PipelineJob job, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
-        var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-        // A restart resumes at the plan it had reached: every recorded request was planned.
-        var planned = Math.Max(RequestCount(job), recorded.Count == 0 ? 0 : recorded.Max() + 1);
-        _planned[job.JobId] = planned;
-        var stop = await PrepareAndSendAsync(job, shard, planned, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
-        if (stop is not null || job.Spec.Generation.Strategy == GenerationStrategy.Annotation)
-        {
-            return stop;
-        }
-
+        await StartAsync(job, cancellationToken).ConfigureAwait(false);
+        var annotation = job.Spec.Generation.Strategy == GenerationStrategy.Annotation;
+        var lastChange = (Progress: "", At: time.GetUtcNow());
         while (true)
         {
+            var stop = await SendClaimedAsync(job, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+            if (stop is not null)
+            {
+                return stop;
+            }
+
+            var planned = await ReadPlanAsync(job, cancellationToken).ConfigureAwait(false);
             var counts = await store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-            var decision = CuratedTarget.Next(job.Spec.Generation, planned, counts);
+            // Requests still unrecorded are in flight on other instances, or wait for a dead one's lease to end.
+            var complete = counts.RequestsSucceeded + counts.RequestsFailed >= planned;
+            var decision = annotation ? TargetDecision.Reached : CuratedTarget.Next(job.Spec.Generation, planned, counts);
             switch (decision.Step)
             {
-                case TargetStep.Reached:
+                case TargetStep.Reached when complete:
                     LogTargetReached(logger, job.JobId, CuratedTarget.Curated(counts), job.Spec.Generation.Target, planned);
                     return null;
                 case TargetStep.Stop:
                     LogTargetMissed(logger, job.JobId, decision.StopReason!);
                     return decision.StopReason;
                 case TargetStep.Plan:
-                    LogPlannedMore(logger, job.JobId, decision.Requests - planned, CuratedTarget.Curated(counts), job.Spec.Generation.Target);
-                    planned = decision.Requests;
-                    _planned[job.JobId] = planned;
-                    stop = await SendAsync(job, shard, planned, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
-                    if (stop is not null)
+                    // Of several instances deciding on the same plan, one extends it; the others claim what it planned.
+                    if (await claims.TryExtendPlanAsync(job.JobId, planned, decision.Requests, cancellationToken).ConfigureAwait(false))
                     {
-                        return stop;
+                        LogPlannedMore(logger, job.JobId, decision.Requests - planned, CuratedTarget.Curated(counts), job.Spec.Generation.Target);
+                        _planned[job.JobId] = decision.Requests;
                     }
 
                     break;
                 default:
+                    var progress = ProgressOf(counts);
+                    if (progress != lastChange.Progress)
+                    {
+                        lastChange = (progress, time.GetUtcNow());
+                    }
+                    else if (time.GetUtcNow() - lastChange.At >= _options.StallTimeout)
+                    {
+                        throw new GenerationStalledException(job.JobId, _options.StallTimeout, counts[SampleState.Generated] + counts[SampleState.Accepted] + counts[SampleState.Refined]);
+                    }
+
                     await Task.Delay(TargetPollInterval, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
     }
 
+    /// <summary>Changes whenever a request is recorded or a sample moves on.</summary>
+    private static string ProgressOf(JobCounts counts) => string.Join(',',
+        counts.RequestsSucceeded + counts.RequestsFailed, counts.Failures,
+        string.Join(',', counts.Samples.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")));
+
     /// <summary>
-    /// The first pass alone (<see cref="RequestCount"/> requests), without waiting for the stages: sends every request
-    /// of it that this shard owns and that has no ledger record yet, after re-publishing stored samples the filter may
-    /// not have taken.
+    /// The first pass (<see cref="RequestCount"/> requests) without waiting for the stages: sends every request of it
+    /// this instance can claim that has no ledger record yet, and returns when no block is left to claim.
     /// </summary>
     /// <returns>Why the pass stopped before every request was sent (the budget), or null when it was not cut short.</returns>
-    public Task<string?> RunFirstPassAsync(PipelineJob job, GeneratorShard shard, int maxConcurrentRequests, CancellationToken cancellationToken) =>
-        PrepareAndSendAsync(job, shard, RequestCount(job), maxConcurrentRequests, cancellationToken);
-
-    private async Task<string?> PrepareAndSendAsync(PipelineJob job, GeneratorShard shard, long requestCount, int maxConcurrentRequests, CancellationToken cancellationToken)
+    public async Task<string?> RunFirstPassAsync(PipelineJob job, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
-        await generator.PrepareAsync(job, cancellationToken).ConfigureAwait(false);
-        await RepublishUnfilteredAsync(job, shard, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(job, shard, requestCount, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+        await StartAsync(job, cancellationToken).ConfigureAwait(false);
+        return await SendClaimedAsync(job, maxConcurrentRequests, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string?> SendAsync(PipelineJob job, GeneratorShard shard, long requestCount, int maxConcurrentRequests, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prepares the generator and the plan: at least the first pass and, on a restart, every request already recorded
+    /// (a job planned before plans were stored). The leases an earlier life of this instance held end now.
+    /// </summary>
+    private async Task StartAsync(PipelineJob job, CancellationToken cancellationToken)
     {
+        await generator.PrepareAsync(job, cancellationToken).ConfigureAwait(false);
+        await claims.ReleaseInstanceAsync(job.JobId, instanceName, cancellationToken).ConfigureAwait(false);
         var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-        string? budgetStop = null;
-        // Lazily enumerated: once the budget refuses a request, no later request is started; those in flight finish.
-        var pending = LongRange(requestCount)
-            .Where(i => shard.Owns(i) && !recorded.Contains(i))
-            .TakeWhile(_ => Volatile.Read(ref budgetStop) is null);
-        LogPlanned(logger, job.JobId, requestCount, recorded.Count, shard.Index, shard.Count);
+        var atLeast = Math.Max(RequestCount(job), recorded.Count == 0 ? 0 : recorded.Max() + 1);
+        var planned = await claims.PlanAtLeastAsync(job.JobId, atLeast, cancellationToken).ConfigureAwait(false);
+        _planned[job.JobId] = planned;
+        LogPlanned(logger, job.JobId, planned, recorded.Count, instanceName);
+    }
 
-        await Parallel.ForEachAsync(
-            pending,
-            new ParallelOptions { MaxDegreeOfParallelism = maxConcurrentRequests, CancellationToken = cancellationToken },
-            async (index, ct) =>
+    private async Task<long> ReadPlanAsync(PipelineJob job, CancellationToken cancellationToken)
+    {
+        var planned = await claims.GetPlanAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        _planned[job.JobId] = planned;
+        return planned;
+    }
+
+    /// <summary>Sends the requests of every block it can claim, until none is left below the plan or the budget refuses one.</summary>
+    private async Task<string?> SendClaimedAsync(PipelineJob job, int maxConcurrentRequests, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        var held = new ConcurrentDictionary<string, ClaimedBlock>(StringComparer.Ordinal);
+        string? budgetStop = null;
+        using var stopRenewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewAsync(held, stopRenewing.Token);
+        try
+        {
+            // Claimed lazily: a block is claimed only when a request slot is free, so every instance keeps its share small.
+            await Parallel.ForEachAsync(
+                ClaimIndexesAsync(job, held, () => Volatile.Read(ref budgetStop) is not null, cancellationToken),
+                new ParallelOptions { MaxDegreeOfParallelism = maxConcurrentRequests, CancellationToken = cancellationToken },
+                async (item, ct) =>
+                {
+                    try
+                    {
+                        await RunRequestAsync(job, item.Index, ct).ConfigureAwait(false);
+                    }
+                    catch (BudgetExhaustedException stop)
+                    {
+                        Interlocked.CompareExchange(ref budgetStop, stop.Message, null);
+                        return;
+                    }
+
+                    if (item.Block.Recorded() && held.TryRemove(item.Block.Claim.Token, out _))
+                    {
+                        await claims.CompleteAsync(item.Block.Claim, ct).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopRenewing.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+            // Blocks left unfinished (a stop, the budget, an error) are free for any instance at once.
+            foreach (var block in held.Values)
             {
-                try
-                {
-                    await RunRequestAsync(job, index, ct).ConfigureAwait(false);
-                }
-                catch (BudgetExhaustedException stop)
-                {
-                    Interlocked.CompareExchange(ref budgetStop, stop.Message, null);
-                }
-            }).ConfigureAwait(false);
+                await claims.ReleaseAsync(block.Claim, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         if (budgetStop is not null)
         {
             LogBudgetStop(logger, job.JobId, budgetStop);
         }
 
-        LogFinished(logger, job.JobId, shard.Index);
         return budgetStop;
     }
 
-    private static IEnumerable<long> LongRange(long count)
+    private async IAsyncEnumerable<(ClaimedBlock Block, long Index)> ClaimIndexesAsync(
+        PipelineJob job, ConcurrentDictionary<string, ClaimedBlock> held, Func<bool> stopped,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (long i = 0; i < count; i++)
+        while (!stopped())
         {
-            yield return i;
+            var now = time.GetUtcNow();
+            var claim = await claims.TryClaimAsync(job.JobId, instanceName, _options.ClaimBlockSize, now, now + _options.ClaimLease, cancellationToken)
+                .ConfigureAwait(false);
+            if (claim is null)
+            {
+                yield break;
+            }
+
+            if (claim.TakenOver)
+            {
+                await RepublishAsync(job, claim, cancellationToken).ConfigureAwait(false);
+            }
+
+            var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+            var toSend = claim.Indexes().Where(i => !recorded.Contains(i)).ToList();
+            LogClaimed(logger, job.JobId, claim.Start, claim.End, toSend.Count, claim.TakenOver);
+            if (toSend.Count == 0)
+            {
+                await claims.CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var block = new ClaimedBlock(claim, toSend.Count);
+            held[claim.Token] = block;
+            foreach (var index in toSend)
+            {
+                if (stopped() || block.Lost)
+                {
+                    break;
+                }
+
+                yield return (block, index);
+            }
+        }
+    }
+
+    /// <summary>Renews every held lease each third of its length; a lease found taken over stops its block here.</summary>
+    private async Task RenewAsync(ConcurrentDictionary<string, ClaimedBlock> held, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ClaimLease / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var block in held.Values)
+                {
+                    try
+                    {
+                        if (!await claims.RenewAsync(block.Claim, time.GetUtcNow() + _options.ClaimLease, cancellationToken).ConfigureAwait(false))
+                        {
+                            block.MarkLost();
+                            held.TryRemove(block.Claim.Token, out _);
+                            LogLeaseLost(logger, block.Claim.JobId, block.Claim.Start, block.Claim.End);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The next tick tries again; the lease outlives two failed renewals.
+                        LogRenewFailed(logger, ex, block.Claim.JobId, block.Claim.Start);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -290,19 +415,29 @@ public sealed partial class GeneratorWorker(
     private Task PublishAsync(SampleDocument sample, CancellationToken cancellationToken) =>
         SampleMessages.PublishInSampleTraceAsync(publisher, sample, _source, time.GetUtcNow(), cancellationToken);
 
-    private async Task RepublishUnfilteredAsync(PipelineJob job, GeneratorShard shard, CancellationToken cancellationToken)
+    /// <summary>The block's earlier holder may have stored samples and died before publishing them: they go out again.</summary>
+    private async Task RepublishAsync(PipelineJob job, RequestClaim claim, CancellationToken cancellationToken)
     {
         var republished = await SampleMessages.RepublishAsync(
             store, publisher, new SampleQuery { JobId = job.JobId, States = [SampleState.Generated], Limit = 500 },
-            sample => shard.Owns(sample.Provenance.RequestIndex), _source, time, cancellationToken).ConfigureAwait(false);
+            sample => claim.Contains(sample.Provenance.RequestIndex), _source, time, cancellationToken).ConfigureAwait(false);
         if (republished > 0)
         {
             LogRepublished(logger, job.JobId, republished.ToString(CultureInfo.InvariantCulture));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Requests} requests planned, {Recorded} already recorded; shard {Shard}/{Shards}")]
-    private static partial void LogPlanned(ILogger logger, string jobId, long requests, int recorded, int shard, int shards);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Requests} requests planned, {Recorded} already recorded; instance {Instance} claims its share")]
+    private static partial void LogPlanned(ILogger logger, string jobId, long requests, int recorded, string instance);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: claimed requests {Start} to {End} (exclusive), {ToSend} to send, taken over: {TakenOver}")]
+    private static partial void LogClaimed(ILogger logger, string jobId, long start, long end, int toSend, bool takenOver);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the lease on requests {Start} to {End} (exclusive) was taken over; no more of them are sent here")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId, long start, long end);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: renewing the lease on requests from {Start} failed")]
+    private static partial void LogRenewFailed(ILogger logger, Exception error, string jobId, long start);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: generation stopped early, {Reason}; requests not sent were not recorded")]
     private static partial void LogBudgetStop(ILogger logger, string jobId, string reason);
@@ -316,12 +451,9 @@ public sealed partial class GeneratorWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {More} more requests planned, {Curated} of {Target} samples curated so far")]
     private static partial void LogPlannedMore(ILogger logger, string jobId, long more, long curated, int target);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation pass finished for shard {Shard}")]
-    private static partial void LogFinished(ILogger logger, string jobId, int shard);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} failed and was stored as a failure: {Error}")]
     private static partial void LogRequestFailed(ILogger logger, string requestId, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: re-published {Count} stored samples the filter had not taken yet")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: re-published {Count} stored samples of a block taken over")]
     private static partial void LogRepublished(ILogger logger, string jobId, string count);
 }

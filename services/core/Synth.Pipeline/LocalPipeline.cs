@@ -35,9 +35,11 @@ public sealed class LocalPipeline(IServiceProvider services)
         string? budgetStop;
         try
         {
+            // The only generator of this store: leases an interrupted run left end now rather than when they expire.
+            await services.GetRequiredService<IRequestClaimStore>().ReleaseAllAsync(job.JobId, cancellationToken).ConfigureAwait(false);
             try
             {
-                budgetStop = await generator.RunAsync(job, GeneratorShard.Single, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+                budgetStop = await generator.RunAsync(job, options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
             }
             catch (ModelEndpointUnavailableException down)
             {

@@ -47,8 +47,9 @@ public static partial class PipelineComposition
             services.AddOptions<GeneratorOptions>().BindConfiguration(GeneratorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
             services.AddSingleton(CreateGenerator);
             services.AddSingleton(sp => new GeneratorWorker(sp.GetRequiredService<ISampleGenerator>(), sp.GetRequiredService<ISampleStore>(),
-                sp.GetRequiredService<IMessageTransport>(), new StageActivity(Stage.Generator), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<GeneratorWorker>>(), sp.GetRequiredService<InstanceIdentity>().Name));
+                sp.GetRequiredService<IRequestClaimStore>(), sp.GetRequiredService<IMessageTransport>(), new StageActivity(Stage.Generator),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GeneratorWorker>>(), sp.GetRequiredService<InstanceIdentity>().Name,
+                sp.GetRequiredService<IOptions<GeneratorOptions>>().Value));
             services.AddHostedService<GeneratorFeedback>();
         }
 

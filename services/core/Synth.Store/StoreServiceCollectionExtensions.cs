@@ -21,6 +21,7 @@ public static class StoreServiceCollectionExtensions
         });
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Samples);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Budget);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().RequestClaims);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().FailedRequests);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Dedup);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().ConceptTree);

@@ -9,6 +9,7 @@ namespace Synth.Store;
 public sealed record SynthStores(
     ISampleStore Samples,
     IBudgetStore Budget,
+    IRequestClaimStore RequestClaims,
     IFailedRequestStore FailedRequests,
     IDedupStore Dedup,
     IConceptTreeStore ConceptTree,

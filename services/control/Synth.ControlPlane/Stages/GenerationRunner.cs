@@ -9,9 +9,10 @@ using Synth.Store;
 namespace Synth.ControlPlane.Stages;
 
 /// <summary>
-/// A generator instance's share of every job the control plane runs: one generation run per job, started and
-/// stopped by the state machine's commands, reporting started, progress (each second) and finished. Restarting a
-/// run is cheap: recorded requests are skipped.
+/// A generator instance's part in every job the control plane runs: one generation run per job, started and
+/// stopped by the state machine's commands, reporting started, progress (each second) and finished (when the job's
+/// generation is over for every instance, see <see cref="GeneratorWorker.RunAsync"/>). Restarting a run is cheap:
+/// recorded requests are skipped.
 /// </summary>
 public sealed partial class GenerationRunner(
     GeneratorWorker worker,
@@ -19,7 +20,7 @@ public sealed partial class GenerationRunner(
     IBudgetStore budgets,
     IBus bus,
     IOptions<ProcessorOptions> processorOptions,
-    GeneratorShard shard,
+    InstanceIdentity instance,
     ILogger<GenerationRunner> logger) : IAsyncDisposable
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
@@ -91,13 +92,13 @@ public sealed partial class GenerationRunner(
             var spec = document.RequireSpec();
             spec.Generation.Target = targetCount;
             var job = new PipelineJob(jobId, spec);
-            await bus.Publish(new GenerationStarted(correlation, jobId, shard.Index, shard.Count), cancellationToken).ConfigureAwait(false);
+            await bus.Publish(new GenerationStarted(correlation, jobId, instance.Name), cancellationToken).ConfigureAwait(false);
             using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var progress = ReportProgressAsync(job, stopProgress.Token);
             string? stopReason;
             try
             {
-                stopReason = await worker.RunAsync(job, shard, processorOptions.Value.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
+                stopReason = await worker.RunAsync(job, processorOptions.Value.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -107,24 +108,24 @@ public sealed partial class GenerationRunner(
 
             // The last progress report carries the final spend, so the machine sees it before the finish.
             await PublishProgressAsync(job, cancellationToken).ConfigureAwait(false);
-            await bus.Publish(new GenerationFinished(correlation, jobId, shard.Index, shard.Count, targetCount, stopReason), cancellationToken)
+            await bus.Publish(new GenerationFinished(correlation, jobId, instance.Name, targetCount, stopReason), cancellationToken)
                 .ConfigureAwait(false);
-            LogFinished(logger, jobId, shard.Index, stopReason ?? "done");
+            LogFinished(logger, jobId, stopReason ?? "done");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             LogStopped(logger, jobId);
         }
-        catch (ModelEndpointUnavailableException down)
+        catch (Exception down) when (down is ModelEndpointUnavailableException or GenerationStalledException)
         {
             // Paused rather than failed or left stalling: resuming the job starts generation again where it stopped.
-            LogEndpointDown(logger, jobId, down.Message);
+            LogPausing(logger, jobId, down.Message);
             await bus.Publish(new PauseJob(correlation, jobId, down.Message), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogFailed(logger, ex, jobId);
-            await bus.Publish(new JobFailed(correlation, jobId, $"generator {shard.Index}: {ex.GetType().Name}: {ex.Message}"), CancellationToken.None)
+            await bus.Publish(new JobFailed(correlation, jobId, $"generator {instance.Name}: {ex.GetType().Name}: {ex.Message}"), CancellationToken.None)
                 .ConfigureAwait(false);
         }
     }
@@ -148,20 +149,20 @@ public sealed partial class GenerationRunner(
     {
         var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         var (spent, _) = await budgets.GetBudgetAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-        await bus.Publish(new GenerationProgress(JobCorrelation.Of(job.JobId), job.JobId, shard.Index, recorded.Count,
+        await bus.Publish(new GenerationProgress(JobCorrelation.Of(job.JobId), job.JobId, instance.Name, recorded.Count,
             worker.PlannedRequests(job), new JobSpending(spent.Requests, spent.Tokens, spent.CostUsd)), cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record Run(int TargetCount, CancellationTokenSource Cancel, Task Task);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generator shard {Shard} finished ({Outcome})")]
-    private static partial void LogFinished(ILogger logger, string jobId, int shard, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation finished ({Outcome})")]
+    private static partial void LogFinished(ILogger logger, string jobId, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: generation stopped by the control plane")]
     private static partial void LogStopped(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: pausing the job, {Reason}")]
-    private static partial void LogEndpointDown(ILogger logger, string jobId, string reason);
+    private static partial void LogPausing(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: generation failed")]
     private static partial void LogFailed(ILogger logger, Exception error, string jobId);
