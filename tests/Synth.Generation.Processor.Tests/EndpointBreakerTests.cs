@@ -63,18 +63,18 @@ public sealed class EndpointBreakerTests : IAsyncLifetime
         await stores.Samples.InitializeAsync(default);
         using var generator = new LlmSampleGenerator(NullLoggerFactory.Instance, TimeProvider.System,
             new ChatClientFactory(readEnvironment: _ => null), stores.Budget, new InstanceIdentity("generator-0"));
-        var worker = new GeneratorWorker(generator, stores.Samples, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
+        var worker = new GeneratorWorker(generator, stores.Samples, stores.RequestClaims, new InProcessBus(), new StageActivity(Stage.Generator), TimeProvider.System,
             NullLogger<GeneratorWorker>.Instance, "generator-0");
 
         // Four calls in the window, all failed: the fourth trips it, three are recorded.
         var strict = Job("breaker-strict", "breaker: { minimumCalls: 4, failureRatio: 1 }");
-        var down = await Assert.ThrowsAsync<ModelEndpointUnavailableException>(() => worker.RunFirstPassAsync(strict, GeneratorShard.Single, maxConcurrentRequests: 1, default));
+        var down = await Assert.ThrowsAsync<ModelEndpointUnavailableException>(() => worker.RunFirstPassAsync(strict, maxConcurrentRequests: 1, default));
         Assert.Contains("4 of the last 4 model calls failed", down.Message, StringComparison.Ordinal);
         Assert.Equal(3, (await stores.Samples.GetRecordedRequestIndexesAsync(strict.JobId, default)).Count);
 
         // Off: every request is sent, fails and is stored as a counted failure; the run ends without pausing.
         var off = Job("breaker-off", "breaker: { enabled: false }");
-        Assert.Null(await worker.RunFirstPassAsync(off, GeneratorShard.Single, maxConcurrentRequests: 1, default));
+        Assert.Null(await worker.RunFirstPassAsync(off, maxConcurrentRequests: 1, default));
         var counts = await stores.Samples.CountAsync(off.JobId, default);
         Assert.Equal(GeneratorWorker.RequestCount(off), counts.RequestsFailed);
     }
