@@ -51,6 +51,36 @@ public sealed class MiniLmEmbeddingGeneratorTests : IClassFixture<MiniLmEmbeddin
     }
 
     [Fact]
+    public async Task Concurrent_callers_are_encoded_together_and_get_what_one_call_gives()
+    {
+        var sentences = Enumerable.Range(0, 12).Select(i => $"Concurrent review number {i} says the hinge feels solid.").ToList();
+
+        var concurrent = await Task.WhenAll(sentences.Select(s => Task.Run(() => _generator.GenerateAsync([s]))));
+        using var other = new MiniLmEmbeddingGenerator();
+        var again = await other.GenerateAsync(sentences);
+
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            Assert.Equal(1.0, TensorPrimitives.CosineSimilarity(concurrent[i][0].Vector.Span, again[i].Vector.Span), 4);
+        }
+    }
+
+    [Fact]
+    public void The_cache_keeps_its_newest_entries_up_to_its_capacity()
+    {
+        var cache = new EmbeddingCache(capacity: 2);
+        cache.Add("a", [1]);
+        cache.Add("b", [2]);
+        cache.Add("a", [9]);
+        cache.Add("c", [3]);
+
+        Assert.False(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("b", out var b));
+        Assert.Equal([2f], b);
+        Assert.True(cache.TryGet("c", out _));
+    }
+
+    [Fact]
     public async Task No_input_gives_no_embeddings()
     {
         Assert.Empty(await _generator.GenerateAsync([]));

@@ -80,6 +80,25 @@ public abstract class DedupStoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Concurrent_checks_on_one_store_see_each_other_and_a_failing_decision_fails_only_its_own_check()
+    {
+        var store = await NewStoreAsync();
+
+        var checks = Enumerable.Range(0, 30).Select(i => Task.Run(() => i == 7
+            ? store.CheckAndAddAsync<string?>(Keys("broken", "hash-broken", ["band-shared"]), new DedupLookupOptions(null),
+                _ => throw new InvalidOperationException("decision failed"), Ct)
+            : OfferAsync(store, Keys($"c{i:00}", $"hash-{i}", ["band-shared"])))).ToList();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => checks[7]);
+        var results = checks.Where((_, i) => i != 7).Select(c => c.Result).ToList();
+        var winner = $"c{checks.FindIndex(c => c.IsCompletedSuccessfully && c.Result is null):00}";
+        Assert.Single(results, r => r is null);
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal(winner, r));
+        // The failed check recorded nothing: its hash is still unclaimed.
+        Assert.Null(await OfferAsync(store, Keys("after", "hash-broken", ["band-after"])));
+    }
+
+    [StoreFact]
     public async Task A_new_store_object_finds_what_an_earlier_one_recorded()
     {
         var before = await NewStoreAsync();

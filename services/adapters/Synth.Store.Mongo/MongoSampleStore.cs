@@ -127,6 +127,24 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
     public async Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) =>
         await context.Samples.Find(x => x.Id == sampleId).FirstOrDefaultAsync(cancellationToken);
 
+    public async Task<IReadOnlyList<SampleDocument?>> GetSamplesAsync(IReadOnlyList<string> sampleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sampleIds);
+        var found = (await context.Samples.Find(Builders<SampleDocument>.Filter.In(x => x.Id, sampleIds.Distinct(StringComparer.Ordinal)))
+            .ToListAsync(cancellationToken)).ToDictionary(x => x.Id, StringComparer.Ordinal);
+        // A caller may change its copy in place, so an id asked twice gets the stored copy once and a fresh read after.
+        var handedOut = new HashSet<string>(StringComparer.Ordinal);
+        var samples = new SampleDocument?[sampleIds.Count];
+        for (var i = 0; i < sampleIds.Count; i++)
+        {
+            samples[i] = !found.TryGetValue(sampleIds[i], out var sample) ? null
+                : handedOut.Add(sampleIds[i]) ? sample
+                : await GetSampleAsync(sampleIds[i], cancellationToken);
+        }
+
+        return samples;
+    }
+
     public async Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
         await context.Requests.Find(x => x.Id == requestId).FirstOrDefaultAsync(cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -7,8 +8,9 @@ using static Synth.Store.Sqlite.SqliteDatabase;
 namespace Synth.Store.Sqlite;
 
 /// <summary>
-/// The dedup index on SQLite: check and add run in one BEGIN IMMEDIATE transaction, which holds the file's write
-/// lock, so concurrent writers (threads, store objects, processes) are decided strictly one after another.
+/// The dedup index on SQLite: check and add run in a BEGIN IMMEDIATE transaction, which holds the file's write
+/// lock, so concurrent writers (threads, store objects, processes) are decided strictly one after another. The checks
+/// that arrive while one transaction runs are decided together in the next (<see cref="GroupCommit{TItem, TResult}"/>).
 /// </summary>
 public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
 {
@@ -47,44 +49,78 @@ public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
     // Shingles are normal-form words joined by spaces, so a newline never occurs inside one.
     private const char ShingleSeparator = '\n';
 
+    // Check-and-adds of concurrent callers (a filter's messages in flight) share one write transaction.
+    private readonly GroupCommit<PendingCheck, CheckResult> _checks = new((checks, cancellationToken) => CheckBatchAsync(database, checks, cancellationToken));
+
+    /// <remarks>
+    /// Concurrent calls are decided together in one transaction, one after another in arrival order; each sees what
+    /// the earlier ones recorded, exactly as separate transactions would. A <paramref name="decide"/> that throws fails
+    /// its own call only.
+    /// </remarks>
     public async Task<T> CheckAndAddAsync<T>(DedupKeys keys, DedupLookupOptions options, Func<DedupLookup, DedupOutcome<T>> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(decide);
+        var result = await _checks.SubmitAsync(new PendingCheck(keys, options, lookup =>
+        {
+            var outcome = decide(lookup);
+            return (outcome.Result, outcome.Record);
+        }), cancellationToken).ConfigureAwait(false);
+        result.Error?.Throw();
+        return (T)result.Value!;
+    }
+
+    private static async Task<IReadOnlyList<CheckResult>> CheckBatchAsync(SqliteDatabase database, IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
-
-        var own = await ReadEntriesAsync(connection, transaction, "SELECT seq, sample_id, shingles, NULL FROM dedup_entries WHERE scope = $scope AND sample_id = $sample_id;",
-            command => command.Parameters.AddWithValue("$sample_id", keys.SampleId), keys.Scope, cancellationToken);
-        string? owner;
-        await using (var command = Command(connection, transaction, "SELECT sample_id FROM dedup_hashes WHERE scope = $scope AND hash = $hash;"))
+        await using var commands = new DedupCommands(connection, transaction);
+        var results = new CheckResult[checks.Count];
+        for (var i = 0; i < checks.Count; i++)
         {
-            command.Parameters.AddWithValue("$scope", keys.Scope);
-            command.Parameters.AddWithValue("$hash", keys.ExactHash);
-            owner = await command.ExecuteScalarAsync(cancellationToken) as string;
+            results[i] = await CheckAndAddAsync(commands, checks[i], cancellationToken);
         }
 
-        var candidates = keys.BandKeys.Count == 0 ? [] : await ReadEntriesAsync(connection, transaction, BandCandidatesSql(keys.BandKeys.Count),
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    private static async Task<CheckResult> CheckAndAddAsync(DedupCommands commands, PendingCheck check, CancellationToken cancellationToken)
+    {
+        var keys = check.Keys;
+        var own = await ReadEntriesAsync(commands.Own, keys.Scope, command => command.Parameters["$sample_id"].Value = keys.SampleId, cancellationToken);
+        commands.Owner.Parameters["$scope"].Value = keys.Scope;
+        commands.Owner.Parameters["$hash"].Value = keys.ExactHash;
+        var owner = await commands.Owner.ExecuteScalarAsync(cancellationToken) as string;
+
+        var candidates = keys.BandKeys.Count == 0 ? [] : await ReadEntriesAsync(commands.Candidates(keys.BandKeys.Count), keys.Scope,
             command =>
             {
                 for (var i = 0; i < keys.BandKeys.Count; i++)
                 {
-                    command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"$band{i}"), keys.BandKeys[i]);
+                    command.Parameters[BandParameter(i)].Value = keys.BandKeys[i];
                 }
-            }, keys.Scope, cancellationToken);
-        var vectors = options.VectorsAfterSequence is not { } after ? [] : await ReadEntriesAsync(connection, transaction,
-            "SELECT seq, sample_id, '', embedding FROM dedup_entries WHERE scope = $scope AND seq > $after AND embedding IS NOT NULL ORDER BY seq;",
-            command => command.Parameters.AddWithValue("$after", after), keys.Scope, cancellationToken);
+            }, cancellationToken);
+        var vectors = check.Options.VectorsAfterSequence is not { } after ? [] : await ReadEntriesAsync(commands.Vectors, keys.Scope,
+            command => command.Parameters["$after"].Value = after, cancellationToken);
 
-        var outcome = decide(new DedupLookup(own.FirstOrDefault(), owner, candidates, vectors));
-        if (outcome.Record && own.Count == 0)
+        (object? Result, bool Record) outcome;
+        try
         {
-            await AddDedupEntryAsync(connection, transaction, keys, cancellationToken);
+            outcome = check.Decide(new DedupLookup(own.FirstOrDefault(), owner, candidates, vectors));
+        }
+        catch (Exception ex)
+        {
+            return new CheckResult(null, ExceptionDispatchInfo.Capture(ex));
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return outcome.Result;
+        if (outcome.Record && own.Count == 0)
+        {
+            await AddDedupEntryAsync(commands, keys, cancellationToken);
+        }
+
+        return new CheckResult(outcome.Result, null);
     }
 
     public async Task<bool> TryConsumeAsync(string counter, long limit, CancellationToken cancellationToken)
@@ -105,18 +141,18 @@ public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    private static string BandParameter(int index) => string.Create(CultureInfo.InvariantCulture, $"$band{index}");
+
     private static string BandCandidatesSql(int bandCount)
     {
         var sql = new StringBuilder("SELECT e.seq, e.sample_id, e.shingles, NULL FROM dedup_entries e WHERE e.seq IN (SELECT b.seq FROM dedup_bands b WHERE b.scope = $scope AND b.band_key IN (");
-        sql.AppendJoin(", ", Enumerable.Range(0, bandCount).Select(i => string.Create(CultureInfo.InvariantCulture, $"$band{i}")));
+        sql.AppendJoin(", ", Enumerable.Range(0, bandCount).Select(BandParameter));
         return sql.Append(")) ORDER BY e.seq;").ToString();
     }
 
-    private static async Task<List<DedupStoredEntry>> ReadEntriesAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string sql, Action<SqliteCommand> bind, string scope, CancellationToken cancellationToken)
+    private static async Task<List<DedupStoredEntry>> ReadEntriesAsync(SqliteCommand command, string scope, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, sql);
-        command.Parameters.AddWithValue("$scope", scope);
+        command.Parameters["$scope"].Value = scope;
         bind(command);
         var entries = new List<DedupStoredEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -133,38 +169,87 @@ public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
         return entries;
     }
 
-    private static async Task AddDedupEntryAsync(SqliteConnection connection, SqliteTransaction transaction, DedupKeys keys, CancellationToken cancellationToken)
+    private static async Task AddDedupEntryAsync(DedupCommands commands, DedupKeys keys, CancellationToken cancellationToken)
     {
-        long seq;
-        await using (var command = Command(connection, transaction, """
-            INSERT INTO dedup_entries (scope, sample_id, shingles, embedding) VALUES ($scope, $sample_id, $shingles, $embedding) RETURNING seq;
-            """))
-        {
-            command.Parameters.AddWithValue("$scope", keys.Scope);
-            command.Parameters.AddWithValue("$sample_id", keys.SampleId);
-            command.Parameters.AddWithValue("$shingles", string.Join(ShingleSeparator, keys.Shingles));
-            command.Parameters.AddWithValue("$embedding", keys.Embedding is null ? DBNull.Value : MemoryMarshal.AsBytes(keys.Embedding.AsSpan()).ToArray());
-            seq = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
+        var entry = commands.AddEntry.Parameters;
+        entry["$scope"].Value = keys.Scope;
+        entry["$sample_id"].Value = keys.SampleId;
+        entry["$shingles"].Value = string.Join(ShingleSeparator, keys.Shingles);
+        entry["$embedding"].Value = keys.Embedding is null ? DBNull.Value : MemoryMarshal.AsBytes(keys.Embedding.AsSpan()).ToArray();
+        var seq = (long)(await commands.AddEntry.ExecuteScalarAsync(cancellationToken))!;
 
-        await using (var command = Command(connection, transaction, "INSERT OR IGNORE INTO dedup_hashes (scope, hash, sample_id) VALUES ($scope, $hash, $sample_id);"))
-        {
-            command.Parameters.AddWithValue("$scope", keys.Scope);
-            command.Parameters.AddWithValue("$hash", keys.ExactHash);
-            command.Parameters.AddWithValue("$sample_id", keys.SampleId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var hash = commands.AddHash.Parameters;
+        hash["$scope"].Value = keys.Scope;
+        hash["$hash"].Value = keys.ExactHash;
+        hash["$sample_id"].Value = keys.SampleId;
+        await commands.AddHash.ExecuteNonQueryAsync(cancellationToken);
 
-        await using (var command = Command(connection, transaction, "INSERT OR IGNORE INTO dedup_bands (scope, band_key, seq) VALUES ($scope, $band_key, $seq);"))
+        var band = commands.AddBand.Parameters;
+        band["$scope"].Value = keys.Scope;
+        band["$seq"].Value = seq;
+        foreach (var key in keys.BandKeys)
         {
-            command.Parameters.AddWithValue("$scope", keys.Scope);
-            var band = command.Parameters.Add("$band_key", SqliteType.Text);
-            command.Parameters.AddWithValue("$seq", seq);
-            foreach (var key in keys.BandKeys)
+            band["$band_key"].Value = key;
+            await commands.AddBand.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private sealed record PendingCheck(DedupKeys Keys, DedupLookupOptions Options, Func<DedupLookup, (object? Result, bool Record)> Decide);
+
+    private sealed record CheckResult(object? Value, ExceptionDispatchInfo? Error);
+
+    /// <summary>The statements of a batch, each prepared once and rebound per check.</summary>
+    private sealed class DedupCommands(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+    {
+        private readonly Dictionary<int, SqliteCommand> _candidates = [];
+
+        public SqliteCommand Own { get; } = Bound(connection, transaction,
+            "SELECT seq, sample_id, shingles, NULL FROM dedup_entries WHERE scope = $scope AND sample_id = $sample_id;", "$scope", "$sample_id");
+
+        public SqliteCommand Owner { get; } = Bound(connection, transaction,
+            "SELECT sample_id FROM dedup_hashes WHERE scope = $scope AND hash = $hash;", "$scope", "$hash");
+
+        public SqliteCommand Vectors { get; } = Bound(connection, transaction,
+            "SELECT seq, sample_id, '', embedding FROM dedup_entries WHERE scope = $scope AND seq > $after AND embedding IS NOT NULL ORDER BY seq;", "$scope", "$after");
+
+        public SqliteCommand AddEntry { get; } = Bound(connection, transaction,
+            "INSERT INTO dedup_entries (scope, sample_id, shingles, embedding) VALUES ($scope, $sample_id, $shingles, $embedding) RETURNING seq;",
+            "$scope", "$sample_id", "$shingles", "$embedding");
+
+        public SqliteCommand AddHash { get; } = Bound(connection, transaction,
+            "INSERT OR IGNORE INTO dedup_hashes (scope, hash, sample_id) VALUES ($scope, $hash, $sample_id);", "$scope", "$hash", "$sample_id");
+
+        public SqliteCommand AddBand { get; } = Bound(connection, transaction,
+            "INSERT OR IGNORE INTO dedup_bands (scope, band_key, seq) VALUES ($scope, $band_key, $seq);", "$scope", "$band_key", "$seq");
+
+        public SqliteCommand Candidates(int bandCount)
+        {
+            if (!_candidates.TryGetValue(bandCount, out var command))
             {
-                band.Value = key;
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                command = Bound(connection, transaction, BandCandidatesSql(bandCount), ["$scope", .. Enumerable.Range(0, bandCount).Select(BandParameter)]);
+                _candidates[bandCount] = command;
             }
+
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in (SqliteCommand[])[Own, Owner, Vectors, AddEntry, AddHash, AddBand, .. _candidates.Values])
+            {
+                await command.DisposeAsync();
+            }
+        }
+
+        private static SqliteCommand Bound(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+        {
+            var command = Command(connection, transaction, sql);
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            return command;
         }
     }
 }

@@ -50,6 +50,27 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         return await ReplaceSampleAsync(connection, null, sample, expectedVersion, cancellationToken);
     }
 
+    /// <summary>One write transaction for the whole batch: the file's write lock is taken once, not per sample.</summary>
+    public async Task<IReadOnlyList<bool>> TryReplaceSamplesAsync(IReadOnlyList<SampleReplacement> replacements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacements);
+        var written = new bool[replacements.Count];
+        if (replacements.Count == 0)
+        {
+            return written;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = BeginWrite(connection);
+        for (var i = 0; i < replacements.Count; i++)
+        {
+            written[i] = await ReplaceSampleAsync(connection, transaction, replacements[i].Sample, replacements[i].ExpectedVersion, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
     public async Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -78,6 +99,34 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
 
     public Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) =>
         GetDocumentAsync<SampleDocument>("SELECT document FROM samples WHERE id = $id;", sampleId, cancellationToken);
+
+    public async Task<IReadOnlyList<SampleDocument?>> GetSamplesAsync(IReadOnlyList<string> sampleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sampleIds);
+        var found = new Dictionary<string, string>(sampleIds.Count, StringComparer.Ordinal);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Chunks stay far below SQLite's limit on bound parameters.
+        foreach (var chunk in sampleIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = Command(connection, null, string.Concat(
+                "SELECT id, document FROM samples WHERE id IN (",
+                string.Join(", ", chunk.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"$id{i}"))),
+                ");"));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"$id{i}"), chunk[i]);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        // Parsed per position: a caller may change its copy in place, so an id asked twice gets two copies.
+        return [.. sampleIds.Select(id => found.TryGetValue(id, out var json) ? SampleJson.FromJson<SampleDocument>(json) : null)];
+    }
 
     public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
         GetDocumentAsync<RequestRecord>("SELECT document FROM requests WHERE id = $id;", requestId, cancellationToken);

