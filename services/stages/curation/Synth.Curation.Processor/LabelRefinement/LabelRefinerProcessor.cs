@@ -91,6 +91,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
 
     public void Dispose()
     {
+        _students.Dispose();
         _relabeller.Dispose();
         _inputs.Dispose();
     }

@@ -15,12 +15,15 @@ namespace Synth.Curation.Processor.LabelRefinement;
 /// A fold's first model is trained while its sample waits; later ones train in the background while the current model
 /// keeps answering, so no sample waits for a retraining (the model a sample meets is at most one retraining old).
 /// </summary>
-public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs inputs, ILogger logger)
+public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs inputs, ILogger logger) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string JobId, int Fold), Trained> _models = [];
     // One training at a time per process: training is CPU-bound and concurrent ones would only compete for cores.
     private readonly SemaphoreSlim _training = new(1, 1);
+    // Background retrainings stop with the processor, so none reads the store after its host stopped.
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _retrainings = [];
 
     public async Task<FoldModel> ForAsync(PipelineJob job, string sampleId, CancellationToken cancellationToken)
     {
@@ -43,7 +46,8 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
                     if (!known.Retraining)
                     {
                         _models[key] = known with { Retraining = true };
-                        _ = RetrainAsync(job, refiner, key, jobSize);
+                        _retrainings.RemoveAll(task => task.IsCompleted);
+                        _retrainings.Add(RetrainAsync(job, refiner, key, jobSize));
                     }
 
                     return known.Model;
@@ -79,6 +83,20 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
         }
     }
 
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        Task[] running;
+        lock (_gate)
+        {
+            running = [.. _retrainings];
+        }
+
+        // A retraining past its last store read finishes training in memory; it is not worth waiting long for.
+        Task.WaitAll(running, TimeSpan.FromSeconds(10));
+        _stopping.Dispose();
+    }
+
     private static bool Stale(Trained known, long jobSize, StudentSpec spec) =>
         jobSize >= known.JobSize + spec.RetrainAfter
         || (known.Model.Model is null && known.JobSize < spec.MinTrainingSamples && jobSize >= spec.MinTrainingSamples);
@@ -87,10 +105,21 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
     {
         await Task.Yield();
         FoldModel? model = null;
-        await _training.WaitAsync().ConfigureAwait(false);
         try
         {
-            model = await TrainAsync(job, refiner, key.Fold, CancellationToken.None).ConfigureAwait(false);
+            await _training.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            model = await TrainAsync(job, refiner, key.Fold, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
         }
         catch (Exception ex)
         {
