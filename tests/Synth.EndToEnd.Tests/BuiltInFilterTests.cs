@@ -1,4 +1,5 @@
 using Synth.Contracts.Samples;
+using Synth.Store;
 using Synth.Store.Sqlite;
 using Synth.Testing;
 
@@ -25,16 +26,31 @@ public sealed class BuiltInFilterTests : IDisposable
         environment.Remove("Processors__Filter");
         var store = Path.Combine(_directory, "synth.db");
 
+        string output;
         using (var run = ChildProcess.StartDotnet("synth run", RepoPaths.Output("services/hosts/Synth.Cli", "synth.dll"), ["run", spec, "--store", store], environment, _directory))
         {
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, run.Tail());
+            output = run.Output;
         }
 
         var samples = SqliteStores.Open(store).Samples;
         var counts = await samples.CountAsync(jobId, CancellationToken.None);
-        // Every sample decided; the target counts curated samples, so the rejected ones were made up for.
+        // Every sample decided. The target counts curated samples, so the generator made up for rejected ones; but the
+        // scripted texts differ in one number ("Scripted review N about the topic."), and the default near-duplicate
+        // check (word sets, Jaccard 0.7) rejects most as near duplicates of each other, so the job ends at its
+        // generation cap with the reason stored, unless the target was reached first.
         Assert.Equal(counts.TotalSamples, counts[SampleState.Evaluated] + counts[SampleState.Rejected]);
-        Assert.True(counts[SampleState.Evaluated] >= 40, $"{counts[SampleState.Evaluated]} of 40 curated");
+        var job = (await samples.GetJobAsync(jobId, CancellationToken.None))!;
+        Assert.True(counts[SampleState.Evaluated] >= 40 || job.StateReason?.StartsWith("generation cap reached", StringComparison.Ordinal) == true,
+            $"{counts[SampleState.Evaluated]} of 40 curated; {job.StateReason}");
+        if (job.StateReason is { } stopped)
+        {
+            Assert.Contains($"Generation stopped early: {stopped}. The report says why samples were rejected; raise generation.maxGenerated", output, StringComparison.Ordinal);
+        }
+
+        var rejections = await samples.ReadSamplesAsync(new SampleQuery { JobId = jobId, States = [SampleState.Rejected] }, CancellationToken.None)
+            .Select(sample => sample.Decisions.Single(d => d.Stage == Stage.Filter).Reason ?? "").ToListAsync();
+        Assert.Contains(rejections, reason => reason.Contains("near-duplicate of", StringComparison.Ordinal));
         var first = (await samples.GetSampleAsync(SampleIds.For(jobId, 0, 0), CancellationToken.None))!;
         var decision = first.Decisions.Single(d => d.Stage == Stage.Filter);
         Assert.All(new[] { "schema", "length", "repetition", "refusal" }, filter =>

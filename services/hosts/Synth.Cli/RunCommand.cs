@@ -78,7 +78,10 @@ public static class RunCommand
             ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
             if ((await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false))?.StateReason is { } stoppedBecause)
             {
-                Console.WriteLine($"Generation stopped early: {stoppedBecause}. Raise the budget in the spec and rerun to continue.");
+                var hint = stoppedBecause.StartsWith("generation cap reached", StringComparison.Ordinal)
+                    ? "The report says why samples were rejected; raise generation.maxGenerated or loosen the filter, and rerun to continue."
+                    : "Raise the budget in the spec and rerun to continue.";
+                Console.WriteLine($"Generation stopped early: {stoppedBecause}. {hint}");
             }
 
             // The job is complete: its report is computed from the store, kept there, and written beside the run.
