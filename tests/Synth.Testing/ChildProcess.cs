@@ -96,6 +96,9 @@ public sealed class ChildProcess : IDisposable
         return _process.WaitForExit(timeout);
     }
 
+    /// <summary>Waits for the process to exit (after <see cref="Terminate"/> with no wait, say); false on timeout.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -189,12 +189,20 @@ public sealed class DistributedPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every service gracefully (SIGTERM), so their last spans are exported.</summary>
+    /// <summary>
+    /// Stops every service gracefully (SIGTERM), so their last spans are exported: all at once, as <c>docker compose
+    /// down</c> does, rather than one by one, which rebalances each group onto the instances still stopping.
+    /// </summary>
     public void StopAll()
     {
         foreach (var process in _running.Values)
         {
-            if (!process.Terminate(TimeSpan.FromSeconds(40)))
+            process.Terminate(TimeSpan.Zero);
+        }
+
+        foreach (var process in _running.Values)
+        {
+            if (!process.WaitForExit(TimeSpan.FromSeconds(40)))
             {
                 throw new TimeoutException($"{process.Name} did not stop on SIGTERM.\n{process.Tail()}");
             }
