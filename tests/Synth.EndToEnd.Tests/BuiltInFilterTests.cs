@@ -1,4 +1,5 @@
 using Synth.Contracts.Samples;
+using Synth.Pipeline;
 using Synth.Store;
 using Synth.Store.Sqlite;
 using Synth.Testing;
@@ -41,7 +42,7 @@ public sealed class BuiltInFilterTests : IDisposable
         // generation cap with the reason stored, unless the target was reached first.
         Assert.Equal(counts.TotalSamples, counts[SampleState.Evaluated] + counts[SampleState.Rejected]);
         var job = (await samples.GetJobAsync(jobId, CancellationToken.None))!;
-        Assert.True(counts[SampleState.Evaluated] >= 40 || job.StateReason?.StartsWith("generation cap reached", StringComparison.Ordinal) == true,
+        Assert.True(counts[SampleState.Evaluated] >= 40 || job.StateReason?.StartsWith(CuratedTarget.CapReached, StringComparison.Ordinal) == true,
             $"{counts[SampleState.Evaluated]} of 40 curated; {job.StateReason}");
         if (job.StateReason is { } stopped)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
 using Synth.Testing;
@@ -151,26 +150,8 @@ public sealed class ScaledStagesTests(ITestOutputHelper output)
     private static string Describe(Dictionary<string, int> counts) =>
         string.Join(", ", counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
-    private static string Spec(Uri baseUrl) => string.Create(CultureInfo.InvariantCulture, $"""
-        id: {JobId}
-        name: Scaled built-in stages
-        task:
-          type: text-classification
-          dataDescription: A short product or restaurant review, one or two sentences.
-          labels:
-            - name: positive
-              description: The reviewer is satisfied.
-            - name: negative
-              description: The reviewer is dissatisfied.
-        demonstrations:
-          k: 0
-        generation:
-          provider: openai-compatible
-          model: simulated-model
-          baseUrl: {baseUrl}
-          samplesPerRequest: {SamplesPerRequest}
-          target: {Target}
-          requestsPerMinute: 120
-          timeoutSeconds: 30
-        """);
+    // The scripted job, against the simulated model, held to two requests a second.
+    private static string Spec(Uri baseUrl) =>
+        TestJob.Spec(JobId, Target, SamplesPerRequest).Replace("http://127.0.0.1:9/v1", baseUrl.ToString(), StringComparison.Ordinal)
+        + "\n  requestsPerMinute: 120\n  timeoutSeconds: 30\n";
 }

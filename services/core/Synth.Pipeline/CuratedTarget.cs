@@ -13,6 +13,9 @@ namespace Synth.Pipeline;
 /// </summary>
 public static class CuratedTarget
 {
+    /// <summary>How the stop reason of a job that hit its generation cap begins (the CLI's hint tells it apart).</summary>
+    public const string CapReached = "generation cap reached";
+
     /// <summary>Generated samples a job may produce when <c>generation.maxGenerated</c> is not set, as a multiple of the target.</summary>
     public const int DefaultGeneratedCapFactor = 5;
 
@@ -100,7 +103,7 @@ public static class CuratedTarget
         if (planned >= max)
         {
             return settled
-                ? TargetDecision.Stop($"generation cap reached: {counts.TotalSamples} samples generated (cap {GeneratedCap(generation)}, generation.maxGenerated), {curated} of {target} curated")
+                ? TargetDecision.Stop($"{CapReached}: {counts.TotalSamples} samples generated (cap {GeneratedCap(generation)}, generation.maxGenerated), {curated} of {target} curated")
                 : TargetDecision.Wait;
         }
 

@@ -78,7 +78,7 @@ public static class RunCommand
             ProgressDisplay.WriteSummary(job, counts, clock.Elapsed);
             if ((await store.GetJobAsync(job.JobId, cancellationToken).ConfigureAwait(false))?.StateReason is { } stoppedBecause)
             {
-                var hint = stoppedBecause.StartsWith("generation cap reached", StringComparison.Ordinal)
+                var hint = stoppedBecause.StartsWith(CuratedTarget.CapReached, StringComparison.Ordinal)
                     ? "The report says why samples were rejected; raise generation.maxGenerated or loosen the filter, and rerun to continue."
                     : "Raise the budget in the spec and rerun to continue.";
                 Console.WriteLine($"Generation stopped early: {stoppedBecause}. {hint}");
