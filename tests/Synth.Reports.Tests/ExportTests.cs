@@ -103,6 +103,39 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public async Task A_refined_sample_not_yet_evaluated_is_neither_exported_nor_on_the_curated_topic()
+    {
+        await using var fixture = await ReportFixture.CreateAsync();
+        var store = fixture.NewStore();
+        var refinedId = SampleIds.For(ReportFixture.JobId, 3, 0);
+        var sample = (await store.GetSampleAsync(refinedId, CancellationToken.None))!;
+        Assert.Equal(SampleState.Evaluated, sample.State);
+        // As if the evaluator had not run yet: the label refiner's state.
+        sample.State = SampleState.Refined;
+        Assert.True(await store.TryReplaceSampleAsync(sample, sample.Version, CancellationToken.None));
+        var refined = (await store.GetSampleAsync(refinedId, CancellationToken.None))!;
+
+        var folder = fixture.Folder("export-refined");
+        var report = await new ReportBuilder(store, TimeProvider.System).BuildAsync(ReportFixture.JobId, fixture.Spec, CancellationToken.None);
+        var export = await JobReports.ExportAsync(store, report, fixture.Spec, folder, CancellationToken.None);
+
+        var exported = new List<string>();
+        foreach (var split in export.Rows.Keys)
+        {
+            foreach (var line in await File.ReadAllLinesAsync(Path.Combine(folder, "jsonl", $"{split}.jsonl")))
+            {
+                using var json = JsonDocument.Parse(line);
+                exported.Add(json.RootElement.GetProperty("id").GetString()!);
+            }
+        }
+
+        Assert.Equal(31, export.TotalRows);
+        Assert.DoesNotContain(refinedId, exported);
+        Assert.False(CuratedRecords.InDataset(refined));
+        Assert.Null(CuratedRecords.Current(refined, fixture.Spec, "/test", DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
     public void Splits_follow_the_fractions_and_never_move_for_the_same_seed()
     {
         var export = new ExportSpec { TrainFraction = 0.8, ValidationFraction = 0.1, TestFraction = 0.1, Seed = 11 };

@@ -54,9 +54,25 @@ public static class CuratedRecords
             return null;
         }
 
-        return RemovedByReview(sample)
+        return !InDataset(sample)
             ? Tombstone(sample.Id, sample.JobId, sample.Version, source, now)
             : For(sample, spec, source, now);
+    }
+
+    /// <summary>
+    /// The states a dataset's samples are in: only <see cref="SampleState.Evaluated"/>. A refined sample is not yet
+    /// curated (the evaluator may still drop or reweigh it), so neither the topic nor an export carries it.
+    /// </summary>
+    public static readonly IReadOnlyList<SampleState> DatasetStates = [SampleState.Evaluated];
+
+    /// <summary>
+    /// The one rule of what a dataset holds, shared by the curated topic and every export: an evaluated sample no
+    /// review rejected.
+    /// </summary>
+    public static bool InDataset(SampleDocument sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return DatasetStates.Contains(sample.State) && !RemovedByReview(sample);
     }
 
     /// <summary>

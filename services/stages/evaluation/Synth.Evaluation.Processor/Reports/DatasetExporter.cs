@@ -11,7 +11,7 @@ using Synth.Store;
 namespace Synth.Evaluation.Processor.Reports;
 
 /// <summary>
-/// Exports a job's curated samples (refined or evaluated, less those a review rejected) in the folder layout Hugging Face <c>datasets</c> loads
+/// Exports a job's dataset (<see cref="CuratedRecords.InDataset"/>: evaluated samples no review rejected, what the curated topic carries) in the folder layout Hugging Face <c>datasets</c> loads
 /// directly: <c>data/{split}-NNNNN-of-NNNNN.parquet</c> (the default config), <c>jsonl/{split}.jsonl</c> (the
 /// "jsonl" config) and README.md, the dataset card whose YAML front matter names both configs. Columns: id, the task
 /// type's content fields, conditions (JSON text) and weight. Samples are streamed; Parquet is written in shards of
@@ -42,11 +42,11 @@ public sealed class DatasetExporter(ISampleStore store)
         try
         {
             await foreach (var sample in store.ReadSamplesAsync(
-                new SampleQuery { JobId = jobId, States = ReportBuilder.CuratedStates, Limit = 500 }, cancellationToken).ConfigureAwait(false))
+                new SampleQuery { JobId = jobId, States = CuratedRecords.DatasetStates, Limit = 500 }, cancellationToken).ConfigureAwait(false))
             {
-                if (CuratedRecords.RemovedByReview(sample))
+                if (!CuratedRecords.InDataset(sample))
                 {
-                    // The curated topic holds a tombstone for it: the export and the topic agree.
+                    // The curated topic holds a tombstone for it (a review rejected it): the export and the topic agree.
                     continue;
                 }
 
