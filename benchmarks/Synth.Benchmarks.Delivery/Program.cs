@@ -11,15 +11,18 @@ using Synth.Store;
 using Synth.Store.Sqlite;
 using Synth.Testing;
 
-// Usage: dotnet run -c Release --project benchmarks/Synth.Benchmarks.Delivery -- [samples=2000] [rounds=3]
+// Usage: dotnet run -c Release --project benchmarks/Synth.Benchmarks.Delivery -- [samples=2000] [rounds=3] [instances=1]
 // Each round: `synth run` (the one-machine pipeline, scripted processors) makes the job's samples and gives the
-// pipeline's samples/s; then the job's curated records, as the evaluator publishes them, go through a dataset sink into
-// a local folder as fast as it takes them (rows/s, first record handed to the last manifest written).
+// pipeline's samples/s; then the job's curated records, as the evaluator publishes them, go through dataset sinks into
+// a local folder as fast as they take them (rows/s, first record handed to the last manifest written). With N
+// instances the records are spread over N partitions, each consumed by its own sink instance at the same time (as N
+// instances of one consumer group would), all writing into the same job folder.
 var samples = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var instances = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
 const int SamplesPerRequest = 5;
 
-Console.WriteLine($"delivery benchmark: {samples} samples per run, {rounds} rounds, {Environment.ProcessorCount} cores");
+Console.WriteLine($"delivery benchmark: {samples} samples per run, {rounds} rounds, {instances} sink instance(s), {Environment.ProcessorCount} cores");
 Console.WriteLine("| round | pipeline samples/s | sink rows/s | sink / pipeline |");
 Console.WriteLine("|---|---|---|---|");
 var ratios = new List<double>();
@@ -45,9 +48,9 @@ for (var round = 1; round <= rounds; round++)
     var spec = JobSpecLoader.Parse(await File.ReadAllTextAsync(specPath), specPath, baseDirectory: null, requireFiles: false);
     var messages = all.Where(s => s.State == SampleState.Evaluated)
         .Select(s => CuratedRecords.For(s, spec, "/bench", DateTimeOffset.UtcNow))
-        .Select((m, offset) => new InboundMessage(m.Topic, 0, offset, m.Key, m.Value, m.Headers))
+        .Select((m, i) => new InboundMessage(m.Topic, i % instances, i / instances, m.Key, m.Value, m.Headers))
         .ToList();
-    var sinkRate = await SinkRateAsync(Path.Combine(directory, "datasets"), jobId, messages);
+    var sinkRate = await SinkRateAsync(Path.Combine(directory, "datasets"), jobId, messages, instances);
     ratios.Add(sinkRate / pipelineRate);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {pipelineRate:F0} | {sinkRate:F0} | {sinkRate / pipelineRate:F2} |"));
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -57,25 +60,34 @@ for (var round = 1; round <= rounds; round++)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median ratio: sink / pipeline = {ratios.Order().ElementAt(ratios.Count / 2):F2}"));
 return 0;
 
-// The sink with its default shard policy on a local folder, every record handed at once (as a consume loop with a
-// large in-flight limit would), the open shards sealed at the end; rows per second until every record is acknowledged.
-static async Task<double> SinkRateAsync(string folder, string jobId, IReadOnlyList<InboundMessage> messages)
+// Per partition, a sink with its default shard policy on a local folder, every record of the partition handed at once
+// (as a consume loop with a large in-flight limit would), the open shards sealed at the end; rows per second until
+// every record of every partition is acknowledged.
+static async Task<double> SinkRateAsync(string folder, string jobId, IReadOnlyList<InboundMessage> messages, int instances)
 {
-    var sink = new DatasetSink(new LocalFolderTarget(folder), ShardPolicy.Default, TimeProvider.System, NullLogger<DatasetSink>.Instance);
     var clock = Stopwatch.StartNew();
-    var handled = messages.Select(m => sink.HandleAsync(m, CancellationToken.None)).ToList();
-    while (handled.Count(t => t.IsCompleted) + sink.PendingRecords < handled.Count)
+    await Task.WhenAll(Enumerable.Range(0, instances).Select(p => Task.Run(async () =>
     {
-        await Task.Delay(1);
+        var sink = new DatasetSink(new LocalFolderTarget(folder), ShardPolicy.Default, TimeProvider.System, NullLogger<DatasetSink>.Instance);
+        var handled = messages.Where(m => m.Partition == p).Select(m => sink.HandleAsync(m, CancellationToken.None)).ToList();
+        while (handled.Count(t => t.IsCompleted) + sink.PendingRecords < handled.Count)
+        {
+            await Task.Delay(1);
+        }
+
+        await sink.SealDueAsync(everything: true, CancellationToken.None);
+        await Task.WhenAll(handled);
+    })));
+    var rate = messages.Count / clock.Elapsed.TotalSeconds;
+    long rows = 0;
+    for (var p = 0; p < instances; p++)
+    {
+        rows += (await new LocalFolderTarget(folder).ReadManifestAsync(jobId, p, CancellationToken.None))?.Rows ?? 0;
     }
 
-    await sink.SealDueAsync(everything: true, CancellationToken.None);
-    await Task.WhenAll(handled);
-    var rate = messages.Count / clock.Elapsed.TotalSeconds;
-    var manifest = await new LocalFolderTarget(folder).ReadManifestAsync(jobId, CancellationToken.None);
-    if (manifest?.Rows != messages.Count)
+    if (rows != messages.Count)
     {
-        throw new InvalidOperationException($"The manifest lists {manifest?.Rows} rows; {messages.Count} were sent.");
+        throw new InvalidOperationException($"The manifests list {rows} rows; {messages.Count} were sent.");
     }
 
     return rate;

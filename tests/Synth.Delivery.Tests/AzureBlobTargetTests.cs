@@ -66,7 +66,22 @@ public sealed class AzureBlobTargetTests : IAsyncLifetime
     {
         var target = new AzureBlobTarget(_container);
 
-        Assert.Null(await target.ReadManifestAsync("no-such-job", CancellationToken.None));
+        Assert.Null(await target.ReadManifestAsync("no-such-job", 0, CancellationToken.None));
+    }
+
+    [AzuriteFact]
+    public async Task A_manifest_replacement_built_on_an_older_manifest_is_refused()
+    {
+        var target = new AzureBlobTarget(_container);
+        var first = DatasetManifest.Empty(Job, 1, 1, Records.Now) with { Sequence = 1 };
+        await target.ReplaceManifestAsync(Job, first, CancellationToken.None);
+
+        // Another writer built on the same (no) manifest: refused; the one built on the stored one goes through.
+        await Assert.ThrowsAsync<ManifestConflictException>(() => target.ReplaceManifestAsync(Job, first, CancellationToken.None));
+        await target.ReplaceManifestAsync(Job, first with { Sequence = 2 }, CancellationToken.None);
+
+        Assert.Equal(2, (await target.ReadManifestAsync(Job, 1, CancellationToken.None))!.Sequence);
+        Assert.Null(await target.ReadManifestAsync(Job, 0, CancellationToken.None));
     }
 
     /// <summary>What a trainer on another machine does: copies the job's blobs to a local folder.</summary>

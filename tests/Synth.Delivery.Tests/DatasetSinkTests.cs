@@ -80,7 +80,7 @@ public sealed class DatasetSinkTests : IDisposable
         // and no offset past the manifest is committed.
         var readBefore = DuckDbDatasetReader.Read(JobFolder).Count;
         Assert.InRange(readBefore, 1, Count - 1);
-        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(JobFolder, "manifest.json"))))
+        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(JobFolder, "manifest-p0.json"))))
         {
             var listed = manifest.RootElement.GetProperty("shards").GetArrayLength();
             Assert.True(Directory.GetFiles(Path.Combine(JobFolder, "data"), "*.parquet").Length > listed, "The orphan shard was not written.");
@@ -116,12 +116,38 @@ public sealed class DatasetSinkTests : IDisposable
         Assert.All(rows.Where(r => r.Id.CompareTo(Records.Record(Job, 3).SampleId) >= 0), r => Assert.Equal(("positive", 3L), (r.Label, r.Version)));
     }
 
+    [Fact]
+    public async Task An_instance_that_lost_its_partition_to_another_cannot_replace_the_newer_manifest_and_takes_it_up_on_its_next_record()
+    {
+        var policy = new ShardPolicy(MaxRows: 2, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromHours(1));
+        InboundMessage[] Messages(int from) => [.. Enumerable.Range(from, 2).Select(i => Records.Message(Records.Record(Job, i, split: "train"), offset: i))];
+        var first = Sink(new LocalFolderTarget(_folder), policy);
+        var second = Sink(new LocalFolderTarget(_folder), policy);
+        await DrainAsync(first, Messages(0));
+
+        // A rebalance gave the partition to the second instance, which restored it and sealed on.
+        await DrainAsync(second, Messages(2));
+        // The first one, not told yet, seals on its stale state: refused, its records are failed back.
+        var stale = Messages(4).Select(m => first.HandleAsync(m, CancellationToken.None)).ToList();
+        await Assert.ThrowsAsync<ManifestConflictException>(() => Task.WhenAll(stale));
+        Assert.Equal(0, first.PendingRecords);
+        // Given the partition back, it restores it from the manifest and its redelivered records go on from there.
+        await DrainAsync(first, Messages(4));
+
+        var rows = DuckDbDatasetReader.Read(JobFolder);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => Records.Record(Job, i).SampleId).Order(StringComparer.Ordinal), rows.Select(r => r.Id));
+        var manifest = await new LocalFolderTarget(_folder).ReadManifestAsync(Job, 0, CancellationToken.None);
+        Assert.Equal((3L, 3), (manifest!.Sequence, manifest.Shards.Count));
+        // Three writers in turn (first, second, first restored), each under its own token: no shard name was reused.
+        Assert.Equal(3, manifest.Shards.Select(s => Path.GetFileNameWithoutExtension(s.Path).Split('-')[^1]).Distinct().Count());
+    }
+
     /// <summary>A target whose process dies after a number of manifests: the next seal's shard is written, its manifest never.</summary>
     private sealed class DyingTarget(IDatasetTarget inner, int manifestsBeforeDeath) : IDatasetTarget
     {
         private int _manifests;
 
-        public Task<DatasetManifest?> ReadManifestAsync(string jobId, CancellationToken cancellationToken) => inner.ReadManifestAsync(jobId, cancellationToken);
+        public Task<DatasetManifest?> ReadManifestAsync(string jobId, int partition, CancellationToken cancellationToken) => inner.ReadManifestAsync(jobId, partition, cancellationToken);
 
         public Task WriteShardAsync(string jobId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
             _manifests >= manifestsBeforeDeath + 1 ? throw new IOException("dead") : inner.WriteShardAsync(jobId, path, content, cancellationToken);

@@ -64,7 +64,7 @@ public sealed class InProcessPipelineSinkTests : IDisposable
         });
 
         var stored = (await Curated(stores, job)).ToDictionary(s => s.Id);
-        var manifest = await new LocalFolderTarget(Path.Combine(_folder, "datasets")).ReadManifestAsync(job.JobId, CancellationToken.None);
+        var manifest = await new LocalFolderTarget(Path.Combine(_folder, "datasets")).ReadManifestAsync(job.JobId, 0, CancellationToken.None);
         var rows = DuckDbDatasetReader.Read(Path.Combine(_folder, "datasets", job.JobId));
 
         Assert.Equal(stored.Count - 1, rows.Count);

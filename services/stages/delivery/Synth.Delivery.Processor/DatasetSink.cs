@@ -10,31 +10,41 @@ using Synth.Messaging;
 namespace Synth.Delivery.Processor;
 
 /// <summary>
-/// Handles <see cref="Topics.Curated"/> records: each goes into its job's open shard (<see cref="JobDataset{TAck}"/>),
-/// and the handler returns only once a sealed shard and the manifest naming it are written. The transport marks a
-/// record consumed when its handler returns, so an offset is committed only after the manifest holds its row: killed
-/// at any moment, the sink loses no row (uncommitted records come again) and duplicates none (a record whose version
-/// the manifest already holds is acknowledged without a row).
+/// Handles <see cref="Topics.Curated"/> records: each goes into the open shard of its job and partition
+/// (<see cref="JobDataset{TAck}"/>, one manifest per job and partition), and the handler returns only once a sealed
+/// shard and the manifest naming it are written. The transport marks a record consumed when its handler returns, so
+/// an offset is committed only after the manifest holds its row: killed at any moment, the sink loses no row
+/// (uncommitted records come again) and duplicates none (a record whose version the manifest already holds is
+/// acknowledged without a row). Instances in one consumer group each write the manifests of the partitions they own;
+/// when a rebalance moves a partition, the new owner restores it from its manifest, and a manifest written by another
+/// owner meanwhile makes this instance's next seal of it fail (<see cref="ManifestConflictException"/>): its records
+/// are failed back, and the partition's state is restored from the manifest on its next record.
 /// </summary>
 public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy policy, TimeProvider time, ILogger<DatasetSink> logger) : IMessageHandler
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<JobState>>> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string JobId, int Partition), Lazy<Task<JobState>>> _jobs = new();
 
     public async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var origin = new RecordOrigin(message.Topic, message.Partition, message.Offset);
+        // The in-process bus has no partitions: its records all go to partition 0's manifest.
+        var partition = Math.Max(message.Partition, 0);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         JobState job;
-        Admission admission;
+        Admission? admission;
         if (message.Value.Length == 0)
         {
             var (sampleId, jobId, version) = TombstoneOf(message);
-            job = await JobAsync(jobId, cancellationToken).ConfigureAwait(false);
-            lock (job)
+            do
             {
-                admission = job.Dataset.Remove(sampleId, version, origin, done, time.GetUtcNow());
+                job = await JobAsync(jobId, partition, cancellationToken).ConfigureAwait(false);
+                lock (job)
+                {
+                    admission = job.Dropped ? null : job.Dataset.Remove(sampleId, version, origin, done, time.GetUtcNow());
+                }
             }
+            while (admission is null);
         }
         else
         {
@@ -50,13 +60,18 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
                 return;
             }
 
-            job = await JobAsync(record.JobId, cancellationToken).ConfigureAwait(false);
-            lock (job)
+            var row = DatasetColumns.Row(record);
+            do
             {
-                // A job has one task type; its records say which (a tombstone does not, nor does the manifest).
-                job.TaskType = record.TaskType;
-                admission = job.Dataset.Offer(DatasetColumns.Row(record), origin, done, time.GetUtcNow());
+                job = await JobAsync(record.JobId, partition, cancellationToken).ConfigureAwait(false);
+                lock (job)
+                {
+                    // A job has one task type; its records say which (a tombstone does not, nor does the manifest).
+                    job.TaskType = record.TaskType;
+                    admission = job.Dropped ? null : job.Dataset.Offer(row, origin, done, time.GetUtcNow());
+                }
             }
+            while (admission is null);
         }
 
         if (admission == Admission.AlreadyIn)
@@ -129,7 +144,7 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
                     acks = job.Dataset.Committed(plan, manifest);
                 }
 
-                LogSealed(logger, job.JobId, plan.Shards.Count, plan.Shards.Sum(s => s.Rows.Count), plan.Superseded.Count, manifest.Rows);
+                LogSealed(logger, job.JobId, job.Partition, plan.Shards.Count, plan.Shards.Sum(s => s.Rows.Count), plan.Superseded.Count, manifest.Rows);
             }
             catch (Exception ex)
             {
@@ -139,12 +154,18 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
                     acks = job.Dataset.Abort(plan);
                 }
 
+                if (ex is ManifestConflictException)
+                {
+                    acks = [.. acks, .. Drop(job)];
+                    LogTakenOver(logger, job.JobId, job.Partition, ex.Message);
+                }
+
                 foreach (var ack in acks)
                 {
                     ack.TrySetException(ex);
                 }
 
-                LogSealFailed(logger, ex, job.JobId);
+                LogSealFailed(logger, ex, job.JobId, job.Partition);
                 throw;
             }
 
@@ -159,25 +180,50 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
         }
     }
 
-    private Task<JobState> JobAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Another instance wrote the partition's manifest: this state is stale. It is forgotten (the next record restores
+    /// it from the manifest) and everything it holds is returned, to be failed so the records come again.
+    /// </summary>
+    private IReadOnlyList<TaskCompletionSource> Drop(JobState job)
     {
-        var entry = _jobs.GetOrAdd(jobId, id => new Lazy<Task<JobState>>(() => RestoreAsync(id, cancellationToken)));
+        IReadOnlyList<TaskCompletionSource> held;
+        lock (job)
+        {
+            job.Dropped = true;
+            held = job.Dataset.TakeDue(time.GetUtcNow(), everything: true)?.Acks ?? [];
+        }
+
+        var key = (job.JobId, job.Partition);
+        if (_jobs.TryGetValue(key, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result == job)
+        {
+            _jobs.TryRemove(new KeyValuePair<(string, int), Lazy<Task<JobState>>>(key, entry));
+        }
+
+        return held;
+    }
+
+    private Task<JobState> JobAsync(string jobId, int partition, CancellationToken cancellationToken)
+    {
+        var key = (jobId, partition);
+        var entry = _jobs.GetOrAdd(key, k => new Lazy<Task<JobState>>(() => RestoreAsync(k.Item1, k.Item2, cancellationToken)));
         var task = entry.Value;
         if (task.IsFaulted || task.IsCanceled)
         {
-            _jobs.TryRemove(new KeyValuePair<string, Lazy<Task<JobState>>>(jobId, entry));
+            _jobs.TryRemove(new KeyValuePair<(string, int), Lazy<Task<JobState>>>(key, entry));
         }
 
         return task;
     }
 
-    /// <summary>The job's dataset as its manifest left it: the manifest, and the id and version of every row of its shards.</summary>
-    private async Task<JobState> RestoreAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>The partition's dataset as its manifest left it: the manifest, and the id and version of every row of its shards.</summary>
+    private async Task<JobState> RestoreAsync(string jobId, int partition, CancellationToken cancellationToken)
     {
-        var manifest = await target.ReadManifestAsync(jobId, cancellationToken).ConfigureAwait(false);
+        // A token of this instance's life with the partition, in its shard names: no other writer uses it.
+        var writer = Guid.NewGuid().ToString("N")[..8];
+        var manifest = await target.ReadManifestAsync(jobId, partition, cancellationToken).ConfigureAwait(false);
         if (manifest is null)
         {
-            return new JobState(jobId, JobDataset<TaskCompletionSource>.Start(jobId, CuratedRecord.CurrentSchemaVersion, time.GetUtcNow(), policy));
+            return new JobState(jobId, partition, JobDataset<TaskCompletionSource>.Start(jobId, partition, writer, CuratedRecord.CurrentSchemaVersion, time.GetUtcNow(), policy));
         }
 
         var rows = new List<(string, string, long)>();
@@ -190,8 +236,8 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
             }
         }
 
-        LogRestored(logger, jobId, manifest.Shards.Count, manifest.Rows);
-        return new JobState(jobId, JobDataset<TaskCompletionSource>.Restore(manifest, rows, policy));
+        LogRestored(logger, jobId, partition, manifest.Shards.Count, manifest.Rows);
+        return new JobState(jobId, partition, JobDataset<TaskCompletionSource>.Restore(manifest, writer, rows, policy));
     }
 
     private static (string SampleId, string JobId, long Version) TombstoneOf(InboundMessage message)
@@ -208,24 +254,30 @@ public sealed partial class DatasetSink(IDatasetTarget target, ShardPolicy polic
         return (sampleId, jobId, parsed);
     }
 
-    /// <summary>One job's dataset; locked for every change, and sealed by one caller at a time.</summary>
-    private sealed class JobState(string jobId, JobDataset<TaskCompletionSource> dataset)
+    /// <summary>One job's dataset in one partition; locked for every change, and sealed by one caller at a time.</summary>
+    private sealed class JobState(string jobId, int partition, JobDataset<TaskCompletionSource> dataset)
     {
         public string JobId { get; } = jobId;
+        public int Partition { get; } = partition;
+        /// <summary>Forgotten after another instance wrote the manifest: a handler holding it takes the restored state instead.</summary>
+        public bool Dropped { get; set; }
         /// <summary>Known once a record of the job arrived; a seal with shards always follows one.</summary>
         public TaskType? TaskType { get; set; }
         public JobDataset<TaskCompletionSource> Dataset { get; } = dataset;
         public SemaphoreSlim Sealing { get; } = new(1, 1);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Shards} shard(s) of job {JobId} with {Rows} row(s), {Superseded} superseded; the manifest now holds {Total} row(s)")]
-    private static partial void LogSealed(ILogger logger, string jobId, int shards, int rows, int superseded, long total);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Shards} shard(s) of job {JobId}, partition {Partition}, with {Rows} row(s), {Superseded} superseded; the manifest now holds {Total} row(s)")]
+    private static partial void LogSealed(ILogger logger, string jobId, int partition, int shards, int rows, int superseded, long total);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing job {JobId}'s shards failed; its records come again")]
-    private static partial void LogSealFailed(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing job {JobId}'s shards of partition {Partition} failed; its records come again")]
+    private static partial void LogSealFailed(ILogger logger, Exception exception, string jobId, int partition);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Restored job {JobId}'s dataset: {Shards} shard(s), {Rows} row(s)")]
-    private static partial void LogRestored(ILogger logger, string jobId, int shards, long rows);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored job {JobId}'s dataset of partition {Partition}: {Shards} shard(s), {Rows} row(s)")]
+    private static partial void LogRestored(ILogger logger, string jobId, int partition, int shards, long rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}'s manifest of partition {Partition} was written by another sink instance (a rebalance); its held records come again: {Reason}")]
+    private static partial void LogTakenOver(ILogger logger, string jobId, int partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an unreadable curated record at {Topic}[{Partition}]@{Offset}: {Error}")]
     private static partial void LogUnreadable(ILogger logger, string topic, int partition, long offset, string error);

@@ -1,7 +1,7 @@
 namespace Synth.Delivery;
 
 /// <summary>
-/// The bookkeeping of one job's dataset, with no I/O: which version of each sample the committed shards hold
+/// The bookkeeping of one job's dataset in one partition of the curated topic (one manifest), with no I/O: which version of each sample the committed shards hold
 /// (latest version wins), the open shard of each split, pending tombstones, and when a shard is due. The caller
 /// writes what <see cref="TakeDue"/> returns (shards, then the manifest from <see cref="NextManifest"/>), and only
 /// then acknowledges the records (<see cref="Committed"/>), so a record's offset is never committed before its row
@@ -16,11 +16,14 @@ public sealed class JobDataset<TAck>
     private readonly Dictionary<string, OpenShard> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingRow> _buffered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingRemoval> _removals = new(StringComparer.Ordinal);
+    private readonly string _writer;
     private DatasetManifest _manifest;
 
-    private JobDataset(DatasetManifest manifest, ShardPolicy policy)
+    private JobDataset(DatasetManifest manifest, string writer, ShardPolicy policy)
     {
+        ArgumentException.ThrowIfNullOrEmpty(writer);
         _manifest = manifest;
+        _writer = writer;
         _policy = policy;
     }
 
@@ -35,13 +38,13 @@ public sealed class JobDataset<TAck>
     /// <summary>
     /// The dataset as the manifest left it. <paramref name="shardRows"/> are the (path, id, version) of every row of
     /// the manifest's shards, read back from them; rows of shards the manifest does not list (written before a crash,
-    /// never committed) must not be among them.
+    /// never committed) must not be among them. <paramref name="writer"/> names this writer's shards (<see cref="DatasetManifest.ShardPath"/>).
     /// </summary>
-    public static JobDataset<TAck> Restore(DatasetManifest manifest, IEnumerable<(string Path, string SampleId, long Version)> shardRows, ShardPolicy policy)
+    public static JobDataset<TAck> Restore(DatasetManifest manifest, string writer, IEnumerable<(string Path, string SampleId, long Version)> shardRows, ShardPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(shardRows);
-        var dataset = new JobDataset<TAck>(manifest, policy);
+        var dataset = new JobDataset<TAck>(manifest, writer, policy);
         var superseded = manifest.Superseded.Select(s => (s.Path, s.SampleId)).ToHashSet();
         foreach (var (path, sampleId, version) in shardRows)
         {
@@ -60,8 +63,8 @@ public sealed class JobDataset<TAck>
         return dataset;
     }
 
-    public static JobDataset<TAck> Start(string jobId, int recordSchemaVersion, DateTimeOffset now, ShardPolicy policy) =>
-        new(DatasetManifest.Empty(jobId, recordSchemaVersion, now), policy);
+    public static JobDataset<TAck> Start(string jobId, int partition, string writer, int recordSchemaVersion, DateTimeOffset now, ShardPolicy policy) =>
+        new(DatasetManifest.Empty(jobId, partition, recordSchemaVersion, now), writer, policy);
 
     /// <summary>Offers a record's row. <see cref="Admission.AlreadyIn"/>: the dataset holds this version or a newer one.</summary>
     public Admission Offer(DatasetRow row, RecordOrigin origin, TAck ack, DateTimeOffset now)
@@ -179,7 +182,7 @@ public sealed class JobDataset<TAck>
             var open = _open[split];
             _open.Remove(split);
             var index = _manifest.Shards.Count(s => s.Split == split);
-            var path = DatasetManifest.ShardPath(split, index);
+            var path = DatasetManifest.ShardPath(split, _manifest.Partition, index, _writer);
             foreach (var pending in open.Rows)
             {
                 _buffered.Remove(pending.Row.SampleId);
@@ -238,6 +241,7 @@ public sealed class JobDataset<TAck>
         List<SupersededRow> superseded = [.. _manifest.Superseded, .. plan.Superseded];
         return _manifest with
         {
+            Sequence = _manifest.Sequence + 1,
             Rows = shards.Sum(s => (long)s.Rows) - superseded.Count,
             Shards = shards,
             Superseded = superseded,
