@@ -1,5 +1,6 @@
 using Synth.Contracts.Messaging;
 using Synth.Contracts.Samples;
+using Synth.Delivery.Processor;
 using Synth.Pipeline;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -95,6 +96,20 @@ public sealed class KubernetesManifestTests
             Assert.True(int.Parse((string)metadata["lagThreshold"]!, System.Globalization.CultureInfo.InvariantCulture) > 0);
             Assert.Equal(Of("ConfigMap").Select(c => (Dictionary<object, object?>)c["data"]!).Single()["Kafka__BootstrapServers"], metadata["bootstrapServers"]);
         }
+    }
+
+    [Fact]
+    public void The_dataset_sink_scales_on_its_consumer_groups_lag_on_the_curated_topic()
+    {
+        var scaledObject = Of("ScaledObject").Single(s => Name(s) == "dataset-sink");
+        var spec = (Dictionary<object, object?>)scaledObject["spec"]!;
+        Assert.Equal("dataset-sink", ((Dictionary<object, object?>)spec["scaleTargetRef"]!)["name"]);
+        Assert.Contains("dataset-sink", Of("Deployment").Select(Name));
+        var metadata = (Dictionary<object, object?>)Assert.Single(((List<object?>)spec["triggers"]!).Cast<Dictionary<object, object?>>())["metadata"]!;
+        Assert.Equal(DatasetSinkService.GroupId, metadata["consumerGroup"]);
+        Assert.Equal(Topics.Curated, metadata["topic"]);
+        // Never fewer records than a shard holds unsealed, or a sink at rest would look behind.
+        Assert.True(int.Parse((string)metadata["lagThreshold"]!, System.Globalization.CultureInfo.InvariantCulture) >= new DatasetSinkOptions().MaxRowsPerShard);
     }
 
     private static IEnumerable<Dictionary<object, object?>> Of(string kind) => Documents.Where(d => Equals(d["kind"], kind));
