@@ -58,7 +58,9 @@ public sealed class ReportExportCommandTests(CliRunFixture fixture) : IClassFixt
         var (exit, output) = await fixture.RunAsync(["export", CliRunFixture.JobA, "--store", fixture.Store, "--out", folder]);
 
         Assert.True(exit == 0, output);
-        var curated = await CuratedAsync(CliRunFixture.JobA);
+        // What the curated topic carries (CuratedRecords.InDataset): evaluated samples; no review ran here.
+        var curated = (await SqliteStores.Open(fixture.Store).Samples.CountAsync(CliRunFixture.JobA, CancellationToken.None))[SampleState.Evaluated];
+        Assert.True(curated > 0);
         Assert.Contains($"Exported {curated:N0} samples of job {CliRunFixture.JobA}", output, StringComparison.Ordinal);
         var rows = Directory.GetFiles(Path.Combine(folder, "jsonl"), "*.jsonl").Sum(f => File.ReadLines(f).Count());
         Assert.Equal(curated, rows);
