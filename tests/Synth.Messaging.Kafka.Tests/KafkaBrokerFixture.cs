@@ -13,7 +13,7 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
     private static readonly (string Name, int Partitions)[] TestTopics =
     [
         ("ordering", 6), ("split", 6), ("restart-failing", 1), ("restart-hanging", 1), ("poison", 2), ("trace", 1),
-        ("lag", 3), ("static", 2),
+        ("lag", 3), ("static", 2), ("rebalance-stop", 32),
     ];
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];

@@ -11,6 +11,9 @@ public sealed class KafkaConsumerScalingTests(KafkaBrokerFixture kafka, ITestOut
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The test options' shutdown grace (5 s) plus the consumer's own close bound, with room for a loaded machine.</summary>
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task The_lag_gauge_counts_unfinished_messages_per_partition_and_falls_to_zero()
     {
@@ -73,6 +76,62 @@ public sealed class KafkaConsumerScalingTests(KafkaBrokerFixture kafka, ITestOut
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             consumer.RunAsync(new ConsumeSettings { Topic = kafka.Topic("static"), GroupId = kafka.GroupId("static") }, new DelegateHandler((_, _) => Task.CompletedTask), CancellationToken.None));
         Assert.Contains("Synth:InstanceName", error.Message, StringComparison.Ordinal);
+    }
+
+    // Seen once in CI: all filters were stopped at once; as three left, the fourth, still finishing its in-flight
+    // messages, failed its commit (IllegalGeneration), was handed the leavers' partitions during its own close and did
+    // not exit within 40 s.
+    [Fact]
+    public async Task Consumers_stopping_while_their_group_rebalances_each_stop_within_a_bound()
+    {
+        var topic = kafka.Topic("rebalance-stop");
+        var group = kafka.GroupId("rebalance-stop");
+        var handled = 0;
+        IMessageHandler Handler(TimeSpan delay) => new DelegateHandler(async (_, ct) =>
+        {
+            await Task.Delay(delay, ct);
+            Interlocked.Increment(ref handled);
+        });
+        // The last one's messages take long, so it is still finishing them while the group rebalances around it.
+        var consumers = Enumerable.Range(1, 4)
+            .Select(i => RunningConsumer.Start(kafka, output, $"filter-{i}", new ConsumeSettings { Topic = topic, GroupId = group },
+                Handler(TimeSpan.FromMilliseconds(i == 4 ? 1500 : 2))))
+            .ToList();
+        try
+        {
+            await Wait.UntilAsync(() => consumers.All(c => c.HasAssignment), Timeout, "every consumer to get partitions");
+            using var publishing = new CancellationTokenSource();
+            var publisher = Task.Run(async () =>
+            {
+                for (var from = 0; !publishing.IsCancellationRequested; from += 200)
+                {
+                    await PublishAsync(topic, 200, from);
+                    await Task.Delay(50);
+                }
+            });
+            await Wait.UntilAsync(() => Volatile.Read(ref handled) > 500, Timeout, "messages flowing");
+
+            var stopTimes = await Task.WhenAll(consumers.Select(TimedStopAsync));
+            await publishing.CancelAsync();
+            await publisher;
+
+            output.WriteLine($"stop times: {string.Join(", ", stopTimes.Select(t => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s");
+            Assert.All(stopTimes, t => Assert.True(t < StopBound, $"A consumer took {t.TotalSeconds:F1} s to stop (bound {StopBound.TotalSeconds} s)."));
+        }
+        finally
+        {
+            foreach (var consumer in consumers)
+            {
+                await consumer.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<TimeSpan> TimedStopAsync(RunningConsumer consumer)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await consumer.StopAsync(TimeSpan.FromSeconds(60));
+        return clock.Elapsed;
     }
 
     /// <summary>The latest lag the process reports for each partition of <paramref name="group"/>.</summary>

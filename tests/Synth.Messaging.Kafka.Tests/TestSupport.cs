@@ -67,10 +67,12 @@ internal sealed class RunningConsumer(Task run, CancellationTokenSource stop, Te
 
     public bool HasAssignment => logger.Lines.Any(l => l.Contains("assigned partitions ", StringComparison.Ordinal) && char.IsAsciiDigit(l[^1]));
 
-    public async Task StopAsync()
+    public Task StopAsync() => StopAsync(TimeSpan.FromSeconds(20));
+
+    public async Task StopAsync(TimeSpan timeout)
     {
         await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(20));
+        await run.WaitAsync(timeout);
     }
 
     public async ValueTask DisposeAsync()

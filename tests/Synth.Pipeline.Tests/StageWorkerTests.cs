@@ -437,4 +437,77 @@ public sealed class StageWorkerTests : IAsyncLifetime
         Assert.Equal(ReviewStatus.Labelled, stored.Review!.Status);
         Assert.Contains(stored.LabelHistory, c => c.Method == LabelMethod.HumanReview && c.By == "alice");
     }
+
+    [Fact]
+    public async Task At_most_max_processing_processor_calls_run_at_once_however_many_messages_are_in_flight()
+    {
+        var samples = Enumerable.Range(0, 6).Select(i => TestJobs.GeneratedSample(JobId, i, 0, $"Review {i}.")).ToList();
+        foreach (var sample in samples)
+        {
+            await Store.SaveSampleAsync(sample, CancellationToken.None);
+        }
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = 0;
+        var mostAtOnce = 0;
+        var filter = new GatedProcessor(Stage.Filter, async () =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref mostAtOnce, now);
+            await release.Task;
+            Interlocked.Decrement(ref running);
+        });
+        var catalog = new JobCatalog(Store);
+        catalog.Add(TestJobs.Create(JobId));
+        var worker = new StageWorker(filter, Store, _publisher, catalog, new StageActivity(Stage.Filter), _time, NullLogger<StageWorker>.Instance,
+            Instance, maxProcessing: 2);
+
+        var handling = new List<Task>();
+        foreach (var sample in samples)
+        {
+            handling.Add(worker.HandleAsync(await TestJobs.EmittedAsync(sample), CancellationToken.None));
+        }
+
+        await WaitUntilAsync(() => Volatile.Read(ref running) == 2);
+        await Task.Delay(100);
+        Assert.Equal(2, Volatile.Read(ref mostAtOnce));
+        release.SetResult();
+        await Task.WhenAll(handling);
+
+        Assert.Equal(2, mostAtOnce);
+        Assert.Equal(6, _publisher.Messages.Count);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "Timed out.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A filter that accepts each sample after <paramref name="work"/> finishes.</summary>
+    private sealed class GatedProcessor(Stage stage, Func<Task> work) : ISampleProcessor
+    {
+        public Stage Stage { get; } = stage;
+
+        public async ValueTask<StageVerdict> ProcessAsync(SampleDocument sample, PipelineJob job, CancellationToken cancellationToken)
+        {
+            await work();
+            return new StageVerdict(SampleState.Accepted, null, null);
+        }
+    }
 }

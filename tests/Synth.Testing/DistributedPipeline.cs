@@ -129,6 +129,25 @@ public sealed class DistributedPipeline : IAsyncDisposable
         _running[key] = ChildProcess.StartDotnet(instanceName, RepoPaths.Worker, ["--stage", stage.Name()], environment, Directory);
     }
 
+    /// <summary>
+    /// Waits until the instance started under <paramref name="instance"/> logged partitions assigned to its group (it
+    /// logs at Information level for <c>Synth.Messaging.Kafka</c>): its consumer has joined and can fetch.
+    /// </summary>
+    public async Task WaitForAssignmentAsync(string instance, TimeSpan timeout)
+    {
+        var process = _running[instance];
+        var deadline = DateTime.UtcNow + timeout;
+        while (!process.Output.Split('\n').Any(line => line.Contains("assigned partitions ", StringComparison.Ordinal) && char.IsAsciiDigit(line.TrimEnd()[^1])))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{instance} got no partitions within {timeout}.\n{process.Tail()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>SIGKILL: the process gets no chance to finish, commit or flush anything.</summary>
     public void Kill(Stage stage) => Kill(stage.Name());
 

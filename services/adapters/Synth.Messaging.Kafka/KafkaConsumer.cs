@@ -42,6 +42,9 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
         private static readonly TimeSpan AbandonWait = TimeSpan.FromSeconds(5);
         private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan CommittedLookupTimeout = TimeSpan.FromSeconds(2);
+        // Leaving the group needs the coordinator; a member closing in the middle of a rebalance has been seen to
+        // wait in Close for longer than an orchestrator's stop timeout, so the wait is bounded.
+        private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
         private readonly KafkaOptions _options;
         private readonly ILogger _logger;
@@ -75,7 +78,7 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
         public void Run(CancellationToken cancellationToken)
         {
             _shutdown = cancellationToken;
-            using var consumer = Build();
+            var consumer = Build();
             consumer.Subscribe(_settings.Topic);
             LogStarted(_settings.Topic, _settings.GroupId, _settings.MaxInFlight);
             try
@@ -273,7 +276,14 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
                 }
 
                 StoreFinished(consumer);
-                Commit(consumer);
+                if (!_shuttingDown)
+                {
+                    Commit(consumer);
+                }
+
+                // While shutting down (the revocation comes from Close) the synchronous commit is left out: it can
+                // wait on a coordinator that is itself rebalancing, and librdkafka commits the stored offsets of
+                // revoked partitions by itself (enable.auto.commit).
             }
 
             foreach (var (tp, work) in works)
@@ -368,27 +378,28 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
         private void Shutdown(IConsumer<string, byte[]> consumer)
         {
             _shuttingDown = true;
-            var running = _running.Where(t => !t.IsCompleted).ToArray();
-            if (running.Length > 0 && !Task.WaitAll(running, _options.ShutdownGracePeriod))
+            var running = Task.WhenAll(_running.Where(t => !t.IsCompleted));
+            if (!WaitServingTheGroup(consumer, running, _options.ShutdownGracePeriod))
             {
                 _hardStop.Cancel();
-                if (!Task.WaitAll(running, AbandonWait))
+                if (!WaitServingTheGroup(consumer, running, AbandonWait))
                 {
-                    LogHandlersIgnoredCancellation(running.Count(t => !t.IsCompleted));
+                    LogHandlersIgnoredCancellation(_running.Count(t => !t.IsCompleted));
                 }
             }
 
             _hardStop.Cancel();
-            try
+            StoreFinished(consumer);
+            Commit(consumer);
+            if (CloseWithin(consumer, CloseTimeout))
             {
-                StoreFinished(consumer);
-                Commit(consumer);
-                // Leaves the group now (revoking our partitions) instead of after the session timeout.
-                consumer.Close();
+                consumer.Dispose();
             }
-            catch (KafkaException e)
+            else
             {
-                LogCommitFailed(e.Error.Code, e.Error.Reason);
+                // Disposing while Close still runs on another thread is not safe; the process is ending anyway, and
+                // the group moves the partitions on after the session timeout.
+                LogCloseTimedOut(CloseTimeout);
             }
 
             foreach (var work in _partitions.Values.Concat(_retired))
@@ -401,6 +412,47 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
             _hardStop.Dispose();
             _wireFormat.Dispose();
             LogStopped(_settings.Topic, _settings.GroupId);
+        }
+
+        /// <summary>
+        /// Waits for the in-flight handlers while still polling, with every partition paused: the member keeps up with
+        /// rebalances (others stopping at the same time) instead of falling out of the group's generation, and their
+        /// finished offsets are stored as they come. A message polled anyway is not handled, so it comes again.
+        /// </summary>
+        private bool WaitServingTheGroup(IConsumer<string, byte[]> consumer, Task running, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!running.IsCompleted && clock.Elapsed < timeout)
+            {
+                try
+                {
+                    consumer.Pause(consumer.Assignment);
+                    consumer.Consume(PollInterval);
+                }
+                catch (KafkaException e)
+                {
+                    LogConsumeError(e.Error.Code, e.Error.Reason);
+                }
+
+                StoreFinished(consumer);
+            }
+
+            return running.IsCompleted;
+        }
+
+        /// <summary>Leaves the group now (revoking our partitions) instead of after the session timeout, waiting at most <paramref name="timeout"/>.</summary>
+        private bool CloseWithin(IConsumer<string, byte[]> consumer, TimeSpan timeout)
+        {
+            var close = Task.Run(consumer.Close);
+            try
+            {
+                return close.Wait(timeout);
+            }
+            catch (AggregateException e) when (e.InnerException is KafkaException kafka)
+            {
+                LogCommitFailed(kafka.Error.Code, kafka.Error.Reason);
+                return true;
+            }
         }
 
         private static InboundMessage ToInbound(ConsumeResult<string, byte[]> result)
@@ -458,6 +510,9 @@ public sealed partial class KafkaConsumer(IOptions<KafkaOptions> options, ILogge
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Looking up committed offsets for the lag metric failed: {ErrorCode} {Reason}")]
         private partial void LogLagLookupFailed(ErrorCode errorCode, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The consumer did not leave its group within {Timeout}; its partitions move to other members after the session timeout")]
+        private partial void LogCloseTimedOut(TimeSpan timeout);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "{Count} handlers ignored cancellation at shutdown; their messages will be redelivered")]
         private partial void LogHandlersIgnoredCancellation(int count);

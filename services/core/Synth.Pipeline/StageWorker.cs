@@ -14,7 +14,8 @@ namespace Synth.Pipeline;
 /// stored copy, append the decision with a compare-and-set on the version read (read again and redo on a conflict),
 /// then notify the next stage. The transport marks the message consumed only after this returns. A message that
 /// cannot be read or processed is stored as a failure and dead-lettered; a store or transport error propagates, so
-/// the message is not marked and comes again.
+/// the message is not marked and comes again. With <c>maxProcessing</c>, at most that many processor calls run at
+/// once, however many messages are in flight: the waits on the store and the broker do not hold a processing slot.
 /// </summary>
 public sealed partial class StageWorker(
     ISampleProcessor processor,
@@ -25,7 +26,8 @@ public sealed partial class StageWorker(
     TimeProvider time,
     ILogger<StageWorker> logger,
     string instanceName,
-    IStageObserver? observer = null) : IMessageHandler
+    IStageObserver? observer = null,
+    int? maxProcessing = null) : IMessageHandler
 {
     /// <summary>
     /// Bounded because every attempt runs the processor again on the fresh copy (a conflict means someone else wrote
@@ -41,6 +43,7 @@ public sealed partial class StageWorker(
     private readonly GroupCommit<SampleReplacement, bool> _writes = new(store.TryReplaceSamplesAsync);
     // Per sample id, the newest message being handled, which the sample's next message waits for.
     private readonly Dictionary<string, Task> _lastOfSample = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim? _processing = maxProcessing is { } slots ? new SemaphoreSlim(slots, slots) : null;
 
     public async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
@@ -163,7 +166,7 @@ public sealed partial class StageWorker(
         try
         {
             // The copy was read for this attempt alone, so the processor may change it in place.
-            verdict = await processor.ProcessAsync(sample, job, cancellationToken).ConfigureAwait(false);
+            verdict = await ProcessAsync(sample, job, cancellationToken).ConfigureAwait(false);
             if (!_outputs.Contains(verdict.Outcome))
             {
                 throw new InvalidOperationException(
@@ -200,6 +203,24 @@ public sealed partial class StageWorker(
         activity.Processed(verdict.Outcome);
         observer?.Stored(_stage, sample);
         return Attempt.Done;
+    }
+
+    private async Task<StageVerdict> ProcessAsync(SampleDocument sample, PipelineJob job, CancellationToken cancellationToken)
+    {
+        if (_processing is null)
+        {
+            return await processor.ProcessAsync(sample, job, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _processing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await processor.ProcessAsync(sample, job, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _processing.Release();
+        }
     }
 
     private async Task PublishOnwardsAsync(SampleDocument sample, CancellationToken cancellationToken)
