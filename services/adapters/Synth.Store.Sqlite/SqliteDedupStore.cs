@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Microsoft.Data.Sqlite;
 using static Synth.Store.Sqlite.SqliteDatabase;
 
 namespace Synth.Store.Sqlite;
@@ -7,35 +8,25 @@ namespace Synth.Store.Sqlite;
 /// The dedup index on SQLite: check and add run in a BEGIN IMMEDIATE transaction, which holds the file's write
 /// lock, so concurrent writers (threads, store objects, processes) are decided strictly one after another. The checks
 /// that arrive while one transaction runs are decided together in the next (<see cref="GroupCommit{TItem, TResult}"/>),
-/// with one query per kind of key for all of them (<see cref="SqliteDedupBatch"/>).
+/// with one query for all of them (<see cref="SqliteDedupBatch"/>). The index is one table with one row per entry,
+/// appended in write order; band keys are looked up in a mirror kept by this process (<see cref="SqliteDedupKeyCache"/>)
+/// and caught up from the file inside every transaction, so it holds across processes and restarts.
 /// </summary>
-public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
+public sealed class SqliteDedupStore : IDedupStore
 {
     /// <summary>Created by <see cref="SqliteDatabase.InitializeAsync"/> with every other store's tables.</summary>
     internal const string Schema = """
-        CREATE TABLE IF NOT EXISTS dedup_entries (
+        CREATE TABLE IF NOT EXISTS dedup_index (
             seq        INTEGER PRIMARY KEY AUTOINCREMENT,
             scope      TEXT NOT NULL,
             sample_id  TEXT NOT NULL,
+            hash       TEXT NOT NULL,
+            band_keys  TEXT NOT NULL,
             shingles   TEXT NOT NULL,
             embedding  BLOB
         );
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_dedup_entries_scope_sample ON dedup_entries (scope, sample_id);
-        CREATE INDEX IF NOT EXISTS ix_dedup_entries_scope_seq ON dedup_entries (scope, seq);
-
-        CREATE TABLE IF NOT EXISTS dedup_hashes (
-            scope      TEXT NOT NULL,
-            hash       TEXT NOT NULL,
-            sample_id  TEXT NOT NULL,
-            PRIMARY KEY (scope, hash)
-        ) WITHOUT ROWID;
-
-        CREATE TABLE IF NOT EXISTS dedup_bands (
-            scope     TEXT NOT NULL,
-            band_key  TEXT NOT NULL,
-            seq       INTEGER NOT NULL,
-            PRIMARY KEY (scope, band_key, seq)
-        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_dedup_index_scope_sample ON dedup_index (scope, sample_id);
+        CREATE INDEX IF NOT EXISTS ix_dedup_index_scope_seq ON dedup_index (scope, seq);
 
         CREATE TABLE IF NOT EXISTS usage_counters (
             name  TEXT NOT NULL PRIMARY KEY,
@@ -43,8 +34,30 @@ public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
         );
         """;
 
+    /// <summary>The tables before the index was one row per entry; <see cref="MigrateAsync"/> moves their entries.</summary>
+    private const string Migration = """
+        INSERT OR IGNORE INTO dedup_index (seq, scope, sample_id, hash, band_keys, shingles, embedding)
+        SELECT e.seq, e.scope, e.sample_id, COALESCE(h.hash, ''),
+               COALESCE((SELECT group_concat(b.band_key, char(10)) FROM dedup_bands b WHERE b.scope = e.scope AND b.seq = e.seq), ''),
+               e.shingles, e.embedding
+        FROM dedup_entries e LEFT JOIN dedup_hashes h ON h.scope = e.scope AND h.sample_id = e.sample_id
+        ORDER BY e.seq;
+        DROP TABLE dedup_bands;
+        DROP TABLE dedup_hashes;
+        DROP TABLE dedup_entries;
+        """;
+
+    private readonly SqliteDatabase _database;
     // Check-and-adds of concurrent callers (a filter's messages in flight) share one write transaction.
-    private readonly GroupCommit<PendingCheck, CheckResult> _checks = new((checks, cancellationToken) => CheckBatchAsync(database, checks, cancellationToken));
+    private readonly GroupCommit<PendingCheck, CheckResult> _checks;
+    // Only the batch in progress touches these (one at a time).
+    private readonly Dictionary<string, SqliteDedupKeyCache> _keys = new(StringComparer.Ordinal);
+
+    public SqliteDedupStore(SqliteDatabase database)
+    {
+        _database = database;
+        _checks = new(CheckBatchAsync);
+    }
 
     /// <remarks>
     /// Concurrent calls are decided together in one transaction, one after another in arrival order; each sees what
@@ -65,26 +78,60 @@ public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
         return (T)result.Value!;
     }
 
-    private static async Task<IReadOnlyList<CheckResult>> CheckBatchAsync(SqliteDatabase database, IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the entries of a file written before the index was one row per entry (called by
+    /// <see cref="SqliteDatabase.InitializeAsync"/> inside its transaction, after the schema).
+    /// </summary>
+    internal static async Task MigrateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = BeginWrite(connection);
-        var results = new CheckResult[checks.Count];
-        // Scopes never see each other's entries, so each scope's checks are decided on their own.
-        foreach (var scope in Enumerable.Range(0, checks.Count).GroupBy(i => checks[i].Keys.Scope, StringComparer.Ordinal))
+        await using var exists = Command(connection, transaction, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dedup_entries';");
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
         {
-            await using var batch = await SqliteDedupBatch.ReadAsync(
-                connection, transaction, scope.Key, [.. scope.Select(i => (checks[i].Keys, checks[i].Options))], cancellationToken);
-            foreach (var i in scope)
-            {
-                results[i] = await CheckAndAddAsync(batch, checks[i], cancellationToken);
-            }
-
-            await batch.WriteAsync(cancellationToken);
+            return;
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return results;
+        await using var migrate = Command(connection, transaction, Migration);
+        await migrate.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<CheckResult>> CheckBatchAsync(IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    {
+        // Scopes never see each other's entries, so each scope's checks are decided on their own.
+        var scopes = Enumerable.Range(0, checks.Count).GroupBy(i => checks[i].Keys.Scope, StringComparer.Ordinal).ToList();
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            await using var transaction = BeginWrite(connection);
+            var results = new CheckResult[checks.Count];
+            foreach (var scope in scopes)
+            {
+                if (!_keys.TryGetValue(scope.Key, out var keys))
+                {
+                    keys = new SqliteDedupKeyCache(scope.Key);
+                    _keys[scope.Key] = keys;
+                }
+
+                await using var batch = await SqliteDedupBatch.ReadAsync(
+                    connection, transaction, keys, scope.Key, [.. scope.Select(i => (checks[i].Keys, checks[i].Options))], cancellationToken);
+                foreach (var i in scope)
+                {
+                    results[i] = await CheckAndAddAsync(batch, checks[i], cancellationToken);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return results;
+        }
+        catch
+        {
+            // The mirrors may hold entries of the transaction that did not commit: read them afresh next time.
+            foreach (var scope in scopes)
+            {
+                _keys.Remove(scope.Key);
+            }
+
+            throw;
+        }
     }
 
     private static async Task<CheckResult> CheckAndAddAsync(SqliteDedupBatch batch, PendingCheck check, CancellationToken cancellationToken)
@@ -116,7 +163,7 @@ public sealed class SqliteDedupStore(SqliteDatabase database) : IDedupStore
             return false;
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
             INSERT INTO usage_counters (name, used) VALUES ($name, 1)
             ON CONFLICT (name) DO UPDATE SET used = used + 1 WHERE used < $limit;
