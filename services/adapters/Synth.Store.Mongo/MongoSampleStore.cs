@@ -148,13 +148,11 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
     public async Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
         await context.Requests.Find(x => x.Id == requestId).FirstOrDefaultAsync(cancellationToken);
 
-    public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var records = await context.Requests.Find(MongoQueries.RequestsOfJob(jobId))
-            .Project(MongoQueries.RequestIndexProjection)
-            .ToListAsync(cancellationToken);
-        return records.Select(x => x["index"].ToInt64()).ToHashSet();
-    }
+    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) =>
+        RecordedRequestIndexesAsync(MongoQueries.RequestsOfJob(jobId), cancellationToken);
+
+    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) =>
+        RecordedRequestIndexesAsync(MongoQueries.RequestsOfJobBetween(jobId, from, to), cancellationToken);
 
     public async Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken)
     {
@@ -226,6 +224,14 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
         var find = session is null ? context.StoredSamples.Find(filter) : context.StoredSamples.Find(session, filter);
         var stored = await find.Project(MongoQueries.StageOrdinalProjection).FirstOrDefaultAsync(cancellationToken);
         return stored?[MongoDocuments.StageOrdinal].ToInt32();
+    }
+
+    private async Task<IReadOnlySet<long>> RecordedRequestIndexesAsync(FilterDefinition<RequestRecord> filter, CancellationToken cancellationToken)
+    {
+        var records = await context.Requests.Find(filter)
+            .Project(MongoQueries.RequestIndexProjection)
+            .ToListAsync(cancellationToken);
+        return records.Select(x => x["index"].ToInt64()).ToHashSet();
     }
 
     private static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> id)
