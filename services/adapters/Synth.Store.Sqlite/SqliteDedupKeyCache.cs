@@ -7,7 +7,7 @@ namespace Synth.Store.Sqlite;
 /// check finds its candidates without a B-tree of band keys in the file: such a B-tree costs about one page write per
 /// band key (20 per sample), which bound the store-backed index to about 1,000 documents/s. Inside the write
 /// transaction <see cref="CatchUpAsync"/> adds the entries other processes (or store objects) wrote since, in sequence
-/// order, so the mirror is complete whenever a check reads it. Memory: about 1 KB per entry (band keys as 64-bit
+/// order, so the mirror is complete whenever a check reads it. Memory: about 1.5 KB per entry (band keys as 64-bit
 /// hashes; shingles and embeddings stay in the file).
 /// </summary>
 /// <remarks>Used only by one batch at a time (<see cref="GroupCommit{TItem, TResult}"/> runs one batch per store object).</remarks>
