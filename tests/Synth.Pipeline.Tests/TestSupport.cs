@@ -279,6 +279,9 @@ public sealed class FlakyStore(ISampleStore inner) : ISampleStore
     public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) =>
         inner.GetRecordedRequestIndexesAsync(jobId, cancellationToken);
 
+    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) =>
+        inner.GetRecordedRequestIndexesAsync(jobId, from, to, cancellationToken);
+
     public Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken) => inner.QuerySamplesAsync(query, cancellationToken);
 
     public Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken) => inner.CountAsync(jobId, cancellationToken);

@@ -179,6 +179,7 @@ public sealed class HealthCheckTests
         public Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) => throw Down();
         public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) => throw Down();
         public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) => throw Down();
+        public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) => throw Down();
         public Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken) => throw Down();
         public Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken) => throw Down();
         public Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken) => throw Down();

@@ -92,6 +92,13 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public void The_ledger_of_a_claimed_block_filters_by_job_and_index_range()
+    {
+        Assert.Equal("""{ "jobId" : "job-1", "index" : { "$gte" : 3, "$lt" : 7 } }""",
+            Bson.Json(Bson.Render(MongoQueries.RequestsOfJobBetween("job-1", 3, 7))));
+    }
+
+    [Fact]
     public void Sample_counts_group_the_job_by_state()
     {
         var stages = Bson.Render(MongoQueries.SampleCounts("job-1"));

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Synth.Store.Mongo;
 using Synth.Store.Sqlite;
 
@@ -164,6 +165,37 @@ public abstract class DedupStoreContractTests : IAsyncLifetime
 public sealed class SqliteDedupStoreTests(TempDirectoryFixture directory) : DedupStoreContractTests, IClassFixture<TempDirectoryFixture>
 {
     protected override SynthStores CreateStores() => SqliteStores.Open(Path.Combine(directory.Path, "dedup.db"));
+
+    [Fact]
+    public async Task A_file_with_the_earlier_tables_keeps_its_entries()
+    {
+        var path = Path.Combine(directory.Path, "earlier.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // The dedup tables as they were before the index became one row per entry, with one entry.
+            command.CommandText = """
+                CREATE TABLE dedup_entries (seq INTEGER PRIMARY KEY AUTOINCREMENT, scope TEXT NOT NULL, sample_id TEXT NOT NULL, shingles TEXT NOT NULL, embedding BLOB);
+                CREATE TABLE dedup_hashes (scope TEXT NOT NULL, hash TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (scope, hash)) WITHOUT ROWID;
+                CREATE TABLE dedup_bands (scope TEXT NOT NULL, band_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (scope, band_key, seq)) WITHOUT ROWID;
+                INSERT INTO dedup_entries (scope, sample_id, shingles) VALUES ('dataset:d', 'old', 'old shingle' || char(10) || 'shared shingle');
+                INSERT INTO dedup_hashes VALUES ('dataset:d', 'hash-old', 'old');
+                INSERT INTO dedup_bands VALUES ('dataset:d', 'band-1', 1), ('dataset:d', 'band-2', 1);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var stores = SqliteStores.Open(path);
+        await stores.Samples.InitializeAsync(CancellationToken.None);
+
+        var copy = await stores.Dedup.CheckAndAddAsync(new DedupKeys("dataset:d", "copy", "hash-old", ["band-x"], ["a"], null), new DedupLookupOptions(null),
+            lookup => new DedupOutcome<DedupLookup>(lookup, false), CancellationToken.None);
+        var near = await stores.Dedup.CheckAndAddAsync(new DedupKeys("dataset:d", "near", "hash-near", ["band-2"], ["a"], null), new DedupLookupOptions(null),
+            lookup => new DedupOutcome<DedupLookup>(lookup, false), CancellationToken.None);
+        Assert.Equal("old", copy.ExactOwner);
+        Assert.Equal(["old shingle", "shared shingle"], Assert.Single(near.BandCandidates).Shingles);
+    }
 }
 
 /// <summary>Runs against the server at SYNTH_MONGO_URI; reported as skipped when it is not set.</summary>

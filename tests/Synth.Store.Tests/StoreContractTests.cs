@@ -171,6 +171,22 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Recorded_request_indexes_of_a_range_are_those_from_its_start_to_before_its_end()
+    {
+        var store = await NewStoreAsync();
+        var jobId = NewJobId();
+        foreach (var index in new long[] { 0, 3, 4, 7 })
+        {
+            await store.SaveRequestAsync(Request(jobId, index, []), [], Ct);
+        }
+        await store.SaveRequestAsync(Request(NewJobId(), 5, []), [], Ct);
+
+        Assert.Equal(new HashSet<long> { 3, 4 }, await store.GetRecordedRequestIndexesAsync(jobId, 1, 7, Ct));
+        Assert.Equal(new HashSet<long> { 0, 3, 4, 7 }, await store.GetRecordedRequestIndexesAsync(jobId, 0, 8, Ct));
+        Assert.Empty(await store.GetRecordedRequestIndexesAsync(jobId, 5, 7, Ct));
+    }
+
+    [StoreFact]
     public async Task SaveRequest_stores_the_ledger_record_and_its_samples()
     {
         var store = await NewStoreAsync();

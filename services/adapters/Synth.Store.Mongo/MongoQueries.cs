@@ -78,6 +78,13 @@ internal static class MongoQueries
     public static FilterDefinition<RequestRecord> RequestsOfJob(string jobId) =>
         Builders<RequestRecord>.Filter.Eq(x => x.JobId, jobId);
 
+    /// <summary>The job's requests with <paramref name="from"/> ≤ index &lt; <paramref name="to"/>; served by the jobId_index index.</summary>
+    public static FilterDefinition<RequestRecord> RequestsOfJobBetween(string jobId, long from, long to)
+    {
+        var filter = Builders<RequestRecord>.Filter;
+        return filter.Eq(x => x.JobId, jobId) & filter.Gte(x => x.Index, from) & filter.Lt(x => x.Index, to);
+    }
+
     /// <summary>A plain inclusion (no aggregation expression), so any supported server version runs it.</summary>
     public static ProjectionDefinition<RequestRecord> RequestIndexProjection { get; } =
         Builders<RequestRecord>.Projection.Include(x => x.Index).Exclude(x => x.Id);

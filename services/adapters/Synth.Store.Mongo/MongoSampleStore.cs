@@ -76,6 +76,90 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
     }
 
     /// <summary>
+    /// One unordered bulk write of upserting replaces, each filtered on its sample's id and expected version. The
+    /// result's matched count is per batch, so it cannot say which replacement failed, and neither can reading the
+    /// versions afterwards (a concurrent writer that read the same version stores the same next version). The upsert
+    /// can: a replacement whose version no longer holds finds no document and tries to insert one with the stored
+    /// sample's id, which fails with a duplicate-key error naming its index. A replacement of a sample not stored at
+    /// all is inserted instead (the result's upserts name its index): it counts as failed, and that document is deleted
+    /// again at once (the stages replace only samples they read, so only a caller's mistake gets here). A sample named
+    /// twice is written in rounds, one bulk write per round, so the replacements apply in order.
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> TryReplaceSamplesAsync(IReadOnlyList<SampleReplacement> replacements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacements);
+        var written = new bool[replacements.Count];
+        // Round n holds the n-th replacement of each sample.
+        var rounds = new List<List<int>>();
+        var named = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < replacements.Count; i++)
+        {
+            var round = named.GetValueOrDefault(replacements[i].Sample.Id);
+            named[replacements[i].Sample.Id] = round + 1;
+            if (round == rounds.Count)
+            {
+                rounds.Add([]);
+            }
+
+            rounds[round].Add(i);
+        }
+
+        foreach (var round in rounds)
+        {
+            var roundWritten = await ReplaceRoundAsync([.. round.Select(i => replacements[i])], cancellationToken);
+            for (var k = 0; k < round.Count; k++)
+            {
+                written[round[k]] = roundWritten[k];
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>Replacements of distinct samples as one bulk write (see <see cref="TryReplaceSamplesAsync"/>).</summary>
+    private async Task<bool[]> ReplaceRoundAsync(IReadOnlyList<SampleReplacement> round, CancellationToken cancellationToken)
+    {
+        var read = round.Select(r => r.Sample.Version).ToList();
+        var models = round.Select(r =>
+        {
+            r.Sample.Version = r.ExpectedVersion + 1;
+            return new ReplaceOneModel<BsonDocument>(MongoQueries.VersionIs(r.Sample.Id, r.ExpectedVersion), MongoDocuments.ToStoredSample(r.Sample)) { IsUpsert = true };
+        }).ToList();
+
+        BulkWriteResult<BsonDocument> result;
+        IReadOnlyList<BulkWriteError> conflicts = [];
+        try
+        {
+            result = await context.StoredSamples.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<BsonDocument> e) when (e.WriteConcernError is null && e.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
+        {
+            result = e.Result;
+            conflicts = e.WriteErrors;
+        }
+
+        var failed = conflicts.Select(error => error.Index).Concat(result.Upserts.Select(upsert => upsert.Index)).ToHashSet();
+        var written = new bool[round.Count];
+        for (var k = 0; k < round.Count; k++)
+        {
+            written[k] = !failed.Contains(k);
+            if (!written[k])
+            {
+                round[k].Sample.Version = read[k];
+            }
+        }
+
+        if (result.Upserts.Count > 0)
+        {
+            await context.StoredSamples.DeleteManyAsync(
+                Builders<BsonDocument>.Filter.Or(result.Upserts.Select(upsert => MongoQueries.VersionIs(round[upsert.Index].Sample.Id, round[upsert.Index].ExpectedVersion + 1))),
+                cancellationToken);
+        }
+
+        return written;
+    }
+
+    /// <summary>
     /// With transactions (replica set, sharded, load-balanced): samples and ledger record commit together.
     /// Without (a standalone server): samples first, then the record, each an idempotent upsert. A crash between
     /// them leaves samples without a record, so the request counts as not done and is sent again; its samples get
@@ -148,13 +232,11 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
     public async Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
         await context.Requests.Find(x => x.Id == requestId).FirstOrDefaultAsync(cancellationToken);
 
-    public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var records = await context.Requests.Find(MongoQueries.RequestsOfJob(jobId))
-            .Project(MongoQueries.RequestIndexProjection)
-            .ToListAsync(cancellationToken);
-        return records.Select(x => x["index"].ToInt64()).ToHashSet();
-    }
+    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) =>
+        RecordedRequestIndexesAsync(MongoQueries.RequestsOfJob(jobId), cancellationToken);
+
+    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) =>
+        RecordedRequestIndexesAsync(MongoQueries.RequestsOfJobBetween(jobId, from, to), cancellationToken);
 
     public async Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken)
     {
@@ -226,6 +308,14 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
         var find = session is null ? context.StoredSamples.Find(filter) : context.StoredSamples.Find(session, filter);
         var stored = await find.Project(MongoQueries.StageOrdinalProjection).FirstOrDefaultAsync(cancellationToken);
         return stored?[MongoDocuments.StageOrdinal].ToInt32();
+    }
+
+    private async Task<IReadOnlySet<long>> RecordedRequestIndexesAsync(FilterDefinition<RequestRecord> filter, CancellationToken cancellationToken)
+    {
+        var records = await context.Requests.Find(filter)
+            .Project(MongoQueries.RequestIndexProjection)
+            .ToListAsync(cancellationToken);
+        return records.Select(x => x["index"].ToInt64()).ToHashSet();
     }
 
     private static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> id)

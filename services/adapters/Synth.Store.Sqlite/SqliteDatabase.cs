@@ -66,6 +66,7 @@ public sealed class SqliteDatabase
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await SqliteDedupStore.MigrateAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -131,12 +131,19 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
     public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) =>
         GetDocumentAsync<RequestRecord>("SELECT document FROM requests WHERE id = $id;", requestId, cancellationToken);
 
-    public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) =>
+        GetRecordedRequestIndexesAsync(jobId, long.MinValue, long.MaxValue, cancellationToken);
+
+    /// <remarks>Served by the unique (job_id, request_index) index.</remarks>
+    public async Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobId);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT request_index FROM requests WHERE job_id = $job_id;");
+        await using var command = Command(connection, null,
+            "SELECT request_index FROM requests WHERE job_id = $job_id AND request_index >= $from AND request_index < $to;");
         command.Parameters.AddWithValue("$job_id", jobId);
+        command.Parameters.AddWithValue("$from", from);
+        command.Parameters.AddWithValue("$to", to);
         var indexes = new HashSet<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

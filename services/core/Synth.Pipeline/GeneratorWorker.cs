@@ -212,7 +212,7 @@ public sealed partial class GeneratorWorker(
                 await RepublishAsync(job, claim, cancellationToken).ConfigureAwait(false);
             }
 
-            var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+            var recorded = await store.GetRecordedRequestIndexesAsync(job.JobId, claim.Start, claim.End, cancellationToken).ConfigureAwait(false);
             var toSend = claim.Indexes().Where(i => !recorded.Contains(i)).ToList();
             LogClaimed(logger, job.JobId, claim.Start, claim.End, toSend.Count, claim.TakenOver);
             if (toSend.Count == 0)

@@ -78,6 +78,12 @@ public interface ISampleStore
     /// <summary>Indexes of the job's requests that have a ledger record (succeeded or failed).</summary>
     Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Indexes from <paramref name="from"/> to <paramref name="to"/> - 1 of the job's requests that have a ledger
+    /// record: what a claimed block still has to send, read without the whole job's ledger.
+    /// </summary>
+    Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken);
+
     /// <summary>Keyset paging in id order: pass the previous page's <see cref="Page{T}.NextAfterId"/>.</summary>
     Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken);
 

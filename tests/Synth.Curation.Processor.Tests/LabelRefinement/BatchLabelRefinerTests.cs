@@ -96,6 +96,8 @@ public sealed class BatchLabelRefinerTests
         public Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken) => inner.SaveRequestAsync(request, samples, cancellationToken);
         public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) => inner.GetRequestAsync(requestId, cancellationToken);
         public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) => inner.GetRecordedRequestIndexesAsync(jobId, cancellationToken);
+        public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) =>
+            inner.GetRecordedRequestIndexesAsync(jobId, from, to, cancellationToken);
         public Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken) => inner.QuerySamplesAsync(query, cancellationToken);
         public Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken) => inner.CountAsync(jobId, cancellationToken);
         public Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken) => inner.SaveFailureAsync(failure, cancellationToken);

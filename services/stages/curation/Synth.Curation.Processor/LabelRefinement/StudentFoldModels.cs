@@ -23,7 +23,6 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
     private readonly SemaphoreSlim _training = new(1, 1);
     // Background retrainings stop with the processor, so none reads the store after its host stopped.
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _retrainings = [];
 
     public async Task<FoldModel> ForAsync(PipelineJob job, string sampleId, CancellationToken cancellationToken)
     {
@@ -43,11 +42,10 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
 
                 if (known.Model.Model is not null)
                 {
-                    if (!known.Retraining)
+                    if (known.Retraining is null)
                     {
-                        _models[key] = known with { Retraining = true };
-                        _retrainings.RemoveAll(task => task.IsCompleted);
-                        _retrainings.Add(RetrainAsync(job, refiner, key, jobSize));
+                        // RetrainAsync yields first and ends under this lock, so it finds its task stored here.
+                        _models[key] = known with { Retraining = RetrainAsync(job, refiner, key, jobSize) };
                     }
 
                     return known.Model;
@@ -72,7 +70,8 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
                 : await TrainAsync(job, refiner, key.Item2, cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
-                _models[key] = new Trained(model, jobSize, Retraining: false);
+                // A retraining still running stays with the fold, so Dispose waits for it and no second one starts.
+                _models[key] = new Trained(model, jobSize, _models.GetValueOrDefault(key)?.Retraining);
             }
 
             return model;
@@ -89,7 +88,7 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
         Task[] running;
         lock (_gate)
         {
-            running = [.. _retrainings];
+            running = [.. _models.Values.Select(trained => trained.Retraining).OfType<Task>()];
         }
 
         // A retraining past its last store read finishes training in memory; it is not worth waiting long for.
@@ -134,7 +133,7 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
         lock (_gate)
         {
             var current = _models[key];
-            _models[key] = model is null ? current with { Retraining = false } : new Trained(model, jobSize, Retraining: false);
+            _models[key] = model is null ? current with { Retraining = null } : new Trained(model, jobSize, Retraining: null);
         }
     }
 
@@ -171,7 +170,8 @@ public sealed partial class StudentFoldModels(ISampleStore store, StudentInputs 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining the student of job {JobId}, fold {Fold}, failed; its current model keeps answering")]
     private static partial void LogRetrainFailed(ILogger logger, Exception exception, string jobId, int fold);
 
-    private sealed record Trained(FoldModel Model, long JobSize, bool Retraining);
+    /// <param name="Retraining">The fold's background retraining while it runs; null otherwise.</param>
+    private sealed record Trained(FoldModel Model, long JobSize, Task? Retraining);
 
     private static string NotEnough(int have, int need, int fold, int folds) =>
         $"student: not enough data for fold {fold + 1} of {folds} ({have} labelled samples of at least two labels in the other folds, {need} needed)";
