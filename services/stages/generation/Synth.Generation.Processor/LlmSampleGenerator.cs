@@ -360,7 +360,7 @@ public sealed class LlmSampleGenerator(
             ? new ConceptGrowth(job.JobId, spec, planner, gate, executor, connection.Model, conceptTrees, failures, _instance, lease, time, loggerFactory.CreateLogger<ConceptGrowth>())
             : null;
         var steering = growth is null && ClassConditioning.Applies(spec)
-            ? new LabelSteering([.. ClassConditioning.PlannedConditions(spec).Dimensions.Single(d => d.Name == ClassConditioning.Dimension).Values.Select(v => (v.Value, v.Weight))], spec.Generation.Target)
+            ? new LabelSteering([.. ClassConditioning.PlannedConditions(spec).Dimensions.Single(d => d.Name == ClassConditioning.Dimension).Values.Select(v => (v.Value, v.Weight))])
             : null;
         return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, gate, new FeedbackTotals(), growth, steering);
     }

@@ -2,8 +2,10 @@ namespace Synth.Generation.Conditions;
 
 /// <summary>
 /// Class-conditional generation that holds the curated label shares: each request asks for the label furthest below
-/// its share of the target, counting the curated samples of each label (their final label, after any relabelling)
-/// and the samples already asked for that are not counted yet (in flight). Asking by fixed shares falls short when
+/// its share of the samples counted so far — the curated samples of each label (their final label, after any
+/// relabelling) and the samples asked for since the evaluator last counted (in flight). Shares of the count so far,
+/// not of the target: asks in flight are forgotten at each count, and against the target the label with the larger
+/// share would take every request after it. Asking by fixed shares falls short when
 /// relabelling moves wrong-label samples to their true class: a model that writes 15 % of its samples under the wrong
 /// label turns an asked 0.8 / 0.2 into a curated 0.71 / 0.29. Thread-safe.
 /// </summary>
@@ -11,37 +13,33 @@ public sealed class LabelSteering
 {
     private readonly string[] labels;
     private readonly double[] shares;
-    private readonly long target;
     private readonly Lock gate = new();
     private readonly long[] curated;
     private readonly long[] inFlight;
 
     /// <param name="labels">The labels with their asked shares (any positive weights; normalised here).</param>
-    /// <param name="target">The job's target of curated samples.</param>
-    public LabelSteering(IReadOnlyList<(string Label, double Share)> labels, long target)
+    public LabelSteering(IReadOnlyList<(string Label, double Share)> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfLessThan(labels.Count, 1);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(target);
         var total = labels.Sum(label => label.Share);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(total);
         this.labels = [.. labels.Select(label => label.Label)];
         shares = [.. labels.Select(label => label.Share / total)];
-        this.target = target;
         curated = new long[labels.Count];
         inFlight = new long[labels.Count];
     }
 
     /// <summary>
-    /// The label for a request of <paramref name="samples"/> samples: the largest deficit, share × target − curated −
-    /// in flight (ties to the first label), now counted as in flight. Past the target the shares of the total count.
+    /// The label for a request of <paramref name="samples"/> samples: the largest deficit, share × (counted +
+    /// <paramref name="samples"/>) − curated − in flight (ties to the first label), now counted as in flight.
     /// </summary>
     public string Next(int samples)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         lock (gate)
         {
-            var total = Math.Max(target, curated.Sum() + inFlight.Sum() + samples);
+            var total = curated.Sum() + inFlight.Sum() + samples;
             var chosen = 0;
             for (var i = 1; i < labels.Length; i++)
             {
