@@ -89,6 +89,56 @@ public sealed class CalibratedRelevanceTests
     }
 
     [Fact]
+    public void With_escalation_a_passing_sample_below_the_escalation_quantile_is_doubtful_and_others_are_not()
+    {
+        var random = new Random(6);
+        var filter = new CalibratedRelevanceFilter(new RelevanceCalibration(WarmUp: 30, Window: 100, EscalateBelow: 0.3), []);
+        // Until the running reference has scores to triage by, every sample is doubtful.
+        var first = Enumerable.Range(0, RelevanceCalibration.EscalationWarmUp).Select(_ => filter.Evaluate(Sample(OnTask(random)))).ToList();
+        var stream = Enumerable.Range(0, 300).Select(i => (OffTask: i % 10 == 9, Result: filter.Evaluate(Sample(i % 10 == 9 ? Halfway(random) : OnTask(random))))).ToList();
+
+        Assert.All(first, result => Assert.True(result.Doubtful));
+        var onTask = stream.Where(r => !r.OffTask).ToList();
+        var doubtfulShare = (double)onTask.Count(r => r.Result.Doubtful) / onTask.Count;
+        Assert.InRange(doubtfulShare, 0.1, 0.4);
+        // Off-task text the fence keeps is nearly all doubtful; what it rejects is not asked about.
+        var offTask = stream.Where(r => r.OffTask).ToList();
+        Assert.True(offTask.Count(r => r.Result.Doubtful) >= 0.8 * offTask.Count(r => r.Result.Passed), $"{offTask.Count(r => r.Result.Doubtful)} of {offTask.Count(r => r.Result.Passed)} kept off-task samples doubtful");
+        Assert.True(offTask.Count(r => r.Result.Doubtful || !r.Result.Passed) >= 0.9 * offTask.Count);
+        Assert.DoesNotContain(stream, r => r.Result.Doubtful && !r.Result.Passed);
+    }
+
+    [Fact]
+    public void Without_escalation_nothing_is_doubtful()
+    {
+        var random = new Random(7);
+        var filter = new CalibratedRelevanceFilter(new RelevanceCalibration(WarmUp: 30), []);
+
+        Assert.DoesNotContain(Enumerable.Range(0, 100).Select(i => filter.Evaluate(Sample(i % 10 == 9 ? OffTask(random) : OnTask(random)))), result => result.Doubtful);
+    }
+
+    [Fact]
+    public void With_a_support_set_the_escalation_fence_is_the_quantile_of_its_own_scores()
+    {
+        var random = new Random(8);
+        var support = Enumerable.Range(0, 40).Select(_ => (ReadOnlyMemory<float>)OnTask(random)).ToList();
+        var filter = new CalibratedRelevanceFilter(new RelevanceCalibration(EscalateBelow: 0.5), support);
+
+        var results = Enumerable.Range(0, 200).Select(_ => filter.Evaluate(Sample(OnTask(random)))).ToList();
+
+        Assert.InRange((double)results.Count(r => r.Doubtful) / results.Count, 0.3, 0.7);
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData(" Yes.", true)]
+    [InlineData("**No**", false)]
+    [InlineData("\"no\"", false)]
+    [InlineData("It is on-task.", null)]
+    [InlineData(null, null)]
+    public void The_on_task_answer_is_one_word(string? answer, bool? expected) => Assert.Equal(expected, OnTaskPrompt.Parse(answer));
+
+    [Fact]
     public void A_sample_without_an_embedding_is_not_judged()
     {
         var result = new CalibratedRelevanceFilter(new RelevanceCalibration(), []).Evaluate(new FilterSample("s", TaskType.TextClassification, new SampleContent { Text = "" }));
@@ -104,6 +154,14 @@ public sealed class CalibratedRelevanceTests
     private static float[] OnTask(Random random) => Around(0, random);
 
     private static float[] OffTask(Random random) => Around(1, random);
+
+    // Off-task text close enough to pass the outlier fence: only the loose escalation fence catches it.
+    private static float[] Halfway(Random random)
+    {
+        var vector = Around(0, random);
+        vector[1] += 0.45f;
+        return vector;
+    }
 
     private static float[] Around(int axis, Random random)
     {

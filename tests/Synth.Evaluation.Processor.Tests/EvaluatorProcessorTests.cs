@@ -104,6 +104,9 @@ public sealed class EvaluatorProcessorTests
         // Hand count: topics cycle over request index mod 3 (14, 13, 13); tone is angry for every 4th (10).
         Assert.Equal(new Dictionary<string, long> { ["battery"] = 14, ["screen"] = 13, ["price"] = 13 }, counts["topic"]);
         Assert.Equal(10, counts["tone"]["angry"]);
+        // The final labels, which label steering holds to the asked shares.
+        Assert.Equal(expected.Labels!.Counts.OrderBy(c => c.Key), totals.LabelCounts(EvaluatorFixture.JobId).OrderBy(c => c.Key));
+        Assert.Equal(40, totals.LabelCounts(EvaluatorFixture.JobId).Values.Sum());
     }
 
     [Fact]
@@ -236,6 +239,7 @@ public sealed class EvaluatorProcessorTests
             SamplesEvaluated = samples,
             ConditionCounts = new() { ["topic"] = new() { ["a"] = a } },
             ConditionNovelty = new() { ["topic"] = new() { ["a"] = noveltyA } },
+            LabelCounts = new() { ["positive"] = a },
         };
 
         totals.Apply(Message("x", 4, 4, 0.5));
@@ -246,6 +250,7 @@ public sealed class EvaluatorProcessorTests
 
         Assert.Equal(10, totals.SamplesEvaluated("j"));
         Assert.Equal(8, totals.ConditionCounts("j")["topic"]["a"]);
+        Assert.Equal(8, totals.LabelCounts("j")["positive"]);
         Assert.Equal(((6 * 0.4) + (2 * 0.2)) / 8, totals.ConditionNovelty("j")["topic"]["a"], 12);
         Assert.Equal(0, totals.SamplesEvaluated("other"));
     }

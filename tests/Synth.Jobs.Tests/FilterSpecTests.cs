@@ -89,6 +89,23 @@ public sealed class FilterSpecTests
     }
 
     [Fact]
+    public void Relevance_escalation_is_on_by_default_below_the_median_and_its_quantile_is_checked_by_path_and_line()
+    {
+        var defaults = JobSpecLoader.Parse(Spec("    mode: threshold"), "job.yaml").Curation.Filter.Relevance;
+        var off = JobSpecLoader.Parse(Spec("    relevance: { escalate: false, escalateBelow: 0.25 }"), "job.yaml").Curation.Filter.Relevance;
+        var error = Assert.Single(Invalid("    relevance: { escalateBelow: 1.5 }").Errors);
+        var typo = Assert.Throws<JobSpecException>(() => JobSpecLoader.Parse(Spec("    relevance: { escalate: sometimes }"), "job.yaml"));
+
+        Assert.True(defaults.Escalate);
+        Assert.Equal(0.5, defaults.EscalateBelow);
+        Assert.False(off.Escalate);
+        Assert.Equal(0.25, off.EscalateBelow);
+        Assert.Equal("curation.filter.relevance.escalateBelow", error.FieldPath);
+        Assert.NotNull(error.Line);
+        Assert.NotNull(Assert.Single(typo.Errors).Line);
+    }
+
+    [Fact]
     public void Dataset_scope_needs_a_valid_dataset_name_and_job_scope_takes_none()
     {
         Assert.Equal("curation.filter.dedup.dataset", Assert.Single(Invalid("    dedup: { scope: dataset }").Errors).FieldPath);

@@ -52,7 +52,7 @@ public static class QualityBenchmark
         }
 
         var (synthetic, real) = Indirect(Path.Combine(directory, "reports", jobId, "report.json"));
-        return Measure(run, model.Served, samples, synthetic, real, elapsed);
+        return Measure(run, model.Served, samples, model.Answers.GetValueOrDefault("on-task"), synthetic, real, elapsed);
     }
 
     /// <summary>
@@ -62,7 +62,8 @@ public static class QualityBenchmark
     /// counts as kept only beyond one kept copy of its family (the original and its near duplicates): when the near
     /// duplicate is decided first, or its original is rejected for another reason, the curated set holds one copy.
     /// </summary>
-    public static QualityResult Measure(QualityRun run, IReadOnlyList<ServedItem> served, IReadOnlyList<SampleDocument> samples, double? indirectSynthetic, double? indirectReal, TimeSpan elapsed)
+    /// <param name="onTaskQuestions">Relevance escalation's questions the model answered.</param>
+    public static QualityResult Measure(QualityRun run, IReadOnlyList<ServedItem> served, IReadOnlyList<SampleDocument> samples, int onTaskQuestions, double? indirectSynthetic, double? indirectReal, TimeSpan elapsed)
     {
         var log = served.GroupBy(item => item.Text.Trim(), StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
         var kept = Enum.GetValues<FaultKind>().ToDictionary(kind => kind, _ => (Count: 0, Of: 0));
@@ -118,7 +119,7 @@ public static class QualityBenchmark
         var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
         return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
             new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), new Share(broken, clean),
-            curated, new Share(positives, curated), unjoined, indirectSynthetic, indirectReal, elapsed);
+            curated, new Share(positives, curated), new Share(onTaskQuestions, samples.Count), unjoined, indirectSynthetic, indirectReal, elapsed);
     }
 
     /// <summary>One Markdown table: a row per measure, a column per run.</summary>
@@ -140,6 +141,7 @@ public static class QualityBenchmark
             ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
             ("curated positive share", r => r.PositiveShare.ToString()),
             ("curated − asked positive share", r => F(r.PositiveShare.Value - r.Run.PositiveShare)),
+            ("escalated to the model (on-task questions / generated)", r => r.Escalated.ToString()),
             ("indirect accuracy: curated vs real", r => r.IndirectSynthetic is { } s ? $"{F(s)} vs {F(r.IndirectReal ?? double.NaN)}" : "–"),
             ("unjoined samples", r => r.Unjoined.ToString(CultureInfo.InvariantCulture)),
             ("run time (s)", r => r.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),

@@ -15,6 +15,7 @@ public readonly record struct Share(int Count, int Of)
 /// <param name="FlipsCorrected">Kept samples served with a wrong label that end with the true one.</param>
 /// <param name="CleanBroken">Kept samples served with the true label that end with another.</param>
 /// <param name="PositiveShare">Share of positive labels among the curated samples.</param>
+/// <param name="Escalated">Relevance escalation's on-task questions to the model out of the stored (generated) samples.</param>
 /// <param name="Unjoined">Stored samples whose text the model never served (should be 0).</param>
 /// <param name="IndirectSynthetic">Indirect evaluation: accuracy of the classifier trained on the curated set.</param>
 /// <param name="IndirectReal">The same classifier trained on the real training split.</param>
@@ -27,6 +28,7 @@ public sealed record QualityResult(
     Share CleanBroken,
     int Curated,
     Share PositiveShare,
+    Share Escalated,
     int Unjoined,
     double? IndirectSynthetic,
     double? IndirectReal,

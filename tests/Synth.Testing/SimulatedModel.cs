@@ -67,7 +67,7 @@ public sealed partial class SimulatedModel : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers given, by kind (generation, relabel, judge, faithfulness, and the request faults).</summary>
+    /// <summary>Answers given, by kind (generation, relabel, judge, on-task, faithfulness, and the request faults).</summary>
     public IReadOnlyDictionary<string, int> Answers
     {
         get
@@ -118,6 +118,11 @@ public sealed partial class SimulatedModel : IAsyncDisposable
             if (prompt.Contains("Rate the sample below on each criterion", StringComparison.Ordinal))
             {
                 return Answer("judge", JudgeAnswer(prompt));
+            }
+
+            if (prompt.Contains("Is the sample below on-task", StringComparison.Ordinal))
+            {
+                return Answer("on-task", OnTaskAnswer(prompt));
             }
 
             if (prompt.Contains("Answer with exactly one label name", StringComparison.Ordinal))
@@ -289,6 +294,14 @@ public sealed partial class SimulatedModel : IAsyncDisposable
         }
 
         return scores.ToJsonString();
+    }
+
+    private string OnTaskAnswer(string prompt)
+    {
+        // On-task is the text's kind, not its label: a wrongly labelled review is still a review.
+        var (text, _) = QuotedSample(prompt, null);
+        var onTask = Truth(text) is not { Fault: FaultKind.OffTask or FaultKind.Refusal };
+        return onTask != Errs() ? "yes" : "no";
     }
 
     private string FaithfulnessAnswer(string prompt)

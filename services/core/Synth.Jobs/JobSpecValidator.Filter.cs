@@ -42,6 +42,7 @@ internal sealed partial class JobSpecValidator
 
         InRange($"{path}.relevance.taskWeight", relevance.TaskWeight, 0, 1);
         Positive($"{path}.relevance.outlierDeviations", relevance.OutlierDeviations);
+        InRange($"{path}.relevance.escalateBelow", relevance.EscalateBelow, 0, 1);
         AtLeast($"{path}.relevance.warmUp", relevance.WarmUp, 2);
         AtLeast($"{path}.relevance.window", relevance.Window, Math.Max(2, relevance.WarmUp));
 

@@ -50,6 +50,18 @@ public sealed class FeedbackTotals
         return totals;
     }
 
+    /// <summary>Curated label → evaluated samples with it, over every instance.</summary>
+    public Dictionary<string, long> LabelCounts(string jobId)
+    {
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (label, count) in ForJob(jobId).SelectMany(message => message.LabelCounts))
+        {
+            totals[label] = totals.GetValueOrDefault(label) + count;
+        }
+
+        return totals;
+    }
+
     /// <summary>Dimension → value → mean novelty over every instance, weighted by each instance's count of the value.</summary>
     public Dictionary<string, Dictionary<string, double>> ConditionNovelty(string jobId)
     {

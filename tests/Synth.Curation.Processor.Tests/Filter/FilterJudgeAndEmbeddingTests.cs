@@ -63,6 +63,61 @@ public sealed class FilterJudgeAndEmbeddingTests : IDisposable
     }
 
     [Fact]
+    public async Task Relevance_escalates_doubtful_samples_to_the_generation_model_whose_answer_decides()
+    {
+        await using var server = await ScriptedChatServer.StartAsync();
+        server.Enqueue(ScriptedReply.Answer("Yes."), ScriptedReply.Answer("no"), ScriptedReply.Answer("It depends."));
+        using var miniLm = new MiniLmEmbeddingGenerator();
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores, () => miniLm);
+        // Default relevance: until the running reference has scores to triage by, every sample is doubtful and asked.
+        var job = Job("escalated", "    mode: threshold", server.BaseUrl.ToString());
+
+        var review = await processor.ProcessAsync(Sample(job.JobId, 0, "The kettle boils fast and the handle stays cool."), job, default);
+        var email = await processor.ProcessAsync(Sample(job.JobId, 1, "Please find the minutes of Tuesday's meeting attached."), job, default);
+        var unanswered = await processor.ProcessAsync(Sample(job.JobId, 2, "The toaster browns both sides evenly."), job, default);
+
+        Assert.Equal(SampleState.Accepted, review.Outcome);
+        Assert.Equal(1, review.Scores!["on-task"]);
+        Assert.Equal(SampleState.Rejected, email.Outcome);
+        Assert.StartsWith("on-task: scripted-model answered no to the on-task question, asked as relevance ", email.Reason, StringComparison.Ordinal);
+        Assert.True(email.Scores!.ContainsKey("relevance"));
+        // No answer is not a silent pass: the sample keeps its score and the failure is on its decision.
+        Assert.Equal(SampleState.Accepted, unanswered.Outcome);
+        Assert.Contains("relevance escalation failed: the model answered neither yes nor no; not rejected on its score", unanswered.Reason, StringComparison.Ordinal);
+        Assert.False(unanswered.Scores!.ContainsKey("on-task"));
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Contains("Is the sample below on-task", server.Requests[1].Body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("minutes of Tuesday", server.Requests[1].Body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Relevance_does_not_escalate_when_the_judge_is_on_or_escalation_is_off_or_there_is_no_model()
+    {
+        await using var server = await ScriptedChatServer.StartAsync();
+        server.Enqueue(ScriptedReply.Answer("""{"faithfulness": 0.9, "consistency": 0.8, "grammar": 1.0}"""));
+        using var miniLm = new MiniLmEmbeddingGenerator();
+        var stores = await kit.StoresAsync();
+        var processor = kit.Processor(stores, () => miniLm);
+        var judged = Job("judged-relevance", "    judge: { enabled: true }", server.BaseUrl.ToString());
+        var off = Job("not-escalated", "    relevance: { escalate: false }", server.BaseUrl.ToString());
+        var noModel = Job("no-llm", "    mode: threshold", server.BaseUrl.ToString()).Spec;
+        noModel.Generation.ApiKeyEnv = "SYNTH_TEST_UNSET_KEY_VARIABLE";
+
+        var judgedVerdict = await processor.ProcessAsync(Sample(judged.JobId, 0, "The kettle boils fast and the handle stays cool."), judged, default);
+        var offVerdict = await processor.ProcessAsync(Sample(off.JobId, 0, "The kettle boils fast and the handle stays cool."), off, default);
+        var noModelVerdict = await processor.ProcessAsync(Sample("no-llm", 0, "The kettle boils fast and the handle stays cool."), new Synth.Pipeline.PipelineJob("no-llm", noModel), default);
+
+        Assert.Single(server.Requests);
+        Assert.Contains("Rate the sample below", server.Requests[0].Body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(SampleState.Accepted, judgedVerdict.Outcome);
+        Assert.Equal(SampleState.Accepted, offVerdict.Outcome);
+        Assert.Equal(SampleState.Accepted, noModelVerdict.Outcome);
+        Assert.Contains("relevance escalation off: no model to ask (", noModelVerdict.Reason, StringComparison.Ordinal);
+        Assert.All(new[] { judgedVerdict, offVerdict, noModelVerdict }, verdict => Assert.False(verdict.Scores!.ContainsKey("on-task")));
+    }
+
+    [Fact]
     public async Task Without_an_embedding_model_the_defaults_run_without_relevance_and_a_required_one_fails_by_name()
     {
         var stores = await kit.StoresAsync();

@@ -10,6 +10,14 @@ public sealed class RelevanceFilterSpec
     public bool? Enabled { get; set; }
     /// <summary>k of the outlier fence: median − k robust standard deviations of the reference's similarities.</summary>
     public double OutlierDeviations { get; set; } = 3;
+    /// <summary>
+    /// Escalate doubtful samples to the model (the judge's connection, else the generation connection): a sample scoring
+    /// below <see cref="EscalateBelow"/> but above the outlier fence is not decided by its score; one short on-task
+    /// question is asked and the answer decides. Off when the LLM judge is on (it already rates every passing sample).
+    /// </summary>
+    public bool Escalate { get; set; } = true;
+    /// <summary>The loose fence of escalation: samples scoring below this quantile of the reference's scores are asked.</summary>
+    public double EscalateBelow { get; set; } = 0.5;
     /// <summary>Samples the job's running reference needs before it rejects anything (without a support set).</summary>
     public int WarmUp { get; set; } = 50;
     /// <summary>The job's last this-many samples form the running reference.</summary>

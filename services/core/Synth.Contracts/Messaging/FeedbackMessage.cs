@@ -18,6 +18,11 @@ public sealed class FeedbackMessage
     public long SamplesEvaluated { get; init; }
     /// <summary>Condition dimension → value → evaluated samples that had it (the concept-tree path counts under its dimension).</summary>
     public Dictionary<string, Dictionary<string, long>> ConditionCounts { get; init; } = [];
+    /// <summary>
+    /// Curated label → evaluated samples with it: the final label, after any relabelling (the <c>label</c> condition
+    /// counts the label each sample was asked for). Empty for jobs without labels and from older evaluators.
+    /// </summary>
+    public Dictionary<string, long> LabelCounts { get; init; } = [];
     /// <summary>Condition dimension → value → mean nearest-neighbour novelty (1 − cosine) of those samples; absent when not measured.</summary>
     public Dictionary<string, Dictionary<string, double>> ConditionNovelty { get; init; } = [];
     /// <summary>Mean novelty over the instance's recent samples; null when embeddings are not measured.</summary>

@@ -159,6 +159,7 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
             SamplesEvaluated = snapshot.Samples,
             ConditionCounts = snapshot.ConditionCounts.ToDictionary(d => d.Key, d => d.Value.ToDictionary(StringComparer.Ordinal), StringComparer.Ordinal),
             ConditionNovelty = snapshot.ConditionNovelty.ToDictionary(d => d.Key, d => d.Value.ToDictionary(StringComparer.Ordinal), StringComparer.Ordinal),
+            LabelCounts = snapshot.Labels?.Counts.ToDictionary(StringComparer.Ordinal) ?? [],
             MeanNovelty = snapshot.MeanNovelty,
         };
     }

@@ -66,7 +66,9 @@ public sealed class LlmSampleGenerator(
         var job = await ForAsync(request.Job).ConfigureAwait(false);
         var conditions = job.Growth is { } growth
             ? await growth.PlanAsync(request.RequestIndex, cancellationToken).ConfigureAwait(false)
-            : job.Planner.Plan(request.RequestIndex);
+            : job.Steering is { } steering
+                ? await SteerAsync(job, steering, request, cancellationToken).ConfigureAwait(false)
+                : job.Planner.Plan(request.RequestIndex);
         var run = new RequestRun(job, request, conditions);
         switch (request.Job.Spec.Generation.Strategy)
         {
@@ -84,24 +86,55 @@ public sealed class LlmSampleGenerator(
         return run.Result();
     }
 
-    /// <summary>Least-covered planning of the job's later requests works from the evaluator's counts from now on.</summary>
+    /// <summary>
+    /// Least-covered planning of the job's later requests, and the label steering of a class-conditional job, work from
+    /// the evaluator's counts from now on.
+    /// </summary>
     public ValueTask OnFeedbackAsync(FeedbackMessage feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
         if (_jobs.TryGetValue(feedback.JobId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
         {
             var job = entry.Value.Result;
-            if (job.Planner.Policy == SamplingPolicy.LeastCovered)
+            lock (job.Feedback)
             {
-                lock (job.Feedback)
+                job.Feedback.Apply(feedback);
+                if (job.Planner.Policy == SamplingPolicy.LeastCovered)
                 {
-                    job.Feedback.Apply(feedback);
                     job.Planner.Coverage.ReplaceAll(FeedbackCoverage.Sets(job.Feedback.ConditionCounts(feedback.JobId)));
                 }
+
+                job.Steering?.Curated(job.Feedback.LabelCounts(feedback.JobId));
             }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A class-conditional request's conditions: the planner's, with the label of the largest curated deficit
+    /// (<see cref="LabelSteering"/>). The label is decided when the request is first sent and recorded with its index
+    /// (first writer wins), so a request retried by another instance or after a restart asks for the same label.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> SteerAsync(JobGeneration job, LabelSteering steering, GenerationRequest request, CancellationToken cancellationToken)
+    {
+        var conditions = new Dictionary<string, string>(job.Planner.Plan(request.RequestIndex), StringComparer.Ordinal)
+        {
+            [ClassConditioning.Dimension] = steering.Next(request.SampleCount),
+        };
+        if (conceptTrees is null)
+        {
+            return conditions;
+        }
+
+        var stored = await conceptTrees.RecordPlanAsync(request.Job.JobId, request.RequestIndex, conditions, cancellationToken).ConfigureAwait(false);
+        if (stored.GetValueOrDefault(ClassConditioning.Dimension) is { } recorded && recorded != conditions[ClassConditioning.Dimension])
+        {
+            steering.Withdraw(conditions[ClassConditioning.Dimension], request.SampleCount);
+            steering.Asked(recorded, request.SampleCount);
+        }
+
+        return stored;
     }
 
     /// <summary>The job's decomposition state in this instance, once the job has started; null for other strategies.</summary>
@@ -326,7 +359,10 @@ public sealed class LlmSampleGenerator(
         var growth = spec.Generation.Strategy == GenerationStrategy.DatasetDecomposition
             ? new ConceptGrowth(job.JobId, spec, planner, gate, executor, connection.Model, conceptTrees, failures, _instance, lease, time, loggerFactory.CreateLogger<ConceptGrowth>())
             : null;
-        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, gate, new FeedbackTotals(), growth);
+        var steering = growth is null && ClassConditioning.Applies(spec)
+            ? new LabelSteering([.. ClassConditioning.PlannedConditions(spec).Dimensions.Single(d => d.Name == ClassConditioning.Dimension).Values.Select(v => (v.Value, v.Weight))])
+            : null;
+        return new JobGeneration(spec, connection, executor, planner, template, knowledge, demos, inputs, budget, gate, new FeedbackTotals(), growth, steering);
     }
 
     internal sealed record JobGeneration(
@@ -341,7 +377,8 @@ public sealed class LlmSampleGenerator(
         PipelineJobBudget Budget,
         CallGate Gate,
         FeedbackTotals Feedback,
-        ConceptGrowth? Growth)
+        ConceptGrowth? Growth,
+        LabelSteering? Steering)
     {
         // Built once per sample count: every request of a job sends the same schema.
         private readonly ConcurrentDictionary<int, JsonElement> _schemas = new();

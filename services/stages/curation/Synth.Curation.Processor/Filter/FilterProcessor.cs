@@ -80,9 +80,25 @@ public sealed partial class FilterProcessor(
             judge = llmJudge;
         }
 
-        var filter = await JobFilter.CreateAsync(job, dedupStore, generator, problem, judge, store, cancellationToken).ConfigureAwait(false);
+        var (onTask, onTaskProblem) = spec.Relevance.Escalate && !spec.Judge.Enabled && spec.Relevance.Enabled != false ? OnTaskCheck(job) : (null, null);
+        var filter = await JobFilter.CreateAsync(job, dedupStore, generator, problem, judge, onTask, onTaskProblem, store, cancellationToken).ConfigureAwait(false);
         LogJobReady(logger, job.JobId, string.Join(", ", filter.Chain.Filters.Select(f => f.Name)), spec.Judge.Enabled, spec.Mode.ToString());
         return filter;
+    }
+
+    /// <summary>Relevance escalation's model; none when the job's connection cannot be built (a job without an LLM).</summary>
+    private (IOnTaskCheck?, string?) OnTaskCheck(PipelineJob job)
+    {
+        try
+        {
+            var check = new LlmOnTaskCheck(job, clients, dedupStore, loggerFactory, time);
+            owned.Add(check);
+            return (check, null);
+        }
+        catch (LlmConfigurationException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     private static (IEmbeddingGenerator<string, Embedding<float>>?, string?) LoadModel(Func<IEmbeddingGenerator<string, Embedding<float>>>? load, ILoggerFactory loggerFactory)

@@ -14,7 +14,7 @@ namespace Synth.Curation.Processor.Filter;
 /// Replay: re-runs the filter with another <c>curation.filter</c> over a job's stored samples, as they were generated
 /// (state generated, the generator's label, no later decisions), into a new job
 /// <c>&lt;job&gt;-replay-&lt;hash of the filter settings&gt;</c> so the original stays untouched. No model is called: judge
-/// scores are read back from each sample's stored filter decision, and a sample never judged is passed unjudged with
+/// scores and relevance escalation's on-task answers are read back from each sample's stored filter decision, and a sample never judged or asked is passed with
 /// the reason recorded. Dedup runs in the replay job's own index, so a dataset-wide index is neither read nor changed.
 /// Rerunning the same replay reuses the decisions already stored for it.
 /// </summary>
@@ -49,7 +49,7 @@ public static class FilterReplay
         await JobDocuments.SaveAsync(store, job, filterSpecText, JobState.Evaluating, time, cancellationToken).ConfigureAwait(false);
 
         var judge = new StoredJudge(filterSpec.Judge.Criteria);
-        var filter = await JobFilter.CreateAsync(job, dedupStore, embeddings, embeddingProblem, judge, history: null, cancellationToken).ConfigureAwait(false);
+        var filter = await JobFilter.CreateAsync(job, dedupStore, embeddings, embeddingProblem, judge, new StoredOnTaskCheck(), null, history: null, cancellationToken).ConfigureAwait(false);
         var changes = new List<ReplayChange>();
         string? after = null;
         do

@@ -15,7 +15,8 @@ using Synth.Store;
 namespace Synth.Curation.Processor.Filter;
 
 /// <summary>
-/// One job's filter: the chain, the judge, rank-and-drop, dedup and re-weighting, in that order (docs/curation.md).
+/// One job's filter: the chain, relevance escalation (the model asked about doubtful samples), the judge,
+/// rank-and-drop, dedup and re-weighting, in that order (docs/curation.md).
 /// Every filter's score and threshold, the judge's criterion scores, the dedup similarity, the combined score and the
 /// raw weight go into the verdict's scores; a reject's reason names the first failing check.
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class JobFilter
     public const string DedupSimilarity = "dedup.similarity";
     public const string Novelty = "novelty";
     public const string RawWeight = "weight.raw";
+    /// <summary>The model's answer to relevance escalation's on-task question: 1 yes, 0 no (absent when not asked or unanswered).</summary>
+    public const string OnTaskScore = "on-task";
     private const int HistoryPageSize = 500;
     private static readonly SampleState[] Decided = [SampleState.Accepted, SampleState.Rejected, SampleState.Refined, SampleState.Evaluated];
 
@@ -33,6 +36,7 @@ public sealed class JobFilter
     private readonly FilterChain chain;
     private readonly JudgeFilter? judgeFilter;
     private readonly ISampleJudge? judge;
+    private readonly IOnTaskCheck? onTask;
     private readonly StoreDedupIndex? dedup;
     private readonly IEmbeddingGenerator<string, Embedding<float>>? embeddings;
     private readonly bool embedSamples;
@@ -42,12 +46,13 @@ public sealed class JobFilter
     private readonly IReadOnlyList<string> notes;
     private readonly ConcurrentDictionary<string, Task<ReadOnlyMemory<float>>> conditionEmbeddings = new(StringComparer.Ordinal);
 
-    private JobFilter(FilterSpec spec, FilterChain chain, ISampleJudge? judge, StoreDedupIndex? dedup,
+    private JobFilter(FilterSpec spec, FilterChain chain, ISampleJudge? judge, IOnTaskCheck? onTask, StoreDedupIndex? dedup,
         IEmbeddingGenerator<string, Embedding<float>>? embeddings, bool embedSamples, IReadOnlyList<string> notes)
     {
         this.spec = spec;
         this.chain = chain;
         this.judge = judge;
+        this.onTask = onTask;
         judgeFilter = judge is null ? null : new JudgeFilter(spec.Judge.MinScore, spec.Judge.Criteria);
         this.dedup = dedup;
         this.embeddings = embeddings;
@@ -68,11 +73,15 @@ public sealed class JobFilter
     }
 
     /// <param name="embeddings">The local embedding model; null when it could not be loaded (<paramref name="embeddingProblem"/> says why).</param>
+    /// <param name="onTask">
+    /// Relevance escalation's model; null when the job has none (<paramref name="onTaskProblem"/> says why): doubtful
+    /// samples then keep their score and are not rejected. Not asked when the judge is on: it rates every passing sample.
+    /// </param>
     /// <param name="history">The store to seed rank and weight history from; null starts cold (replay into a new job).</param>
     /// <exception cref="InvalidOperationException">The spec requires embeddings (relevance or semantic dedup set to true) and there are none.</exception>
     public static async Task<JobFilter> CreateAsync(
         PipelineJob job, IDedupStore dedupStore, IEmbeddingGenerator<string, Embedding<float>>? embeddings, string? embeddingProblem,
-        ISampleJudge? judge, ISampleStore? history, CancellationToken cancellationToken)
+        ISampleJudge? judge, IOnTaskCheck? onTask, string? onTaskProblem, ISampleStore? history, CancellationToken cancellationToken)
     {
         var spec = job.Spec.Curation.Filter;
         var notes = new List<string>();
@@ -95,12 +104,19 @@ public sealed class JobFilter
         }
 
         ISampleFilter? relevanceFilter = null;
+        var escalate = relevance && spec.Relevance.Escalate && spec.Relevance.MinRelevance is null && !spec.Judge.Enabled;
+        if (escalate && onTask is null)
+        {
+            notes.Add($"relevance escalation off: no model to ask ({onTaskProblem ?? "none given"}); doubtful samples are not rejected");
+        }
+
+        escalate &= onTask is not null;
         if (relevance)
         {
             var taskEmbedding = spec.Relevance.MinRelevance is null
                 ? ReadOnlyMemory<float>.Empty
                 : await EmbedAsync(embeddings!, FilterChainBuilder.TaskDescription(job.Spec.Task), cancellationToken).ConfigureAwait(false);
-            relevanceFilter = FilterChainBuilder.Relevance(spec.Relevance, taskEmbedding, await SupportEmbeddingsAsync(job, embeddings!, cancellationToken).ConfigureAwait(false));
+            relevanceFilter = FilterChainBuilder.Relevance(spec.Relevance, taskEmbedding, await SupportEmbeddingsAsync(job, embeddings!, cancellationToken).ConfigureAwait(false), escalate);
         }
 
         var chain = FilterChainBuilder.Build(spec, job.Spec.Task, relevanceFilter);
@@ -112,7 +128,7 @@ public sealed class JobFilter
             dedup = new StoreDedupIndex(dedupStore, scope, options, spec.Dedup.Exact, spec.Dedup.Near);
         }
 
-        var filter = new JobFilter(spec, chain, spec.Judge.Enabled ? judge : null, dedup, embeddings, relevance || semantic, notes);
+        var filter = new JobFilter(spec, chain, spec.Judge.Enabled ? judge : null, escalate ? onTask : null, dedup, embeddings, relevance || semantic, notes);
         if (history is not null)
         {
             await filter.SeedAsync(history, job.JobId, cancellationToken).ConfigureAwait(false);
@@ -142,6 +158,20 @@ public sealed class JobFilter
         var remarks = new List<string>(notes);
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         double? judgeConfidence = null;
+        if (onTask is not null && results.All(r => r.Passed) && results.FirstOrDefault(r => r.Doubtful) is { } doubtful)
+        {
+            var outcome = await onTask.AskAsync(sample, text, cancellationToken).ConfigureAwait(false);
+            if (outcome.OnTask is { } answer)
+            {
+                results.Add(new FilterResult(OnTaskScore, answer ? 1 : 0, 1,
+                    Invariant($"{outcome.Model} answered {(answer ? OnTaskPrompt.Yes : OnTaskPrompt.No)} to the on-task question, asked as relevance {doubtful.Score:0.###} is below the escalation fence (the {spec.Relevance.EscalateBelow:0.##} quantile)")));
+            }
+            else
+            {
+                remarks.Add($"relevance {outcome.Skipped}; not rejected on its score");
+            }
+        }
+
         if (judge is not null && judgeFilter is not null && results.All(r => r.Passed))
         {
             var outcome = await judge.AssessAsync(sample, sample.Content.Label is { } label ? $"{text}\nlabel: {label}" : text, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,9 @@ namespace Synth.Curation.Filters;
 ///     the cosine to their centroid. Not the density: off-task text that recurs in the stream would be its own close
 ///     neighbours, while the centroid follows the majority. Until <see cref="RelevanceCalibration.WarmUp"/> samples
 ///     are in, the score is recorded and nothing is rejected.
+/// A passing sample below <see cref="RelevanceCalibration.EscalateBelow"/>'s quantile of the same reference scores is
+/// marked <see cref="FilterResult.Doubtful"/>: no score here separates off-task text well enough at the fence
+/// (docs/quality.md), so the stage asks the model about it.
 /// Thread-safe: one instance serves a job's concurrent samples.
 /// </summary>
 public sealed class CalibratedRelevanceFilter : ISampleFilter
@@ -26,6 +29,7 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
     private readonly IReadOnlyList<float[]>? support;
     private double[]? sum;
     private double? fence;
+    private double? escalation;
 
     /// <param name="support">Embeddings of the support set's records; empty when the job has none.</param>
     public CalibratedRelevanceFilter(RelevanceCalibration calibration, IReadOnlyList<ReadOnlyMemory<float>> support)
@@ -40,7 +44,9 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
         {
             var records = support.Select(record => record.ToArray()).ToList();
             // Leave-one-out: a record is not its own neighbour.
-            fence = calibration.Fence([.. records.Select((record, i) => Density(record, records.Where((_, j) => j != i)))]);
+            double[] own = [.. records.Select((record, i) => Density(record, records.Where((_, j) => j != i)))];
+            fence = calibration.Fence(own);
+            escalation = calibration.EscalationFence(own);
             this.support = records;
             ReferenceSize = records.Count;
         }
@@ -68,12 +74,13 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
             {
                 // The first sample of a running reference has nothing to be compared with.
                 Observe(embedding, null);
-                return new FilterResult(Name, 1, 0, "relevance: the first sample starts the job's running reference");
+                return new FilterResult(Name, 1, 0, "relevance: the first sample starts the job's running reference") { Doubtful = calibration.EscalateBelow is not null };
             }
 
             var count = support?.Count ?? window.Count;
             var score = Math.Clamp(support is null ? VectorMath.Cosine(embedding, Centroid()) : Density(embedding, support), 0, 1);
             var current = fence;
+            var doubtful = score < (support is null ? calibration.EscalationFence(scores) : escalation);
             var size = ReferenceSize;
             if (support is null)
             {
@@ -82,13 +89,13 @@ public sealed class CalibratedRelevanceFilter : ISampleFilter
 
             if (current is not { } bar)
             {
-                return new FilterResult(Name, score, 0, Invariant($"relevance {score:0.###} to the job's first {count} samples; recorded, not judged until {calibration.WarmUp} samples calibrate it"));
+                return new FilterResult(Name, score, 0, Invariant($"relevance {score:0.###} to the job's first {count} samples; recorded, not judged until {calibration.WarmUp} samples calibrate it")) { Doubtful = doubtful };
             }
 
             var threshold = Math.Max(0, bar);
             var comparison = score < threshold ? "below" : "at or above";
             return new FilterResult(Name, score, threshold,
-                Invariant($"relevance {score:0.###} {comparison} {threshold:0.###}, the outlier fence of {size} {(support is null ? "recent samples" : "support records")} (median − {calibration.Deviations:0.#} robust SD)"));
+                Invariant($"relevance {score:0.###} {comparison} {threshold:0.###}, the outlier fence of {size} {(support is null ? "recent samples" : "support records")} (median − {calibration.Deviations:0.#} robust SD)")) { Doubtful = doubtful && score >= threshold };
         }
     }
 

@@ -60,10 +60,12 @@ public static class FilterChainBuilder
     /// else the <see cref="CalibratedRelevanceFilter"/> on the support set's embeddings (empty: the job's running reference).
     /// </summary>
     /// <param name="taskEmbedding">Embedding of <see cref="TaskDescription"/>; needed only with <c>minRelevance</c>.</param>
-    public static ISampleFilter Relevance(RelevanceFilterSpec spec, ReadOnlyMemory<float> taskEmbedding, IReadOnlyList<ReadOnlyMemory<float>> support) =>
+    /// <param name="escalate">Whether the stage can ask the model about doubtful samples (<see cref="FilterResult.Doubtful"/>).</param>
+    public static ISampleFilter Relevance(RelevanceFilterSpec spec, ReadOnlyMemory<float> taskEmbedding, IReadOnlyList<ReadOnlyMemory<float>> support, bool escalate = false) =>
         spec.MinRelevance is { } floor
             ? new RelevanceFilter(taskEmbedding, floor, spec.TaskWeight)
-            : new CalibratedRelevanceFilter(new RelevanceCalibration(spec.OutlierDeviations, spec.WarmUp, spec.Window), support);
+            : new CalibratedRelevanceFilter(
+                new RelevanceCalibration(spec.OutlierDeviations, spec.WarmUp, spec.Window, EscalateBelow: escalate ? spec.EscalateBelow : null), support);
 
     /// <summary>What relevance is measured against: the task's purpose and data description.</summary>
     public static string TaskDescription(TaskSpec task) =>

@@ -10,4 +10,7 @@ namespace Synth.Curation.Filters;
 public sealed record FilterResult(string Filter, double Score, double Threshold, string Reason)
 {
     public bool Passed => Score >= Threshold;
+
+    /// <summary>Passed, but the score alone cannot vouch for the sample: the stage asks the model (relevance escalation).</summary>
+    public bool Doubtful { get; init; }
 }
