@@ -130,6 +130,6 @@ public sealed partial class ReviewedSamplePublisher(
     private static partial void LogNoPublisher(ILogger logger, string sampleId, long version);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Curated sample {SampleId} (version {Version}) could not be published to synth.samples.curated; it stays pending and is retried")]
+        Message = "Curated sample {SampleId} (version {Version}) was not published to synth.samples.curated, or not marked sent after it; it stays pending and is retried")]
     private static partial void LogNotSent(ILogger logger, Exception exception, string sampleId, long version);
 }
