@@ -14,10 +14,10 @@ public sealed class OneClassPerStoreInterfaceTests(TempDirectoryFixture director
     public static TheoryData<string> Adapters => [typeof(SqliteStores).Assembly.GetName().Name!, typeof(MongoStores).Assembly.GetName().Name!];
 
     [Fact]
-    public void The_store_interfaces_are_the_eleven_of_SynthStores()
+    public void The_store_interfaces_are_the_twelve_of_SynthStores()
     {
         var properties = typeof(SynthStores).GetProperties().Select(p => p.PropertyType).Where(t => t.IsInterface && t != typeof(IDisposable));
-        Assert.Equal(11, StoreInterfaces.Length);
+        Assert.Equal(12, StoreInterfaces.Length);
         Assert.Equal(StoreInterfaces.OrderBy(t => t.Name), properties.OrderBy(t => t.Name));
     }
 
@@ -39,7 +39,7 @@ public sealed class OneClassPerStoreInterfaceTests(TempDirectoryFixture director
     public void SqliteStores_open_one_object_per_interface()
     {
         var stores = SqliteStores.Open(Path.Combine(directory.Path, "shape.db"));
-        object[] all = [stores.Samples, stores.Budget, stores.RequestClaims, stores.FailedRequests, stores.Dedup, stores.ConceptTree, stores.Reviews, stores.Reports, stores.Sagas, stores.Browse];
+        object[] all = [stores.Samples, stores.Budget, stores.RequestClaims, stores.FailedRequests, stores.Dedup, stores.ConceptTree, stores.Reviews, stores.Reports, stores.Sagas, stores.Browse, stores.CuratedOutbox];
 
         Assert.Equal(all.Length, all.Distinct().Count());
         Assert.IsType<SqliteReviewStore>(stores.Reviews);

@@ -52,6 +52,7 @@ public static class MongoClassMaps
             map.MapMember(x => x.LabelHistory).SetElementName("labelHistory").SetDefaultValue(() => new List<LabelChange>());
             map.MapMember(x => x.Weight).SetElementName("weight").SetDefaultValue(1.0);
             map.MapMember(x => x.Review).SetElementName("review").SetIgnoreIfNull(true);
+            map.MapMember(x => x.PendingCuratedPublish).SetElementName("pendingCuratedPublish").SetIgnoreIfNull(true);
             map.MapMember(x => x.TraceId).SetElementName("traceId").SetIgnoreIfNull(true);
             map.MapMember(x => x.CreatedAt).SetElementName("createdAt").SetSerializer(Timestamp);
             map.MapMember(x => x.UpdatedAt).SetElementName("updatedAt").SetSerializer(Timestamp);

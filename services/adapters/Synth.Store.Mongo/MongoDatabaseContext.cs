@@ -70,6 +70,7 @@ public sealed class MongoDatabaseContext : IDisposable
         await MongoSagaStore.CreateIndexesAsync(this, cancellationToken);
         await MongoConceptTreeStore.CreateIndexesAsync(this, cancellationToken);
         await MongoAuditStore.CreateIndexesAsync(this, cancellationToken);
+        await MongoCuratedOutboxStore.CreateIndexesAsync(this, cancellationToken);
         await SupportsTransactionsAsync(cancellationToken);
     }
 

@@ -27,7 +27,8 @@ public static class MongoStores
             Reports: new MongoReportStore(context),
             Sagas: new MongoSagaStore(context),
             Browse: new MongoBrowseStore(context),
-            Audit: new MongoAuditStore(context))
+            Audit: new MongoAuditStore(context),
+            CuratedOutbox: new MongoCuratedOutboxStore(context))
         {
             Connection = context,
         };

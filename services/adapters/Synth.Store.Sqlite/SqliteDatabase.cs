@@ -60,7 +60,8 @@ public sealed class SqliteDatabase
             SqliteReportStore.Schema,
             SqliteSagaStore.Schema,
             SqliteConceptTreeStore.Schema,
-            SqliteAuditStore.Schema])
+            SqliteAuditStore.Schema,
+            SqliteCuratedOutboxStore.Schema])
         {
             await using var command = Command(connection, transaction, schema);
             await command.ExecuteNonQueryAsync(cancellationToken);

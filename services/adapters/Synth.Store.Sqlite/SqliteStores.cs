@@ -21,6 +21,7 @@ public static class SqliteStores
             Reports: new SqliteReportStore(database),
             Sagas: new SqliteSagaStore(database),
             Browse: new SqliteBrowseStore(database),
-            Audit: new SqliteAuditStore(database));
+            Audit: new SqliteAuditStore(database),
+            CuratedOutbox: new SqliteCuratedOutboxStore(database));
     }
 }

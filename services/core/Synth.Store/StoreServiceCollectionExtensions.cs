@@ -30,6 +30,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Sagas);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Browse);
         services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<SynthStores>().CuratedOutbox);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
     }

@@ -17,7 +17,8 @@ public sealed record SynthStores(
     IReportStore Reports,
     ISagaStore Sagas,
     IBrowseStore Browse,
-    IAuditStore Audit) : IDisposable
+    IAuditStore Audit,
+    ICuratedOutboxStore CuratedOutbox) : IDisposable
 {
     /// <summary>The shared connection when these stores own it (a MongoDB client), released by <see cref="Dispose"/>; else null.</summary>
     public IDisposable? Connection { get; init; }

@@ -30,6 +30,13 @@ public sealed class ApiOptions : IValidatableObject
     public int ReviewLeaseMinutes { get; set; } = 15;
 
     /// <summary>
+    /// How often the curated outbox is drained: reviews of curated samples whose publish to synth.samples.curated failed
+    /// or was cut off are sent again this often (and once at start-up).
+    /// </summary>
+    [Range(1, 3600)]
+    public int CuratedOutboxIntervalSeconds { get; set; } = 5;
+
+    /// <summary>
     /// One machine: run the control plane's state machine and every stage (the built-in processors of "Processors")
     /// in this process, as <c>synth run</c> does, so a submitted job runs here. Read once at start-up.
     /// </summary>

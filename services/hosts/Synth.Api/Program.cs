@@ -57,6 +57,8 @@ return await ServiceRunner.RunAsync("synth-api", args, hostArgs =>
     services.AddSingleton<AuditTrail>();
     services.AddSingleton<DatasetLibrary>();
     services.AddSingleton<ReviewedSamplePublisher>();
+    // After StoreInitialization (hosted services start in order): it reads the store at once.
+    services.AddHostedService<CuratedOutboxDrainer>();
     services.AddProblemDetails();
     services.AddOpenApi();
     // The same enum spelling as the stored documents (docs/schemas.md).

@@ -100,6 +100,7 @@ public static class ReviewEndpoints
             HumanReview.Submit(sample, request.Label!, reviewer, now, string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason);
             sample.Review!.LeaseExpiresAt = null;
             sample.UpdatedAt = now;
+            ReviewedSamplePublisher.MarkPending(sample);
         }, cancellationToken);
         if (completion.Status != ReviewCompletionStatus.Completed)
         {
@@ -107,7 +108,8 @@ public static class ReviewEndpoints
         }
 
         await audit.RecordAsync(user, AuditAction.Label, stored.JobId, cancellationToken, sampleId, request.Label);
-        // A relabelled curated sample: its record with the new version replaces the old one downstream.
+        // A relabelled curated sample: its record with the new version replaces the old one downstream (the outbox
+        // entry stored with the review keeps it until published).
         await curated.PublishAsync(completion.Sample!, cancellationToken);
         return TypedResults.Ok(new SubmitLabelResponse(sampleId, completion.Sample!.Content.Label!, completion.Sample.Review!, completion.Sample.LabelHistory));
     }
@@ -131,6 +133,7 @@ public static class ReviewEndpoints
             HumanReview.Reject(sample, reviewer, now, string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason);
             sample.Review!.LeaseExpiresAt = null;
             sample.UpdatedAt = now;
+            ReviewedSamplePublisher.MarkPending(sample);
         }, cancellationToken);
         if (completion.Status != ReviewCompletionStatus.Completed)
         {

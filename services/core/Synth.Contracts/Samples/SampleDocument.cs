@@ -27,6 +27,12 @@ public sealed class SampleDocument
     /// <summary>Training importance; 1 unless a curation stage re-weights the sample.</summary>
     public double Weight { get; set; } = 1.0;
     public ReviewRecord? Review { get; set; }
+    /// <summary>
+    /// The outbox entry of <c>synth.samples.curated</c>: set, in the same write, by a change the topic must carry (a
+    /// review of a curated sample), so a crash before the publish loses nothing; cleared after the publish only while
+    /// it is still this token (<c>ICuratedOutboxStore</c>). Null when nothing is waiting.
+    /// </summary>
+    public string? PendingCuratedPublish { get; set; }
     /// <summary>W3C trace id (32 hex chars) that every stage's span for this sample shares.</summary>
     public string? TraceId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
