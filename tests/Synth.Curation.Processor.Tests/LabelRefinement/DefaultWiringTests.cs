@@ -20,6 +20,7 @@ public sealed class DefaultWiringTests
             .AddSingleton(Options.Create(new ProcessorOptions()))
             .AddSingleton(fixture.Store)
             .AddSingleton(fixture.Stores.Reviews)
+            .AddSingleton(fixture.Stores.Dedup)
             .AddLabelRefinerStage()
             .BuildServiceProvider();
 
