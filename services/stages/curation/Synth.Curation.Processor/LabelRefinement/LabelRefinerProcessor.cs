@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -23,8 +22,6 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
     private readonly ISampleStore _store;
     private readonly IReviewStore _reviews;
     private readonly IDedupStore _counters;
-    /// <summary>Samples of each job this instance has decided, stored or not: the stored count lags decisions in flight.</summary>
-    private readonly ConcurrentDictionary<string, long> _decidedHere = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger<LabelRefinerProcessor> _logger;
     private readonly StudentInputs _inputs = new();
@@ -193,7 +190,6 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
     private async Task MaybeQueueForReviewAsync(Decision decision, PipelineJob job, ReviewSpec spec, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sample = decision.Sample;
-        _decidedHere.AddOrUpdate(job.JobId, 1, (_, count) => count + 1);
         if (sample.Review is not null || (decision.Confidence is null && !decision.Flagged))
         {
             return;
@@ -208,9 +204,8 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         var budget = new ReviewBudget(spec.MaxFraction, spec.MaxCount);
         var queued = (await _reviews.GetReviewProgressAsync(job.JobId, now, cancellationToken).ConfigureAwait(false)).Total;
         var counts = await _store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-        // This sample counts as decided: it is being decided now. Samples this instance decided but has not stored yet
-        // count too (read now, after this sample's slower calls), else a burst decided at once would see a limit of 1.
-        var decided = Math.Max(counts[SampleState.Refined] + counts[SampleState.Evaluated] + 1, _decidedHere.GetValueOrDefault(job.JobId));
+        // This sample counts as decided: it is being decided now.
+        var decided = counts[SampleState.Refined] + counts[SampleState.Evaluated] + 1;
         // The stored count misses decisions still in flight or in an unwritten batch; the store counter takes each
         // task atomically. A redelivered sample may take a second unit, which only leaves the budget under-used.
         var limit = StreamingReview.Limit(budget, decided);
