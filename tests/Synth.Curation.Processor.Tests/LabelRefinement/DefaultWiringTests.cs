@@ -20,7 +20,6 @@ public sealed class DefaultWiringTests
             .AddSingleton(Options.Create(new ProcessorOptions()))
             .AddSingleton(fixture.Store)
             .AddSingleton(fixture.Stores.Reviews)
-            .AddSingleton(fixture.Stores.Dedup)
             .AddLabelRefinerStage()
             .BuildServiceProvider();
 

@@ -14,7 +14,7 @@ public sealed class LabelRefinerProcessorTests
     private static readonly string[] NegativeWords = ["terrible", "awful", "broken", "hate", "worst", "refund", "useless", "disappointing"];
 
     private static LabelRefinerProcessor Processor(RefinerFixture fixture) =>
-        new(fixture.Store, fixture.Stores.Reviews, fixture.Stores.Dedup, NullLoggerFactory.Instance, new FixedTime(RefinerFixture.Now), new ChatClientFactory(readEnvironment: _ => null));
+        new(fixture.Store, fixture.Stores.Reviews, NullLoggerFactory.Instance, new FixedTime(RefinerFixture.Now), new ChatClientFactory(readEnvironment: _ => null));
 
     private static string Review(int i, bool positive)
     {
@@ -181,31 +181,6 @@ public sealed class LabelRefinerProcessorTests
 
         Assert.Equal(new ReviewProgress(1, 0, 0), await fixture.Stores.Reviews.GetReviewProgressAsync(job.JobId, RefinerFixture.Now, CancellationToken.None));
         Assert.Contains("budget reached (1 of 1 tasks", reasons[1], StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Samples_decided_at_once_before_any_is_stored_queue_no_more_than_the_review_budget()
-    {
-        await using var server = await ScriptedChatServer.StartAsync();
-        // Alternating answers split every sample's two votes: each is kept at confidence 0.5, below the review threshold.
-        var answer = 0;
-        server.Responder = _ => ScriptedReply.Answer(Interlocked.Increment(ref answer) % 2 == 0 ? "positive" : "negative");
-        await using var fixture = await RefinerFixture.CreateAsync();
-        using var processor = Processor(fixture);
-        var job = RefinerFixture.Job("concurrent-cap-job", $"llmRelabel: {{ enabled: true, votes: 2, minAgreement: 1, model: {{ baseUrl: \"{server.BaseUrl}\", model: judge }} }}\nstudent: {{ enabled: false }}\nreview: {{ maxFraction: 1, maxCount: 3 }}");
-        // Ten samples decided earlier make the fraction's limit 10, so the count (3) is the budget.
-        for (var i = 101; i <= 110; i++)
-        {
-            var decided = RefinerFixture.Sample(job.JobId, i, $"fine {i}", "positive");
-            decided.State = SampleState.Refined;
-            await fixture.Store.SaveSampleAsync(decided, CancellationToken.None);
-        }
-
-        var samples = Enumerable.Range(1, 16).Select(i => RefinerFixture.Sample(job.JobId, i, $"meh {i}", "positive")).ToList();
-
-        await Task.WhenAll(samples.Select(sample => processor.ProcessAsync(sample, job, CancellationToken.None).AsTask()));
-
-        Assert.Equal(3, samples.Count(sample => sample.Review is { Status: ReviewStatus.Pending }));
     }
 
     [Fact]

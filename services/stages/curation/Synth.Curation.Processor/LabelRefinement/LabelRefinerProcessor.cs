@@ -21,7 +21,6 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
 {
     private readonly ISampleStore _store;
     private readonly IReviewStore _reviews;
-    private readonly IDedupStore _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<LabelRefinerProcessor> _logger;
     private readonly StudentInputs _inputs = new();
@@ -29,12 +28,10 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
     private readonly LlmRelabeller _relabeller;
 
     /// <param name="clients">Builds the relabel model's client; the default reads API keys from the variables the spec names.</param>
-    /// <param name="counters">Holds the job's review-task counter, so concurrent decisions (in one instance or several) cannot overshoot the review budget.</param>
-    public LabelRefinerProcessor(ISampleStore store, IReviewStore reviews, IDedupStore counters, ILoggerFactory loggerFactory, TimeProvider time, ChatClientFactory? clients = null)
+    public LabelRefinerProcessor(ISampleStore store, IReviewStore reviews, ILoggerFactory loggerFactory, TimeProvider time, ChatClientFactory? clients = null)
     {
         _store = store;
         _reviews = reviews;
-        _counters = counters;
         _time = time;
         _logger = loggerFactory.CreateLogger<LabelRefinerProcessor>();
         _students = new StudentFoldModels(store, _inputs, _logger);
@@ -206,13 +203,9 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         var counts = await _store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         // This sample counts as decided: it is being decided now.
         var decided = counts[SampleState.Refined] + counts[SampleState.Evaluated] + 1;
-        // The stored count misses decisions still in flight or in an unwritten batch; the store counter takes each
-        // task atomically. A redelivered sample may take a second unit, which only leaves the budget under-used.
-        var limit = StreamingReview.Limit(budget, decided);
-        if (!StreamingReview.ShouldQueue(certainty, decision.Flagged, spec.MaxConfidence, budget, queued, decided)
-            || !await _counters.TryConsumeAsync($"review:{job.JobId}", limit, cancellationToken).ConfigureAwait(false))
+        if (!StreamingReview.ShouldQueue(certainty, decision.Flagged, spec.MaxConfidence, budget, queued, decided))
         {
-            decision.Reasons.Add(Invariant($"review: budget reached ({queued} of {limit} tasks for {decided} samples); not queued"));
+            decision.Reasons.Add(Invariant($"review: budget reached ({queued} of {StreamingReview.Limit(budget, decided)} tasks for {decided} samples); not queued"));
             return;
         }
 
