@@ -184,6 +184,32 @@ public sealed class LabelRefinerProcessorTests
     }
 
     [Fact]
+    public async Task Samples_decided_at_once_before_any_is_stored_queue_no_more_than_the_review_budget()
+    {
+        await using var server = await ScriptedChatServer.StartAsync();
+        // Alternating answers split every sample's two votes: each is kept at confidence 0.5, below the review threshold.
+        var answer = 0;
+        server.Responder = _ => ScriptedReply.Answer(Interlocked.Increment(ref answer) % 2 == 0 ? "positive" : "negative");
+        await using var fixture = await RefinerFixture.CreateAsync();
+        using var processor = Processor(fixture);
+        var job = RefinerFixture.Job("concurrent-cap-job", $"llmRelabel: {{ enabled: true, votes: 2, minAgreement: 1, model: {{ baseUrl: \"{server.BaseUrl}\", model: judge }} }}\nstudent: {{ enabled: false }}\nreview: {{ maxFraction: 0.25 }}");
+        for (var i = 101; i <= 112; i++)
+        {
+            var earlier = RefinerFixture.Sample(job.JobId, i, $"fine {i}", "positive");
+            earlier.State = SampleState.Refined;
+            await fixture.Store.SaveSampleAsync(earlier, CancellationToken.None);
+        }
+
+        var samples = Enumerable.Range(1, 16).Select(i => RefinerFixture.Sample(job.JobId, i, $"meh {i}", "positive")).ToList();
+
+        await Task.WhenAll(samples.Select(sample => processor.ProcessAsync(sample, job, CancellationToken.None).AsTask()));
+
+        // By the stored counts alone (12 decided, no task yet) every one of the 16 would be under ⌊0.25 · 13⌋ = 3 and
+        // queued; counting the instance's own decisions the limit is ⌊0.25 · 13⌋ to ⌊0.25 · 16⌋, 3 or 4 tasks in all.
+        Assert.InRange(samples.Count(sample => sample.Review is { Status: ReviewStatus.Pending }), 3, 4);
+    }
+
+    [Fact]
     public async Task A_reviewer_s_label_is_never_changed_by_the_automated_methods()
     {
         await using var fixture = await RefinerFixture.CreateAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
 {
     private readonly ISampleStore _store;
     private readonly IReviewStore _reviews;
+    private readonly ConcurrentDictionary<string, ReviewTally> _reviewTallies = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger<LabelRefinerProcessor> _logger;
     private readonly StudentInputs _inputs = new();
@@ -187,6 +189,8 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
     private async Task MaybeQueueForReviewAsync(Decision decision, PipelineJob job, ReviewSpec spec, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sample = decision.Sample;
+        var tally = _reviewTallies.GetOrAdd(job.JobId, _ => new ReviewTally());
+        tally.Decide();
         if (sample.Review is not null || (decision.Confidence is null && !decision.Flagged))
         {
             return;
@@ -199,11 +203,11 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         }
 
         var budget = new ReviewBudget(spec.MaxFraction, spec.MaxCount);
-        var queued = (await _reviews.GetReviewProgressAsync(job.JobId, now, cancellationToken).ConfigureAwait(false)).Total;
+        var storedQueued = (await _reviews.GetReviewProgressAsync(job.JobId, now, cancellationToken).ConfigureAwait(false)).Total;
         var counts = await _store.CountAsync(job.JobId, cancellationToken).ConfigureAwait(false);
         // This sample counts as decided: it is being decided now.
-        var decided = counts[SampleState.Refined] + counts[SampleState.Evaluated] + 1;
-        if (!StreamingReview.ShouldQueue(certainty, decision.Flagged, spec.MaxConfidence, budget, queued, decided))
+        var storedDecided = counts[SampleState.Refined] + counts[SampleState.Evaluated] + 1;
+        if (!tally.TryQueue(storedQueued, storedDecided, certainty, decision.Flagged, spec.MaxConfidence, budget, out var queued, out var decided))
         {
             decision.Reasons.Add(Invariant($"review: budget reached ({queued} of {StreamingReview.Limit(budget, decided)} tasks for {decided} samples); not queued"));
             return;
@@ -220,6 +224,41 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
 
     private static LabelEvidence Evidence(Decision decision, LabelRefinementSpec spec) =>
         new(decision.GeneratorLabel, Votes: decision.Votes, MinAgreement: spec.LlmRelabel.MinAgreement, Student: decision.Student, MinConfidence: spec.Student.MinConfidence);
+
+    /// <summary>
+    /// This instance's review decisions for one job. The stored counts lag the samples decided at once and not yet
+    /// written, so the budget is checked against the larger of the stored and the local counts, one decision at a time.
+    /// </summary>
+    private sealed class ReviewTally
+    {
+        private readonly Lock _gate = new();
+        private long _decided;
+        private long _queued;
+
+        public void Decide()
+        {
+            lock (_gate)
+            {
+                _decided++;
+            }
+        }
+
+        public bool TryQueue(long storedQueued, long storedDecided, double certainty, bool flagged, double maxConfidence, ReviewBudget budget, out long queued, out long decided)
+        {
+            lock (_gate)
+            {
+                queued = Math.Max(storedQueued, _queued);
+                decided = Math.Max(storedDecided, _decided);
+                if (!StreamingReview.ShouldQueue(certainty, flagged, maxConfidence, budget, queued, decided))
+                {
+                    return false;
+                }
+
+                _queued = queued + 1;
+                return true;
+            }
+        }
+    }
 
     /// <summary>What the methods found about one sample, gathered into its verdict and review.</summary>
     private sealed class Decision(SampleDocument sample, string generatorLabel)
