@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
@@ -16,8 +15,7 @@ namespace Synth.Curation.Processor.Filter;
 /// </summary>
 public sealed partial class LlmJudge : ISampleJudge, IDisposable
 {
-    private readonly LlmConnection connection;
-    private readonly LlmRequestExecutor executor;
+    private readonly FilterModelCall model;
     private readonly IDedupStore budget;
     private readonly string budgetCounter;
     private readonly JudgeFilterSpec spec;
@@ -28,9 +26,7 @@ public sealed partial class LlmJudge : ISampleJudge, IDisposable
     {
         spec = job.Spec.Curation.Filter.Judge;
         task = job.Spec.Task;
-        var call = spec.Connection ?? job.Spec.Generation;
-        connection = clients.Create(call.Connection);
-        executor = new LlmRequestExecutor(connection, call.Connection, LlmSampling.Of(call), logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
+        model = new FilterModelCall(job, clients, loggerFactory, time);
         this.budget = budget;
         budgetCounter = $"judge:{job.JobId}";
         logger = loggerFactory.CreateLogger<LlmJudge>();
@@ -44,7 +40,7 @@ public sealed partial class LlmJudge : ISampleJudge, IDisposable
         }
 
         var prompt = JudgePrompt.Render(task, text, spec.Criteria);
-        var answer = await executor.ExecuteAsync(new LlmRequest([new ChatMessage(ChatRole.User, prompt)]), cancellationToken).ConfigureAwait(false);
+        var answer = await model.AskAsync(prompt, cancellationToken).ConfigureAwait(false);
         if (answer.Outcome is LlmOutcome.Failure or LlmOutcome.Refusal)
         {
             var reason = answer.Outcome == LlmOutcome.Refusal ? "the judge refused" : answer.FailureReason ?? "the judge call failed";
@@ -52,7 +48,7 @@ public sealed partial class LlmJudge : ISampleJudge, IDisposable
             return new JudgeOutcome(null, $"judge skipped: {reason}");
         }
 
-        var (assessment, problem) = JudgePrompt.Parse(answer.Text, spec.Criteria, connection.Model);
+        var (assessment, problem) = JudgePrompt.Parse(answer.Text, spec.Criteria, model.Model);
         if (problem is not null)
         {
             LogJudgeSkipped(logger, sample.Id, problem);
@@ -62,7 +58,7 @@ public sealed partial class LlmJudge : ISampleJudge, IDisposable
         return new JudgeOutcome(assessment, null);
     }
 
-    public void Dispose() => connection.Dispose();
+    public void Dispose() => model.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Judge skipped for sample {SampleId}: {Reason}")]
     private static partial void LogJudgeSkipped(ILogger logger, string sampleId, string reason);

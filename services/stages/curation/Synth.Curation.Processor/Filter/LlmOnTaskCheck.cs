@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Synth.Contracts.Jobs;
 using Synth.Contracts.Samples;
@@ -10,15 +9,14 @@ using Synth.Store;
 namespace Synth.Curation.Processor.Filter;
 
 /// <summary>
-/// Relevance escalation on the judge's connection, else the job's generation connection (as <see cref="LlmJudge"/>).
+/// Relevance escalation on the filter's model (<see cref="FilterModelCall"/>, the one the judge asks).
 /// Each call is counted in the store first (counter <c>relevance:&lt;job&gt;</c>, at most one per generated sample
 /// the job may produce); transient errors are retried by the executor, and a call that still fails, or an unreadable
 /// answer, leaves the sample undecided by the model with the reason recorded on its decision.
 /// </summary>
 public sealed partial class LlmOnTaskCheck : IOnTaskCheck, IDisposable
 {
-    private readonly LlmConnection connection;
-    private readonly LlmRequestExecutor executor;
+    private readonly FilterModelCall model;
     private readonly IDedupStore counters;
     private readonly string counter;
     private readonly long maxRequests;
@@ -27,13 +25,8 @@ public sealed partial class LlmOnTaskCheck : IOnTaskCheck, IDisposable
 
     public LlmOnTaskCheck(PipelineJob job, ChatClientFactory clients, IDedupStore counters, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(clients);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
+        model = new FilterModelCall(job, clients, loggerFactory, time);
         task = job.Spec.Task;
-        var call = job.Spec.Curation.Filter.Judge.Connection ?? job.Spec.Generation;
-        connection = clients.Create(call.Connection);
-        executor = new LlmRequestExecutor(connection, call.Connection, LlmSampling.Of(call), logger: loggerFactory.CreateLogger<LlmRequestExecutor>(), timeProvider: time);
         this.counters = counters;
         counter = $"relevance:{job.JobId}";
         maxRequests = CuratedTarget.GeneratedCap(job.Spec.Generation);
@@ -48,7 +41,7 @@ public sealed partial class LlmOnTaskCheck : IOnTaskCheck, IDisposable
             return new OnTaskOutcome(null, $"escalation skipped: the job's {maxRequests} on-task questions are spent");
         }
 
-        var answer = await executor.ExecuteAsync(new LlmRequest([new ChatMessage(ChatRole.User, OnTaskPrompt.Render(task, text))]), cancellationToken).ConfigureAwait(false);
+        var answer = await model.AskAsync(OnTaskPrompt.Render(task, text), cancellationToken).ConfigureAwait(false);
         if (answer.Outcome is LlmOutcome.Failure or LlmOutcome.Refusal)
         {
             var reason = answer.Outcome == LlmOutcome.Refusal ? "the model refused" : answer.FailureReason ?? "the call failed";
@@ -62,10 +55,10 @@ public sealed partial class LlmOnTaskCheck : IOnTaskCheck, IDisposable
             return new OnTaskOutcome(null, "escalation failed: the model answered neither yes nor no");
         }
 
-        return new OnTaskOutcome(onTask, null, connection.Model);
+        return new OnTaskOutcome(onTask, null, model.Model);
     }
 
-    public void Dispose() => connection.Dispose();
+    public void Dispose() => model.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relevance escalation for sample {SampleId} got no answer: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string sampleId, string reason);
