@@ -33,6 +33,15 @@ public sealed class LabelQuotaEvaluatorTests
         });
         var counted = a.Snapshot(EvaluatorFixture.JobId)!.Labels!.Counts["positive"] + b.Snapshot(EvaluatorFixture.JobId)!.Labels!.Counts["positive"];
         Assert.Equal(5, counted);
+
+        // Every message delivered again (a rebalance): each decision is re-emitted as it was, nothing is dead-lettered.
+        foreach (var sample in samples)
+        {
+            await workerB.HandleAsync(EvaluatorFixture.Message(sample), CancellationToken.None);
+        }
+
+        Assert.Equal(stored.Select(s => (s.Id, s.State)), (await fixture.StoredAsync()).Select(s => (s.Id, s.State)));
+        Assert.Empty((await fixture.NewStore().QueryFailuresAsync(EvaluatorFixture.JobId, null, 10, CancellationToken.None)).Items);
     }
 
     [Fact]

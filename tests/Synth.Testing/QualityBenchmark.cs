@@ -118,8 +118,27 @@ public static class QualityBenchmark
         kept[FaultKind.NearDuplicate] = (nearKept, kept[FaultKind.NearDuplicate].Of);
         var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
         return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
-            new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), new Share(broken, clean),
+            new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), RefinedFlipsCorrected(samples, log), new Share(broken, clean),
             curated, new Share(positives, curated), new Share(onTaskQuestions, samples.Count), unjoined, indirectSynthetic, indirectReal, elapsed);
+    }
+
+    /// <summary>
+    /// Flips corrected among the samples the label refiner decided: kept ones and those the evaluator rejected over a
+    /// label quota, each joined with the first served copy of its text (a flip is a unique text: duplicates are clean).
+    /// </summary>
+    private static Share RefinedFlipsCorrected(IReadOnlyList<SampleDocument> samples, Dictionary<string, List<ServedItem>> log)
+    {
+        int flips = 0, corrected = 0;
+        foreach (var sample in samples.Where(s => s.StageOrdinal() == SampleState.Evaluated.Ordinal()))
+        {
+            if (log.TryGetValue(ContentText(sample), out var items) && items[0] is { Fault: FaultKind.WrongLabel, TrueLabel: { } truth })
+            {
+                flips++;
+                corrected += sample.Content.Label == truth ? 1 : 0;
+            }
+        }
+
+        return new Share(corrected, flips);
     }
 
     /// <summary>One Markdown table: a row per measure, a column per run.</summary>
@@ -137,6 +156,7 @@ public static class QualityBenchmark
         [
             ("label accuracy served → final", r => $"{F(r.ServedAccuracy.Value)} → {F(r.FinalAccuracy.Value)}"),
             ("flips corrected", r => r.FlipsCorrected.ToString()),
+            ("flips corrected, kept or over a label quota", r => r.RefinedFlipsCorrected.ToString()),
             ("clean labels broken", r => r.CleanBroken.ToString()),
             ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
             ("curated positive share", r => r.PositiveShare.ToString()),

@@ -13,6 +13,8 @@ public readonly record struct Share(int Count, int Of)
 /// <param name="ServedAccuracy">Kept samples with a true label whose served label was true.</param>
 /// <param name="FinalAccuracy">Kept samples with a true label whose final label is true.</param>
 /// <param name="FlipsCorrected">Kept samples served with a wrong label that end with the true one.</param>
+/// <param name="RefinedFlipsCorrected">Samples the label refiner decided (kept, or rejected over a label quota) served with a
+/// wrong label that end with the true one: the relabelling itself, before a quota drops corrected samples of a full label.</param>
 /// <param name="CleanBroken">Kept samples served with the true label that end with another.</param>
 /// <param name="PositiveShare">Share of positive labels among the curated samples.</param>
 /// <param name="Escalated">Relevance escalation's on-task questions to the model out of the stored (generated) samples.</param>
@@ -25,6 +27,7 @@ public sealed record QualityResult(
     Share ServedAccuracy,
     Share FinalAccuracy,
     Share FlipsCorrected,
+    Share RefinedFlipsCorrected,
     Share CleanBroken,
     int Curated,
     Share PositiveShare,
