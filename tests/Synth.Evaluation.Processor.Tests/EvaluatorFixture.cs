@@ -26,7 +26,7 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory, "synth.db");
 
-    public static string Spec(bool embeddings, int everySamples, int target) => $$"""
+    public static string Spec(bool embeddings, int everySamples, int target, bool labelQuota) => $$"""
         id: {{JobId}}
         name: evaluator test
         task:
@@ -35,6 +35,7 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
           labels:
             - { name: positive, description: satisfied }
             - { name: negative, description: dissatisfied }
+          labelQuota: {{(labelQuota ? "true" : "false")}}
         conditions:
           dimensions:
             - name: topic
@@ -50,10 +51,10 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
           feedback: { everySamples: {{everySamples}}, everySeconds: 3600 }
         """;
 
-    /// <param name="target">The curated target; with the uniform label shares it sets each label's quota (half of it).</param>
-    public static async Task<EvaluatorFixture> CreateAsync(bool embeddings = false, int everySamples = 5, int target = 100)
+    /// <param name="target">The curated target; with <paramref name="labelQuota"/> each label's quota is half of it (uniform shares).</param>
+    public static async Task<EvaluatorFixture> CreateAsync(bool embeddings = false, int everySamples = 5, int target = 100, bool labelQuota = false)
     {
-        var fixture = new EvaluatorFixture(new PipelineJob(JobId, JobSpecLoader.Parse(Spec(embeddings, everySamples, target), "job.yaml")));
+        var fixture = new EvaluatorFixture(new PipelineJob(JobId, JobSpecLoader.Parse(Spec(embeddings, everySamples, target, labelQuota), "job.yaml")));
         await fixture.NewStore().InitializeAsync(CancellationToken.None);
         return fixture;
     }

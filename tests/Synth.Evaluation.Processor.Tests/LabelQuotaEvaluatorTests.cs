@@ -10,7 +10,7 @@ public sealed class LabelQuotaEvaluatorTests
     public async Task Two_instances_keep_each_label_to_its_quota_and_reject_the_rest_with_a_reason()
     {
         // Target 10, uniform shares: 5 positive and 5 negative. Of 30 samples 10 are negative, 20 positive.
-        await using var fixture = await EvaluatorFixture.CreateAsync(everySamples: 1000, target: 10);
+        await using var fixture = await EvaluatorFixture.CreateAsync(everySamples: 1000, target: 10, labelQuota: true);
         var samples = await fixture.AddRefinedAsync(30);
         var hub = new InProcessFeedbackHub();
         using var a = fixture.Processor("a", hub);
@@ -47,7 +47,7 @@ public sealed class LabelQuotaEvaluatorTests
     [Fact]
     public async Task A_sample_handled_again_keeps_its_slot_on_any_instance()
     {
-        await using var fixture = await EvaluatorFixture.CreateAsync(everySamples: 1000, target: 2);
+        await using var fixture = await EvaluatorFixture.CreateAsync(everySamples: 1000, target: 2, labelQuota: true);
         var positives = (await fixture.AddRefinedAsync(6)).Where(s => s.Content.Label == "positive").ToList();
         var hub = new InProcessFeedbackHub();
         using var a = fixture.Processor("a", hub);

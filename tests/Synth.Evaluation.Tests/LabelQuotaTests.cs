@@ -11,6 +11,7 @@ public sealed class LabelQuotaTests
         spec.Task.LabelShares = shares;
         spec.Task.Labels = [.. labels.Select(l => new LabelSpec { Name = l.Name, Description = l.Name, Share = l.Share })];
         spec.Generation.Target = target;
+        spec.Curation.LabelRefinement.LlmRelabel.Enabled = true;
         return spec;
     }
 
@@ -39,7 +40,7 @@ public sealed class LabelQuotaTests
     }
 
     [Fact]
-    public void Shares_off_annotation_or_label_quota_false_have_no_quota()
+    public void Shares_off_annotation_label_quota_false_or_no_relabelling_have_no_quota()
     {
         Assert.Null(LabelQuota.Of("j", Spec(LabelShares.Off, 100, ("positive", null), ("negative", null))));
 
@@ -50,5 +51,12 @@ public sealed class LabelQuotaTests
         var optedOut = Spec(LabelShares.Uniform, 100, ("positive", null), ("negative", null));
         optedOut.Task.LabelQuota = false;
         Assert.Null(LabelQuota.Of("j", optedOut));
+
+        // By default only labels that LLM relabelling may move are capped; true caps them anyway.
+        var unrefined = Spec(LabelShares.Uniform, 100, ("positive", null), ("negative", null));
+        unrefined.Curation.LabelRefinement.LlmRelabel.Enabled = false;
+        Assert.Null(LabelQuota.Of("j", unrefined));
+        unrefined.Task.LabelQuota = true;
+        Assert.Equal(50, LabelQuota.Of("j", unrefined)!.LimitOf("positive"));
     }
 }

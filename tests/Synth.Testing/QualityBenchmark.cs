@@ -77,7 +77,9 @@ public static class QualityBenchmark
             }
 
             var final = group.Where(sample => sample.State == SampleState.Evaluated).ToList();
-            foreach (var (item, index) in items.Take(group.Count()).Select((item, index) => (item, index)))
+            // A full label's surplus is left out of the kept shares (copies of a text are nearly always one sample).
+            var surplus = group.Count(IsOverQuota);
+            foreach (var (item, index) in items.Take(group.Count() - surplus).Select((item, index) => (item, index)))
             {
                 var isKept = index < final.Count;
                 var tally = kept[item.Fault];
@@ -118,9 +120,13 @@ public static class QualityBenchmark
         kept[FaultKind.NearDuplicate] = (nearKept, kept[FaultKind.NearDuplicate].Of);
         var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
         return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
+            new Share(samples.Count(IsOverQuota), samples.Count),
             new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), RefinedFlipsCorrected(samples, log), new Share(broken, clean),
             curated, new Share(positives, curated), new Share(onTaskQuestions, samples.Count), unjoined, indirectSynthetic, indirectReal, elapsed);
     }
+
+    private static bool IsOverQuota(SampleDocument sample) =>
+        sample.State == SampleState.Rejected && sample.StageOrdinal() == SampleState.Evaluated.Ordinal();
 
     /// <summary>
     /// Flips corrected among the samples the label refiner decided: kept ones and those the evaluator rejected over a
@@ -152,6 +158,7 @@ public static class QualityBenchmark
             ("asked positive share", r => F(r.Run.PositiveShare)),
         };
         rows.AddRange(Enum.GetValues<FaultKind>().Select(kind => ($"kept: {Kebab(kind)}", (Func<QualityResult, string>)(r => r.Kept[kind].ToString()))));
+        rows.Add(("rejected over a label quota (surplus; not in the kept shares)", r => r.OverQuota.ToString()));
         rows.AddRange(
         [
             ("label accuracy served → final", r => $"{F(r.ServedAccuracy.Value)} → {F(r.FinalAccuracy.Value)}"),

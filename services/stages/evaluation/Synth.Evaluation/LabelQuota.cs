@@ -22,12 +22,16 @@ public sealed class LabelQuota
     /// <summary>The labels and their limits.</summary>
     public IReadOnlyDictionary<string, long> Limits => _limits;
 
-    /// <summary>The job's quota, or null when it has none: shares off, annotation, or <c>task.labelQuota: false</c>.</summary>
+    /// <summary>
+    /// The job's quota, or null when it has none: shares off, annotation, <c>task.labelQuota: false</c>, or by default
+    /// when no LLM relabelling moves labels (then the final label is the asked one, label steering holds the shares,
+    /// and a quota would only discard the surplus of steering's lag).
+    /// </summary>
     public static LabelQuota? Of(string jobId, JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(jobId);
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Task.LabelQuota == false || !ClassConditioning.Applies(spec))
+        if (!(spec.Task.LabelQuota ?? spec.Curation.LabelRefinement.LlmRelabel.Enabled) || !ClassConditioning.Applies(spec))
         {
             return null;
         }
