@@ -26,7 +26,7 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory, "synth.db");
 
-    public static string Spec(bool embeddings, int everySamples) => $$"""
+    public static string Spec(bool embeddings, int everySamples, int target, bool labelQuota) => $$"""
         id: {{JobId}}
         name: evaluator test
         task:
@@ -35,6 +35,7 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
           labels:
             - { name: positive, description: satisfied }
             - { name: negative, description: dissatisfied }
+          labelQuota: {{(labelQuota ? "true" : "false")}}
         conditions:
           dimensions:
             - name: topic
@@ -44,14 +45,16 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
         generation:
           baseUrl: http://127.0.0.1:9/v1
           model: m
+          target: {{target}}
         evaluation:
           embeddings: {{(embeddings ? "true" : "false")}}
           feedback: { everySamples: {{everySamples}}, everySeconds: 3600 }
         """;
 
-    public static async Task<EvaluatorFixture> CreateAsync(bool embeddings = false, int everySamples = 5)
+    /// <param name="target">The curated target; with <paramref name="labelQuota"/> each label's quota is half of it (uniform shares).</param>
+    public static async Task<EvaluatorFixture> CreateAsync(bool embeddings = false, int everySamples = 5, int target = 100, bool labelQuota = false)
     {
-        var fixture = new EvaluatorFixture(new PipelineJob(JobId, JobSpecLoader.Parse(Spec(embeddings, everySamples), "job.yaml")));
+        var fixture = new EvaluatorFixture(new PipelineJob(JobId, JobSpecLoader.Parse(Spec(embeddings, everySamples, target, labelQuota), "job.yaml")));
         await fixture.NewStore().InitializeAsync(CancellationToken.None);
         return fixture;
     }
@@ -104,7 +107,7 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
     }
 
     public EvaluatorProcessor Processor(string instance, IFeedbackPublisher feedback, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? embedder = null) =>
-        new(NewStore(), feedback, instance, TimeProvider.System, NullLogger<EvaluatorProcessor>.Instance, embedder);
+        new(NewStore(), SqliteStores.Open(DatabasePath).Dedup, feedback, instance, TimeProvider.System, NullLogger<EvaluatorProcessor>.Instance, embedder);
 
     public static InboundMessage Message(SampleDocument sample)
     {
@@ -131,13 +134,14 @@ internal sealed class EvaluatorFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Evaluated samples go no further through the pipeline: the evaluator's only message is the sample's training
-    /// record on the curated topic; anything else published would be a bug.
+    /// Evaluated samples go no further through the pipeline: the evaluator's only messages are the sample's training
+    /// record on the curated topic and, for a sample over its label quota, the rejected notification; anything else
+    /// published would be a bug.
     /// </summary>
     private sealed class NoOnwardTopic : IMessagePublisher
     {
         public Task PublishAsync(OutboundMessage message, CancellationToken cancellationToken) =>
-            message.Topic == Synth.Contracts.Messaging.Topics.Curated
+            message.Topic is Synth.Contracts.Messaging.Topics.Curated or Synth.Contracts.Messaging.Topics.Rejected
                 ? Task.CompletedTask
                 : throw new InvalidOperationException($"The evaluator published to {message.Topic}.");
     }

@@ -76,6 +76,17 @@ public sealed class ClassConditioningSpecTests
     }
 
     [Fact]
+    public void A_label_quota_is_on_by_default_may_be_switched_off_and_needs_shares()
+    {
+        Assert.Null(JobSpecLoader.Parse(Spec(TwoLabels), "job.yaml").Task.LabelQuota);
+        Assert.False(JobSpecLoader.Parse(Spec(TwoLabels + "\n  labelQuota: false"), "job.yaml").Task.LabelQuota);
+
+        var e = Invalid(Spec(TwoLabels + "\n  labelShares: off\n  labelQuota: true"));
+        Assert.Equal("task.labelQuota", Assert.Single(e.Errors).FieldPath);
+        Assert.Contains("task.labelShares", e.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_dimension_named_label_clashes_with_the_class_condition()
     {
         var e = Invalid(Spec(TwoLabels, "conditions:\n  dimensions:\n    - { name: label, values: [a, b] }"));

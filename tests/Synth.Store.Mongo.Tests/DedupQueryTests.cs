@@ -33,6 +33,19 @@ public sealed class DedupQueryTests
     }
 
     [Fact]
+    public void A_quota_slot_is_granted_once_per_claimant_below_the_limit()
+    {
+        var args = Bson.Args<MongoDB.Bson.BsonDocument>();
+        Assert.Equal(
+            """{ "_id" : "quota:q", "claimants" : { "$ne" : "s1" }, "used" : { "$lt" : 80 } }""",
+            Bson.Json(Bson.Render(MongoDedup.QuotaOpenTo("quota:q", "s1", 80))));
+        Assert.Equal("""{ "_id" : "quota:q", "claimants" : "s1" }""", Bson.Json(Bson.Render(MongoDedup.QuotaHeldBy("quota:q", "s1"))));
+        Assert.Equal(
+            """{ "$push" : { "claimants" : "s1" }, "$inc" : { "used" : 1 } }""",
+            Bson.Json(MongoDedup.GrantSlot("s1").Render(args).AsBsonDocument));
+    }
+
+    [Fact]
     public void Entries_are_indexed_by_scope_with_band_keys_and_by_sequence()
     {
         Assert.Equal(

@@ -160,6 +160,26 @@ public abstract class DedupStoreContractTests : IAsyncLifetime
         Assert.False(await first.TryConsumeAsync(counter, 10, Ct));
         Assert.True(await first.TryConsumeAsync(counter, 11, Ct));
     }
+
+    [StoreFact]
+    public async Task A_quota_grants_exactly_its_limit_across_instances_and_a_claimant_keeps_its_slot()
+    {
+        var (first, second) = (await NewStoreAsync(), await NewStoreAsync());
+        var quota = "quota:" + _scope + ":negative";
+
+        // 25 samples, each delivered twice (one copy to each instance), race for 10 slots.
+        var granted = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(async () => (Sample: i / 2, Granted: await (i % 2 == 0 ? first : second).TryClaimSlotAsync(quota, $"s{i / 2}", 10, Ct)))));
+
+        var holders = granted.Where(g => g.Granted).Select(g => g.Sample).Distinct().ToList();
+        Assert.Equal(10, holders.Count);
+        // Both deliveries of a sample get the same answer.
+        Assert.All(granted.GroupBy(g => g.Sample), copies => Assert.Single(copies.Select(c => c.Granted).Distinct()));
+        Assert.True(await second.TryClaimSlotAsync(quota, $"s{holders[0]}", 10, Ct));
+        Assert.False(await first.TryClaimSlotAsync(quota, "late", 10, Ct));
+        Assert.True(await first.TryClaimSlotAsync(quota, "late", 11, Ct));
+        Assert.False(await first.TryClaimSlotAsync("quota:" + _scope + ":other", "s0", 0, Ct));
+    }
 }
 
 public sealed class SqliteDedupStoreTests(TempDirectoryFixture directory) : DedupStoreContractTests, IClassFixture<TempDirectoryFixture>

@@ -77,7 +77,9 @@ public static class QualityBenchmark
             }
 
             var final = group.Where(sample => sample.State == SampleState.Evaluated).ToList();
-            foreach (var (item, index) in items.Take(group.Count()).Select((item, index) => (item, index)))
+            // A full label's surplus is left out of the kept shares (copies of a text are nearly always one sample).
+            var surplus = group.Count(IsOverQuota);
+            foreach (var (item, index) in items.Take(group.Count() - surplus).Select((item, index) => (item, index)))
             {
                 var isKept = index < final.Count;
                 var tally = kept[item.Fault];
@@ -118,8 +120,31 @@ public static class QualityBenchmark
         kept[FaultKind.NearDuplicate] = (nearKept, kept[FaultKind.NearDuplicate].Of);
         var curated = samples.Count(sample => sample.State == SampleState.Evaluated);
         return new QualityResult(run, kept.ToDictionary(pair => pair.Key, pair => new Share(pair.Value.Count, pair.Value.Of)),
-            new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), new Share(broken, clean),
+            new Share(samples.Count(IsOverQuota), samples.Count),
+            new Share(servedRight, labelled), new Share(finalRight, labelled), new Share(corrected, flips), RefinedFlipsCorrected(samples, log), new Share(broken, clean),
             curated, new Share(positives, curated), new Share(onTaskQuestions, samples.Count), unjoined, indirectSynthetic, indirectReal, elapsed);
+    }
+
+    private static bool IsOverQuota(SampleDocument sample) =>
+        sample.State == SampleState.Rejected && sample.StageOrdinal() == SampleState.Evaluated.Ordinal();
+
+    /// <summary>
+    /// Flips corrected among the samples the label refiner decided: kept ones and those the evaluator rejected over a
+    /// label quota, each joined with the first served copy of its text (a flip is a unique text: duplicates are clean).
+    /// </summary>
+    private static Share RefinedFlipsCorrected(IReadOnlyList<SampleDocument> samples, Dictionary<string, List<ServedItem>> log)
+    {
+        int flips = 0, corrected = 0;
+        foreach (var sample in samples.Where(s => s.StageOrdinal() == SampleState.Evaluated.Ordinal()))
+        {
+            if (log.TryGetValue(ContentText(sample), out var items) && items[0] is { Fault: FaultKind.WrongLabel, TrueLabel: { } truth })
+            {
+                flips++;
+                corrected += sample.Content.Label == truth ? 1 : 0;
+            }
+        }
+
+        return new Share(corrected, flips);
     }
 
     /// <summary>One Markdown table: a row per measure, a column per run.</summary>
@@ -133,10 +158,12 @@ public static class QualityBenchmark
             ("asked positive share", r => F(r.Run.PositiveShare)),
         };
         rows.AddRange(Enum.GetValues<FaultKind>().Select(kind => ($"kept: {Kebab(kind)}", (Func<QualityResult, string>)(r => r.Kept[kind].ToString()))));
+        rows.Add(("rejected over a label quota (surplus; not in the kept shares)", r => r.OverQuota.ToString()));
         rows.AddRange(
         [
             ("label accuracy served → final", r => $"{F(r.ServedAccuracy.Value)} → {F(r.FinalAccuracy.Value)}"),
             ("flips corrected", r => r.FlipsCorrected.ToString()),
+            ("flips corrected, kept or over a label quota", r => r.RefinedFlipsCorrected.ToString()),
             ("clean labels broken", r => r.CleanBroken.ToString()),
             ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
             ("curated positive share", r => r.PositiveShare.ToString()),

@@ -10,6 +10,8 @@ internal static class MongoDedup
     public const string Entries = "dedupEntries";
     public const string Hashes = "dedupHashes";
     public const string Counters = "usageCounters";
+    public const string QuotaSlots = "quotaSlots";
+    public const string Claimants = "claimants";
     public const string Scope = "scope";
     public const string SampleId = "sampleId";
     public const string Sequence = "seq";
@@ -45,6 +47,16 @@ internal static class MongoDedup
         Filter.Eq(Scope, scope) & Filter.Gt(Sequence, afterSequence) & Filter.Exists(Embedding);
 
     public static FilterDefinition<BsonDocument> CounterBelow(string counter, long limit) => Filter.Eq("_id", counter) & Filter.Lt(Used, limit);
+
+    /// <summary>A quota with a free slot that <paramref name="claimant"/> does not hold yet.</summary>
+    public static FilterDefinition<BsonDocument> QuotaOpenTo(string quota, string claimant, long limit) =>
+        Filter.Eq("_id", quota) & Filter.Ne(Claimants, claimant) & Filter.Lt(Used, limit);
+
+    public static FilterDefinition<BsonDocument> QuotaHeldBy(string quota, string claimant) =>
+        Filter.Eq("_id", quota) & Filter.Eq(Claimants, claimant);
+
+    public static UpdateDefinition<BsonDocument> GrantSlot(string claimant) =>
+        Builders<BsonDocument>.Update.Push(Claimants, claimant).Inc(Used, 1L);
 
     /// <summary>The first claim of a hash sets its owner; later upserts change nothing.</summary>
     public static UpdateDefinition<BsonDocument> HashClaim(string scope, string hash, string sampleId) =>

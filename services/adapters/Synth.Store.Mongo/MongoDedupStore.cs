@@ -50,6 +50,35 @@ public sealed class MongoDedupStore(MongoDatabaseContext context) : IDedupStore
         }
     }
 
+    /// <remarks>
+    /// A quota is one document holding its claimants, so a grant is a single-document update (atomic without a
+    /// transaction); a quota's claimants must fit in a document (16 MB: some hundred thousand sample ids).
+    /// </remarks>
+    public async Task<bool> TryClaimSlotAsync(string quota, string claimant, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        ArgumentNullException.ThrowIfNull(claimant);
+        var slots = context.Database.GetCollection<BsonDocument>(MongoDedup.QuotaSlots);
+        if (limit > 0)
+        {
+            try
+            {
+                var granted = await slots.UpdateOneAsync(
+                    MongoDedup.QuotaOpenTo(quota, claimant, limit), MongoDedup.GrantSlot(claimant), new UpdateOptions { IsUpsert = true }, cancellationToken);
+                if (granted.ModifiedCount > 0 || granted.UpsertedId is not null)
+                {
+                    return true;
+                }
+            }
+            catch (MongoWriteException e) when (e.WriteError.Code == MongoDedup.DuplicateKeyCode)
+            {
+                // The quota exists and is full or already held by the claimant: the upsert's insert collided.
+            }
+        }
+
+        return await slots.Find(MongoDedup.QuotaHeldBy(quota, claimant)).AnyAsync(cancellationToken);
+    }
+
     /// <summary>Called by <see cref="MongoDatabaseContext.InitializeAsync"/>.</summary>
     internal static async Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
         await context.Database.GetCollection<BsonDocument>(MongoDedup.Entries).Indexes.CreateManyAsync(MongoDedup.EntryIndexes(), cancellationToken);

@@ -18,7 +18,7 @@ internal static class MongoDocuments
     {
         MongoClassMaps.Register();
         var document = sample.ToBsonDocument();
-        document.InsertAt(1, new BsonElement(StageOrdinal, sample.State.Ordinal()));
+        document.InsertAt(1, new BsonElement(StageOrdinal, sample.StageOrdinal()));
         return document;
     }
 }

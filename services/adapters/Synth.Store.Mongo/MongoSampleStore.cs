@@ -36,7 +36,7 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
     public async Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        var ordinal = sample.State.Ordinal();
+        var ordinal = sample.StageOrdinal();
         var update = MongoQueries.VersionedReplace(MongoDocuments.ToStoredSample(sample));
         while (true)
         {
@@ -291,7 +291,7 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
     /// </summary>
     private async Task SaveSampleInTransactionAsync(IClientSessionHandle session, SampleDocument sample, CancellationToken cancellationToken)
     {
-        var ordinal = sample.State.Ordinal();
+        var ordinal = sample.StageOrdinal();
         if (await StoredOrdinalAsync(session, sample.Id, cancellationToken) > ordinal)
         {
             return;

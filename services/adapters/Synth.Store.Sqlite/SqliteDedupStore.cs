@@ -32,6 +32,12 @@ public sealed class SqliteDedupStore : IDedupStore
             name  TEXT NOT NULL PRIMARY KEY,
             used  INTEGER NOT NULL
         );
+
+        CREATE TABLE IF NOT EXISTS quota_slots (
+            quota     TEXT NOT NULL,
+            claimant  TEXT NOT NULL,
+            PRIMARY KEY (quota, claimant)
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>The tables before the index was one row per entry; <see cref="MigrateAsync"/> moves their entries.</summary>
@@ -171,6 +177,24 @@ public sealed class SqliteDedupStore : IDedupStore
         command.Parameters.AddWithValue("$name", counter);
         command.Parameters.AddWithValue("$limit", limit);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<bool> TryClaimSlotAsync(string quota, string claimant, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        ArgumentNullException.ThrowIfNull(claimant);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // One statement holds the write lock: the count and the insert see no concurrent grant in between.
+        await using var claim = Command(connection, null, """
+            INSERT INTO quota_slots (quota, claimant)
+            SELECT $quota, $claimant WHERE (SELECT COUNT(*) FROM quota_slots WHERE quota = $quota) < $limit
+            ON CONFLICT (quota, claimant) DO NOTHING;
+            SELECT EXISTS (SELECT 1 FROM quota_slots WHERE quota = $quota AND claimant = $claimant);
+            """);
+        claim.Parameters.AddWithValue("$quota", quota);
+        claim.Parameters.AddWithValue("$claimant", claimant);
+        claim.Parameters.AddWithValue("$limit", limit);
+        return Convert.ToInt64(await claim.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private sealed record PendingCheck(DedupKeys Keys, DedupLookupOptions Options, Func<DedupLookup, (object? Result, bool Record)> Decide);

@@ -283,7 +283,7 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         parameters["$id"].Value = sample.Id;
         parameters["$job_id"].Value = sample.JobId;
         parameters["$state"].Value = Name(sample.State);
-        parameters["$stage_ordinal"].Value = sample.State.Ordinal();
+        parameters["$stage_ordinal"].Value = sample.StageOrdinal();
         parameters["$label"].Value = (object?)sample.Content.Label ?? DBNull.Value;
         parameters["$updated_at"].Value = Timestamp(sample.UpdatedAt);
         parameters["$document"].Value = SampleJson.ToJson(sample);
@@ -306,7 +306,7 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         command.Parameters.AddWithValue("$id", sample.Id);
         command.Parameters.AddWithValue("$expected_version", expectedVersion);
         command.Parameters.AddWithValue("$state", Name(sample.State));
-        command.Parameters.AddWithValue("$stage_ordinal", sample.State.Ordinal());
+        command.Parameters.AddWithValue("$stage_ordinal", sample.StageOrdinal());
         command.Parameters.AddWithValue("$label", (object?)sample.Content.Label ?? DBNull.Value);
         command.Parameters.AddWithValue("$updated_at", Timestamp(sample.UpdatedAt));
         command.Parameters.AddWithValue("$document", SampleJson.ToJson(sample));

@@ -119,6 +119,11 @@ internal sealed partial class JobSpecValidator
                 }
             }
 
+            if (task.LabelQuota == true && !ClassConditioning.Applies(spec))
+            {
+                Add("task.labelQuota", "a label quota needs class-conditional shares (task.labelShares: uniform or weights, not annotation)");
+            }
+
             if (ClassConditioning.Applies(spec)
                 && spec.Conditions.Dimensions.FindIndex(d => string.Equals(d.Name, ClassConditioning.Dimension, StringComparison.Ordinal)) is var clash and >= 0)
             {

@@ -70,7 +70,8 @@ public static class CuratedTarget
             return TargetDecision.Reached;
         }
 
-        // Only the filter and the label refiner reject; a sample past them ends curated.
+        // A sample past the filter is projected curated; the evaluator's rejections over a label quota only show once
+        // decided (as rejections, lowering the rate), so the projection stays optimistic and a later pass asks for the rest.
         var passed = counts[SampleState.Accepted] + counts[SampleState.Refined];
         var rejected = counts[SampleState.Rejected];
         // A sample a stage dead-lettered will not be decided: it is not waited for.

@@ -138,13 +138,13 @@ public sealed partial class StageWorker(
         }
 
         var outputOrdinal = _outputs[0].Ordinal();
-        if (sample.State.Ordinal() > outputOrdinal)
+        if (sample.StageOrdinal() > outputOrdinal)
         {
             LogAlreadyPast(logger, sample.Id, _stage, sample.State);
             return Attempt.Done;
         }
 
-        if (sample.State.Ordinal() == outputOrdinal)
+        if (sample.StageOrdinal() == outputOrdinal)
         {
             // Decided before a crash or rebalance: the same decision goes on again; nothing is processed twice.
             await PublishOnwardsAsync(sample, cancellationToken).ConfigureAwait(false);

@@ -17,4 +17,11 @@ public interface IDedupStore
 
     /// <summary>Takes one unit of the named counter if fewer than <paramref name="limit"/> were taken; false when spent.</summary>
     Task<bool> TryConsumeAsync(string counter, long limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Grants <paramref name="claimant"/> one of the <paramref name="limit"/> slots of the named quota if it holds
+    /// none and fewer than <paramref name="limit"/> are granted; true when it holds one (now or from an earlier call),
+    /// so a redelivered sample re-uses its grant instead of taking a second. One atomic step across instances.
+    /// </summary>
+    Task<bool> TryClaimSlotAsync(string quota, string claimant, long limit, CancellationToken cancellationToken);
 }

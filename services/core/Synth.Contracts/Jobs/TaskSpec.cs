@@ -17,6 +17,9 @@ public sealed class TaskSpec
     public List<LabelSpec> Labels { get; set; } = [];
     /// <summary>Class-conditional generation: how requests are spread over <see cref="Labels"/> (<see cref="ClassConditioning"/>).</summary>
     public LabelShares LabelShares { get; set; } = LabelShares.Uniform;
+    /// <summary>Whether each label's curated count is capped at its share of the target; null (the default) caps when
+    /// <see cref="LabelShares"/> is not off and LLM relabelling is on (labels move after they were asked).</summary>
+    public bool? LabelQuota { get; set; }
     /// <summary>Inline JSON schema of one generated sample; exclusive with <see cref="OutputSchemaFile"/>.</summary>
     public string? OutputSchema { get; set; }
     /// <summary>Path of a JSON schema file; exclusive with <see cref="OutputSchema"/>.</summary>

@@ -18,7 +18,7 @@ public static class Stages
         Stage.Generator => [SampleState.Generated],
         Stage.Filter => [SampleState.Accepted, SampleState.Rejected],
         Stage.LabelRefiner => [SampleState.Refined],
-        Stage.Evaluator => [SampleState.Evaluated],
+        Stage.Evaluator => [SampleState.Evaluated, SampleState.Rejected],
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
     };
 

@@ -20,12 +20,16 @@ namespace Synth.Evaluation.Processor;
 /// samples or <c>feedback.everySeconds</c>. Several instances each count their own samples (the consumer sums the
 /// latest message of each instance); an instance that restarts under the same name first recounts, from the store,
 /// the samples its earlier life decided. The report is not built from this state but recomputed from the store.
+/// A class-conditional job's sample whose label already has its quota of curated samples (<see cref="LabelQuota"/>)
+/// is rejected instead; the slots are claimed in the store by sample id, so they hold across instances and a
+/// redelivered sample keeps the slot it was granted.
 /// </summary>
 public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
 {
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
 
     private readonly ISampleStore _store;
+    private readonly IDedupStore _quotas;
     private readonly IFeedbackPublisher _feedback;
     private readonly TimeProvider _time;
     private readonly ILogger<EvaluatorProcessor> _logger;
@@ -40,14 +44,16 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
     /// <summary>The host's constructor: embeddings from the local MiniLM model, loaded when a job first needs them.</summary>
     [ActivatorUtilitiesConstructor]
     public EvaluatorProcessor(
-        ISampleStore store, IFeedbackPublisher feedback, InstanceIdentity instance, TimeProvider time, ILogger<EvaluatorProcessor> logger)
-        : this(store, feedback, instance.Name, time, logger, null)
+        ISampleStore store, IDedupStore quotas, IFeedbackPublisher feedback, InstanceIdentity instance, TimeProvider time, ILogger<EvaluatorProcessor> logger)
+        : this(store, quotas, feedback, instance.Name, time, logger, null)
     {
     }
 
+    /// <param name="quotas">Where the label quotas' slots are claimed.</param>
     /// <param name="embedder">The embedding model; null loads MiniLM on first use (and disposes it with this processor).</param>
     public EvaluatorProcessor(
         ISampleStore store,
+        IDedupStore quotas,
         IFeedbackPublisher feedback,
         string instanceName,
         TimeProvider time,
@@ -55,6 +61,7 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
         IEmbeddingGenerator<string, Embedding<float>>? embedder)
     {
         _store = store;
+        _quotas = quotas;
         _feedback = feedback;
         _instance = instanceName;
         _time = time;
@@ -72,6 +79,13 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
     public async ValueTask<StageVerdict> ProcessAsync(SampleDocument sample, PipelineJob job, CancellationToken cancellationToken)
     {
         var state = await StateOfAsync(job, cancellationToken).ConfigureAwait(false);
+        if (state.Quota?.LimitOf(sample.Content.Label) is { } limit
+            && !await _quotas.TryClaimSlotAsync(state.Quota.CounterOf(sample.Content.Label!), sample.Id, limit, cancellationToken).ConfigureAwait(false))
+        {
+            LogQuotaFull(_logger, job.JobId, sample.Id, sample.Content.Label!, limit);
+            return new StageVerdict(SampleState.Rejected, Reason: LabelQuota.FullReason(sample.Content.Label!, limit));
+        }
+
         var text = SampleText.Of(sample.Content);
         ReadOnlyMemory<float>? embedding = null;
         if (state.Metrics.UsesEmbeddings)
@@ -187,7 +201,7 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
             return existing;
         }
 
-        var created = new JobState(job.JobId, new JobMetrics(job.Spec), _time.GetUtcNow(), TimeSpan.FromSeconds(job.Spec.Evaluation.Feedback.EverySeconds));
+        var created = new JobState(job.JobId, new JobMetrics(job.Spec), LabelQuota.Of(job.JobId, job.Spec), _time.GetUtcNow(), TimeSpan.FromSeconds(job.Spec.Evaluation.Feedback.EverySeconds));
         var state = _jobs.GetOrAdd(job.JobId, created);
         if (!ReferenceEquals(state, created))
         {
@@ -282,10 +296,11 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
         }
     }
 
-    private sealed class JobState(string jobId, JobMetrics metrics, DateTimeOffset createdAt, TimeSpan interval)
+    private sealed class JobState(string jobId, JobMetrics metrics, LabelQuota? quota, DateTimeOffset createdAt, TimeSpan interval)
     {
         public string JobId { get; } = jobId;
         public JobMetrics Metrics { get; } = metrics;
+        public LabelQuota? Quota { get; } = quota;
         /// <summary>64-bit hashes of the ids counted (8 bytes a sample, so millions fit).</summary>
         public HashSet<long> Counted { get; } = [];
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -299,6 +314,9 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing feedback of job {JobId} failed; the next message carries the same cumulative counts")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rejected sample {SampleId} of job {JobId}: label {Label} has its quota of {Limit} curated samples")]
+    private static partial void LogQuotaFull(ILogger logger, string jobId, string sampleId, string label, long limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluator state of job {JobId} ready: {Restored} samples this instance evaluated earlier recounted from the store")]
     private static partial void LogRestored(ILogger logger, string jobId, long restored);
