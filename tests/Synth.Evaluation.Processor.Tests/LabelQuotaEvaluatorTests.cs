@@ -61,4 +61,40 @@ public sealed class LabelQuotaEvaluatorTests
         Assert.Equal(SampleState.Rejected, second.Outcome);
         Assert.Equal("label quota full: positive has 1 of 1 (task.labelShares)", second.Reason);
     }
+
+    [Fact]
+    public async Task A_sample_whose_votes_named_a_full_label_is_that_labels_surplus()
+    {
+        // Target 4, uniform shares: 2 positive, 2 negative.
+        await using var fixture = await EvaluatorFixture.CreateAsync(everySamples: 1000, target: 4, labelQuota: true);
+        var samples = await fixture.AddRefinedAsync(9);
+        var (positives, negatives) = (samples.Where(s => s.Content.Label == "positive").ToList(), samples.Where(s => s.Content.Label == "negative").ToList());
+        using var processor = fixture.Processor("a", new InProcessFeedbackHub());
+        async Task<StageVerdict> Evaluate(SampleDocument sample) => await processor.ProcessAsync(sample, fixture.Job, CancellationToken.None);
+
+        // Before positive is full, a negative whose votes leant positive keeps its label's slot.
+        Assert.Equal(SampleState.Evaluated, (await Evaluate(Disputed(negatives[0], "positive"))).Outcome);
+        Assert.Equal(SampleState.Evaluated, (await Evaluate(positives[0])).Outcome);
+        Assert.Equal(SampleState.Evaluated, (await Evaluate(positives[1])).Outcome);
+
+        // Positive is full: the next such negative is positive's surplus, while an undisputed negative takes the last slot.
+        var surplus = await Evaluate(Disputed(negatives[1], "positive"));
+        Assert.Equal(SampleState.Rejected, surplus.Outcome);
+        Assert.Equal("label quota full: the relabel votes' majority names positive (not negative), which has 2 of 2 (task.labelShares)", surplus.Reason);
+        Assert.Equal(SampleState.Evaluated, (await Evaluate(negatives[2])).Outcome);
+        // The first disputed sample, delivered again, keeps the slot it was granted.
+        Assert.Equal(SampleState.Evaluated, (await Evaluate(negatives[0])).Outcome);
+    }
+
+    /// <summary>The label refiner's decision when its votes named <paramref name="majority"/> below the agreement bar.</summary>
+    private static SampleDocument Disputed(SampleDocument sample, string majority)
+    {
+        sample.Decisions.Add(new StageDecision
+        {
+            Stage = Stage.LabelRefiner,
+            Outcome = SampleState.Refined,
+            Scores = new() { ["llm-agreement"] = 2.0 / 3, [DisputedLabel.Score(majority)] = 2.0 / 3 },
+        });
+        return sample;
+    }
 }

@@ -177,8 +177,11 @@ public abstract class DedupStoreContractTests : IAsyncLifetime
         Assert.All(granted.GroupBy(g => g.Sample), copies => Assert.Single(copies.Select(c => c.Granted).Distinct()));
         Assert.True(await second.TryClaimSlotAsync(quota, $"s{holders[0]}", 10, Ct));
         Assert.False(await first.TryClaimSlotAsync(quota, "late", 10, Ct));
+        Assert.Equal(10, await second.CountSlotsAsync(quota, Ct));
         Assert.True(await first.TryClaimSlotAsync(quota, "late", 11, Ct));
+        Assert.Equal(11, await second.CountSlotsAsync(quota, Ct));
         Assert.False(await first.TryClaimSlotAsync("quota:" + _scope + ":other", "s0", 0, Ct));
+        Assert.Equal(0, await first.CountSlotsAsync("quota:" + _scope + ":other", Ct));
     }
 }
 

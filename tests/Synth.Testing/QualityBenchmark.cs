@@ -162,8 +162,8 @@ public static class QualityBenchmark
         rows.AddRange(
         [
             ("label accuracy served → final", r => $"{F(r.ServedAccuracy.Value)} → {F(r.FinalAccuracy.Value)}"),
-            ("flips corrected", r => r.FlipsCorrected.ToString()),
-            ("flips corrected, kept or over a label quota", r => r.RefinedFlipsCorrected.ToString()),
+            ("flips corrected by the relabelling (kept or over a label quota)", r => r.RefinedFlipsCorrected.ToString()),
+            ("flips corrected, kept samples only", r => r.FlipsCorrected.ToString()),
             ("clean labels broken", r => r.CleanBroken.ToString()),
             ("curated / target", r => $"{r.Curated} / {r.Run.Target}"),
             ("curated positive share", r => r.PositiveShare.ToString()),

@@ -79,6 +79,15 @@ public sealed class MongoDedupStore(MongoDatabaseContext context) : IDedupStore
         return await slots.Find(MongoDedup.QuotaHeldBy(quota, claimant)).AnyAsync(cancellationToken);
     }
 
+    public async Task<long> CountSlotsAsync(string quota, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        var slots = context.Database.GetCollection<BsonDocument>(MongoDedup.QuotaSlots);
+        var stored = await slots.Find(Builders<BsonDocument>.Filter.Eq("_id", quota))
+            .Project(Builders<BsonDocument>.Projection.Include(MongoDedup.Used)).FirstOrDefaultAsync(cancellationToken);
+        return stored?[MongoDedup.Used].ToInt64() ?? 0;
+    }
+
     /// <summary>Called by <see cref="MongoDatabaseContext.InitializeAsync"/>.</summary>
     internal static async Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
         await context.Database.GetCollection<BsonDocument>(MongoDedup.Entries).Indexes.CreateManyAsync(MongoDedup.EntryIndexes(), cancellationToken);

@@ -197,6 +197,15 @@ public sealed class SqliteDedupStore : IDedupStore
         return Convert.ToInt64(await claim.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
+    public async Task<long> CountSlotsAsync(string quota, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var count = Command(connection, null, "SELECT COUNT(*) FROM quota_slots WHERE quota = $quota;");
+        count.Parameters.AddWithValue("$quota", quota);
+        return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private sealed record PendingCheck(DedupKeys Keys, DedupLookupOptions Options, Func<DedupLookup, (object? Result, bool Record)> Decide);
 
     private sealed record CheckResult(object? Value, ExceptionDispatchInfo? Error);

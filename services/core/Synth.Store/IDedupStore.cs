@@ -24,4 +24,7 @@ public interface IDedupStore
     /// so a redelivered sample re-uses its grant instead of taking a second. One atomic step across instances.
     /// </summary>
     Task<bool> TryClaimSlotAsync(string quota, string claimant, long limit, CancellationToken cancellationToken);
+
+    /// <summary>How many slots of the named quota are granted (0 for a quota never claimed).</summary>
+    Task<long> CountSlotsAsync(string quota, CancellationToken cancellationToken);
 }

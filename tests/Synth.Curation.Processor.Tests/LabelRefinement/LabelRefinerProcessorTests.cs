@@ -142,6 +142,26 @@ public sealed class LabelRefinerProcessorTests
         Assert.Equal(0.5, sample.Review.Priority, 6);
         Assert.Equal([("positive", LabelMethod.Current), ("negative", LabelMethod.LlmRelabel)], sample.Review.Candidates.Select(c => (c.Label, c.Method)));
         Assert.Equal(0.5, verdict.Scores!["confidence"], 6);
+        // A tie is no majority: nothing for the label quota to weigh.
+        Assert.DoesNotContain(verdict.Scores.Keys, name => name.StartsWith(DisputedLabel.ScorePrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_majority_below_the_agreement_bar_keeps_the_label_and_records_the_label_it_named()
+    {
+        await using var server = await ScriptedChatServer.StartAsync();
+        server.Enqueue(ScriptedReply.Answer("positive"), ScriptedReply.Answer("positive"), ScriptedReply.Answer("negative"));
+        await using var fixture = await RefinerFixture.CreateAsync();
+        using var processor = Processor(fixture);
+        var job = RefinerFixture.Job("majority-job", $"llmRelabel: {{ enabled: true, votes: 3, model: {{ baseUrl: \"{server.BaseUrl}\", model: judge }} }}\nstudent: {{ enabled: false }}");
+        var sample = RefinerFixture.Sample(job.JobId, 1, "It works, I am pleased.", "negative");
+
+        var verdict = await processor.ProcessAsync(sample, job, CancellationToken.None);
+
+        // 2 of 3 is below the default agreement 0.67: the label stays, and the majority is on record.
+        Assert.Equal("negative", sample.Content.Label);
+        Assert.Equal(2.0 / 3, verdict.Scores![DisputedLabel.Score("positive")], 6);
+        Assert.Equal(0, verdict.Scores[LabelMethods.ConfirmedScore]);
     }
 
     [Fact]

@@ -79,11 +79,10 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
     public async ValueTask<StageVerdict> ProcessAsync(SampleDocument sample, PipelineJob job, CancellationToken cancellationToken)
     {
         var state = await StateOfAsync(job, cancellationToken).ConfigureAwait(false);
-        if (state.Quota?.LimitOf(sample.Content.Label) is { } limit
-            && !await _quotas.TryClaimSlotAsync(state.Quota.CounterOf(sample.Content.Label!), sample.Id, limit, cancellationToken).ConfigureAwait(false))
+        if (state.Quota is { } quota && await OverQuotaAsync(quota, sample, cancellationToken).ConfigureAwait(false) is { } overQuota)
         {
-            LogQuotaFull(_logger, job.JobId, sample.Id, sample.Content.Label!, limit);
-            return new StageVerdict(SampleState.Rejected, Reason: LabelQuota.FullReason(sample.Content.Label!, limit));
+            LogQuotaFull(_logger, job.JobId, sample.Id, sample.Content.Label!, overQuota);
+            return new StageVerdict(SampleState.Rejected, Reason: overQuota);
         }
 
         var text = SampleText.Of(sample.Content);
@@ -285,6 +284,32 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
 
     private static long IdHash(string id) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0);
 
+    /// <summary>
+    /// Claims the sample's slot in its label's quota; the rejection reason when it gets none. A sample whose votes named
+    /// a full label by majority (too few to relabel it, <see cref="DisputedLabel"/>) is probably that label's surplus:
+    /// it is rejected as such, so the kept set does not collect the relabelling's misses once their true label is full.
+    /// </summary>
+    private async Task<string?> OverQuotaAsync(LabelQuota quota, SampleDocument sample, CancellationToken cancellationToken)
+    {
+        if (sample.Content.Label is not { } label || quota.LimitOf(label) is not { } limit)
+        {
+            return null;
+        }
+
+        var counter = quota.CounterOf(label);
+        // A limit of 0 grants nothing: it asks whether an earlier delivery of this sample holds a slot, which it keeps.
+        if (DisputedLabel.Of(sample) is { } disputed && quota.LimitOf(disputed) is { } disputedLimit
+            && !await _quotas.TryClaimSlotAsync(counter, sample.Id, 0, cancellationToken).ConfigureAwait(false)
+            && await _quotas.CountSlotsAsync(quota.CounterOf(disputed), cancellationToken).ConfigureAwait(false) >= disputedLimit)
+        {
+            return LabelQuota.DisputedReason(label, disputed, disputedLimit);
+        }
+
+        return await _quotas.TryClaimSlotAsync(counter, sample.Id, limit, cancellationToken).ConfigureAwait(false)
+            ? null
+            : LabelQuota.FullReason(label, limit);
+    }
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -315,8 +340,8 @@ public sealed partial class EvaluatorProcessor : ISampleProcessor, IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing feedback of job {JobId} failed; the next message carries the same cumulative counts")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Rejected sample {SampleId} of job {JobId}: label {Label} has its quota of {Limit} curated samples")]
-    private static partial void LogQuotaFull(ILogger logger, string jobId, string sampleId, string label, long limit);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rejected sample {SampleId} of job {JobId} labelled {Label}: {Reason}")]
+    private static partial void LogQuotaFull(ILogger logger, string jobId, string sampleId, string label, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluator state of job {JobId} ready: {Restored} samples this instance evaluated earlier recounted from the store")]
     private static partial void LogRestored(ILogger logger, string jobId, long restored);

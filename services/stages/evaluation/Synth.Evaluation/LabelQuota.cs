@@ -56,4 +56,12 @@ public sealed class LabelQuota
     /// <summary>The rejection reason of a sample whose label's quota is full.</summary>
     public static string FullReason(string label, long limit) =>
         string.Create(CultureInfo.InvariantCulture, $"label quota full: {label} has {limit} of {limit} (task.labelShares)");
+
+    /// <summary>
+    /// The rejection reason of a sample labelled <paramref name="label"/> whose relabel votes named the full
+    /// <paramref name="disputed"/> by a majority too small to relabel it.
+    /// </summary>
+    public static string DisputedReason(string label, string disputed, long limit) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"label quota full: the relabel votes' majority names {disputed} (not {label}), which has {limit} of {limit} (task.labelShares)");
 }

@@ -136,6 +136,11 @@ public sealed partial class LabelRefinerProcessor : ISampleProcessor, IDisposabl
         else
         {
             decision.Candidates.Add(new ReviewCandidateLabel { Label = result.Label, Confidence = result.Agreement, Method = LabelMethod.LlmRelabel });
+            if (result.Agreement > 0.5)
+            {
+                // Most votes, though too few to relabel: the evaluator's label quota weighs the sample as possibly this label.
+                decision.Scores[DisputedLabel.Score(result.Label)] = result.Agreement;
+            }
             decision.Reasons.Add(Invariant($"llm relabel: majority '{result.Label}' ({tally}{invalid}) below agreement {spec.MinAgreement:0.###}; '{current}' kept"));
         }
     }
