@@ -30,6 +30,23 @@ public sealed class ViewTests
     }
 
     [Fact]
+    public void A_rejection_over_a_label_quota_counts_for_the_evaluator_and_the_stages_before_it()
+    {
+        var counts = new JobCounts
+        {
+            Samples = new Dictionary<SampleState, long> { [SampleState.Rejected] = 3, [SampleState.Evaluated] = 1 },
+            RejectedByEvaluator = 2,
+        };
+
+        var view = JobViews.StageCounts(counts);
+
+        Assert.Equal(4, view.Stages["filter"]);
+        Assert.Equal(3, view.Stages["label-refiner"]);
+        Assert.Equal(3, view.Stages["evaluator"]);
+        Assert.Equal(3L, view.States["rejected"]);
+    }
+
+    [Fact]
     public void The_timeline_puts_every_event_in_time_order_and_the_review_hides_its_lease_token()
     {
         var at = ApiFactory.Created;

@@ -17,7 +17,7 @@ public sealed class BrowseQueryTests
     public void Stage_and_decision_narrow_the_states_together()
     {
         var filter = MongoBrowseQueries.Samples(new SampleBrowseQuery { JobId = "job-1", Stage = Stage.Filter, Decision = SampleDecision.Accepted, Label = "spam" });
-        Assert.Equal("""{ "jobId" : "job-1", "state" : { "$in" : ["Accepted"] }, "content.label" : "spam" }""", Bson.Json(Bson.Render(filter)));
+        Assert.Equal("""{ "jobId" : "job-1", "state" : { "$in" : ["Accepted"] }, "stageOrdinal" : 2, "content.label" : "spam" }""", Bson.Json(Bson.Render(filter)));
 
         var accepted = MongoBrowseQueries.Samples(new SampleBrowseQuery { JobId = "job-1", Decision = SampleDecision.Accepted });
         Assert.Equal("""{ "jobId" : "job-1", "state" : { "$in" : ["Accepted", "Refined", "Evaluated"] } }""", Bson.Json(Bson.Render(accepted)));

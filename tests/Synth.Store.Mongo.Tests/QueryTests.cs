@@ -111,6 +111,13 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public void Evaluator_rejections_are_rejected_samples_at_the_evaluators_depth()
+    {
+        Assert.Equal("""{ "jobId" : "job-1", "state" : "Rejected", "stageOrdinal" : 4 }""",
+            Bson.Json(Bson.Render(MongoQueries.RejectedByEvaluator("job-1"))));
+    }
+
+    [Fact]
     public void Request_counts_group_the_ledger_by_status()
     {
         var stages = Bson.Render(MongoQueries.RequestCounts("job-1"));

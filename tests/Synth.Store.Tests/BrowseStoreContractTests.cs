@@ -26,7 +26,10 @@ public abstract class BrowseStoreContractTests : IDisposable
 
     private async Task<ISampleStore> NewStoreAsync() => (await NewStoresAsync()).Samples;
 
-    /// <summary>Twelve samples of one job across every state, labels, rejection reasons and content fields.</summary>
+    /// <summary>
+    /// Twelve samples of one job across every state, labels, rejection reasons and content fields, and a thirteenth
+    /// the evaluator rejected over a label quota (rejected, but past the filter and the label refiner).
+    /// </summary>
     internal static List<SampleDocument> Corpus(string jobId)
     {
         var samples = new List<SampleDocument>();
@@ -62,13 +65,22 @@ public abstract class BrowseStoreContractTests : IDisposable
             samples.Add(sample);
         }
 
+        var overQuota = Sample(jobId, 12, 0, SampleState.Rejected, label: "spam");
+        overQuota.Decisions =
+        [
+            new StageDecision { Stage = Stage.Filter, Outcome = SampleState.Accepted, At = Updated },
+            new StageDecision { Stage = Stage.LabelRefiner, Outcome = SampleState.Refined, At = Updated },
+            new StageDecision { Stage = Stage.Evaluator, Outcome = SampleState.Rejected, Reason = "label quota full: spam has 5 of 5 (task.labelShares)", At = Updated },
+        ];
+        samples.Add(overQuota);
         return samples;
     }
 
     private static readonly string[] Filters =
     [
         "all", "stage=generator", "stage=filter", "stage=label-refiner", "stage=evaluator", "decision=accepted",
-        "decision=rejected", "stage=generator&decision=rejected", "stage=filter&decision=accepted", "label=ham",
+        "decision=rejected", "stage=generator&decision=rejected", "stage=filter&decision=accepted", "stage=filter&decision=rejected",
+        "stage=evaluator&decision=rejected", "reason=label quota", "label=ham",
         "reason=NEAR-DUPLICATE", "reason=too short", "q=cruise", "q=FREE cruise", "q=nothing like this",
         "label=spam&decision=accepted&q=ordinary", "q=%_",
     ];
@@ -204,9 +216,11 @@ public sealed class SampleBrowseQueryTests
         var corpus = BrowseStoreContractTests.Corpus("job-rule");
         int Count(string filter) => corpus.Count(BrowseStoreContractTests.Parse("job-rule", filter).Matches);
 
-        Assert.Equal(12, Count("all"));
-        Assert.Equal(5, Count("stage=filter")); // states 2 and 3 of i % 5: i = 1, 2, 6, 7, 11
-        Assert.Equal(2, Count("decision=rejected")); // i = 2, 7
+        Assert.Equal(13, Count("all"));
+        Assert.Equal(5, Count("stage=filter")); // states 2 and 3 of i % 5: i = 1, 2, 6, 7, 11; not the quota's rejection
+        Assert.Equal(3, Count("stage=evaluator")); // evaluated i = 4, 9, and the rejection over a label quota
+        Assert.Equal(1, Count("stage=evaluator&decision=rejected"));
+        Assert.Equal(3, Count("decision=rejected")); // i = 2, 7, and the rejection over a label quota
         Assert.Equal(0, Count("stage=generator&decision=rejected"));
         Assert.Equal(1, Count("reason=near-duplicate")); // i = 2 only; i = 7 was too short, accepted ones do not count
         Assert.Equal(2, Count("q=cruise")); // i = 3 (text) and i = 7 (a dialogue turn)

@@ -347,7 +347,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var jobId = NewJobId();
         Assert.Equal(0, (await store.CountAsync(jobId, Ct)).TotalSamples);
 
-        var expected = new Dictionary<SampleState, long> { [SampleState.Generated] = 3, [SampleState.Accepted] = 2, [SampleState.Rejected] = 1, [SampleState.Evaluated] = 4 };
+        var expected = new Dictionary<SampleState, long> { [SampleState.Generated] = 3, [SampleState.Accepted] = 2, [SampleState.Rejected] = 2, [SampleState.Evaluated] = 4 };
         var n = 0;
         foreach (var (state, count) in expected)
         {
@@ -356,6 +356,10 @@ public abstract partial class StoreContractTests : IAsyncLifetime
                 await store.SaveSampleAsync(Sample(jobId, 100 + n++, 0, state), Ct);
             }
         }
+        // One of the rejected samples is the evaluator's (its label's quota was full).
+        var overQuota = Sample(jobId, 100 + n - 5, 0, SampleState.Rejected);
+        overQuota.Decisions.Add(new StageDecision { Stage = Stage.Evaluator, Outcome = SampleState.Rejected, Reason = "label quota full", At = Updated });
+        Assert.True(await store.SaveSampleAsync(overQuota, Ct));
         for (var r = 0; r < 3; r++)
         {
             await store.SaveRequestAsync(Request(jobId, r, []), [], Ct);
@@ -372,7 +376,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
         Assert.Equal(expected.OrderBy(x => x.Key), counts.Samples.OrderBy(x => x.Key));
         Assert.Equal(0, counts[SampleState.Refined]);
-        Assert.Equal(10, counts.TotalSamples);
+        Assert.Equal(11, counts.TotalSamples);
+        Assert.Equal(1, counts.RejectedByEvaluator);
         Assert.Equal(3, counts.RequestsSucceeded);
         Assert.Equal(1, counts.RequestsFailed);
         Assert.Equal(2, counts.Failures);

@@ -30,6 +30,10 @@ public static class MongoBrowseQueries
         {
             result &= filter.In(x => x.State, states);
         }
+        if (query.StageOrdinal() is { } ordinal)
+        {
+            result &= filter.Eq(MongoDocuments.StageOrdinal, ordinal);
+        }
         if (query.Label is not null)
         {
             result &= filter.Eq(x => x.Content.Label, query.Label);

@@ -104,6 +104,12 @@ internal static class MongoQueries
             .Match(Builders<SampleDocument>.Filter.Eq(x => x.JobId, jobId))
             .Group<SampleDocument, SampleDocument, BsonDocument>(CountBy("$state"));
 
+    /// <summary>The job's samples the evaluator rejected: rejected at the evaluator's depth (<see cref="SampleStates.StageOrdinal"/>).</summary>
+    public static FilterDefinition<SampleDocument> RejectedByEvaluator(string jobId) =>
+        Builders<SampleDocument>.Filter.Eq(x => x.JobId, jobId)
+        & Builders<SampleDocument>.Filter.Eq(x => x.State, SampleState.Rejected)
+        & Builders<SampleDocument>.Filter.Eq(MongoDocuments.StageOrdinal, SampleState.Evaluated.Ordinal());
+
     /// <summary>{ _id: status, count } per status of the job's request ledger.</summary>
     public static PipelineDefinition<RequestRecord, BsonDocument> RequestCounts(string jobId) =>
         new EmptyPipelineDefinition<RequestRecord>()

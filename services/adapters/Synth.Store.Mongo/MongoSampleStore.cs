@@ -257,10 +257,12 @@ public sealed class MongoSampleStore(MongoDatabaseContext context) : ISampleStor
         var requests = await (await context.Requests.AggregateAsync(MongoQueries.RequestCounts(jobId), cancellationToken: cancellationToken))
             .ToListAsync(cancellationToken);
         var failures = await context.Failures.CountDocumentsAsync(MongoQueries.FailureFilter(jobId, afterId: null), cancellationToken: cancellationToken);
+        var rejectedByEvaluator = await context.Samples.CountDocumentsAsync(MongoQueries.RejectedByEvaluator(jobId), cancellationToken: cancellationToken);
         var requestCounts = requests.ToDictionary(x => Enum.Parse<RequestStatus>(x["_id"].AsString), x => x["count"].ToInt64());
         return new JobCounts
         {
             Samples = samples.ToDictionary(x => Enum.Parse<SampleState>(x["_id"].AsString), x => x["count"].ToInt64()),
+            RejectedByEvaluator = rejectedByEvaluator,
             RequestsSucceeded = requestCounts.GetValueOrDefault(RequestStatus.Succeeded),
             RequestsFailed = requestCounts.GetValueOrDefault(RequestStatus.Failed),
             Failures = failures,

@@ -59,6 +59,11 @@ public sealed class SqliteBrowseStore(SqliteDatabase database) : IBrowseStore
         await using var command = connection.CreateCommand();
         // No states means every state here (an empty set returned no page above).
         var sql = SqliteSampleStore.SamplesOfJob(command, query.JobId, states ?? [], query.Label);
+        if (query.StageOrdinal() is { } ordinal)
+        {
+            sql.Append(" AND stage_ordinal = $stage_ordinal");
+            command.Parameters.AddWithValue("$stage_ordinal", ordinal);
+        }
         if (query.RejectReason is not null)
         {
             sql.Append(" AND ").Append(RejectedFor);

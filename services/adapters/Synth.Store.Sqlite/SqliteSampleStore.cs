@@ -171,6 +171,9 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         await using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = Command(connection, transaction, SqliteSchema.Counts);
         command.Parameters.AddWithValue("$job_id", jobId);
+        // A rejected sample at the evaluator's depth was rejected by the evaluator (SampleStates.StageOrdinal).
+        command.Parameters.AddWithValue("$rejected", Name(SampleState.Rejected));
+        command.Parameters.AddWithValue("$evaluated_ordinal", SampleState.Evaluated.Ordinal());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
 
         var samples = new Dictionary<SampleState, long>();
@@ -187,10 +190,14 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var failures = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var rejectedByEvaluator = reader.GetInt64(0);
 
         return new JobCounts
         {
             Samples = samples,
+            RejectedByEvaluator = rejectedByEvaluator,
             RequestsSucceeded = requests.GetValueOrDefault(RequestStatus.Succeeded),
             RequestsFailed = requests.GetValueOrDefault(RequestStatus.Failed),
             Failures = failures,

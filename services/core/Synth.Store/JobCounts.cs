@@ -7,6 +7,11 @@ namespace Synth.Store;
 public sealed record JobCounts
 {
     public IReadOnlyDictionary<SampleState, long> Samples { get; init; } = new Dictionary<SampleState, long>();
+    /// <summary>
+    /// Of the <see cref="SampleState.Rejected"/> samples, those the evaluator rejected (over a label quota): they passed
+    /// the filter and the label refiner, where the rest were rejected by the filter.
+    /// </summary>
+    public long RejectedByEvaluator { get; init; }
     public long RequestsSucceeded { get; init; }
     public long RequestsFailed { get; init; }
     public long Failures { get; init; }

@@ -8,7 +8,10 @@ public sealed record SampleBrowseQuery
 {
     public required string JobId { get; init; }
 
-    /// <summary>Only samples the given stage decided last (generator: generated; filter: accepted or rejected; …).</summary>
+    /// <summary>
+    /// Only samples the given stage decided last (generator: generated; filter: accepted or rejected; evaluator:
+    /// evaluated or rejected over a label quota; …): the stage's states at the stage's depth (<see cref="StageOrdinal"/>).
+    /// </summary>
     public Stage? Stage { get; init; }
 
     public SampleDecision? Decision { get; init; }
@@ -44,12 +47,19 @@ public sealed record SampleBrowseQuery
         return states?.ToList();
     }
 
+    /// <summary>
+    /// The pipeline depth (<see cref="SampleStates.StageOrdinal"/>) the stage filter asks for; null without one. A
+    /// rejected sample's depth tells which stage rejected it: the filter, or the evaluator over a label quota.
+    /// </summary>
+    public int? StageOrdinal() => Stage?.OutputStates()[0].Ordinal();
+
     /// <summary>The same rule the stores apply, on one sample in memory (the stores' tests check against it).</summary>
     public bool Matches(SampleDocument sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
         return sample.JobId == JobId
             && (States() is not { } states || states.Contains(sample.State))
+            && (StageOrdinal() is not { } ordinal || sample.StageOrdinal() == ordinal)
             && (Label is null || sample.Content.Label == Label)
             && (RejectReason is null || sample.Decisions.Any(d => d.Outcome == SampleState.Rejected && ContainsAsciiIgnoreCase(d.Reason, RejectReason)))
             && (Text is null || ContainsAsciiIgnoreCase(SampleText.Of(sample.Content), Text))

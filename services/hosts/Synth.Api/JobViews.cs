@@ -21,14 +21,21 @@ public sealed class JobViews(ISampleStore store, IBudgetStore budgets, IAuditSto
     public async Task<JobDetail> DetailAsync(JobDocument job, CancellationToken cancellationToken) =>
         new(await SummarizeAsync(job, cancellationToken), job.Transitions, job.SpecText, await audit.ForJobAsync(job.Id, cancellationToken));
 
-    /// <summary>How far each stage has got: a sample counts for every stage it has passed.</summary>
+    /// <summary>
+    /// How far each stage has got: a sample counts for every stage it has passed, up to the one that decided it last
+    /// (a rejection over a label quota is the evaluator's, after the filter and the label refiner).
+    /// </summary>
     public static JobStageCounts StageCounts(JobCounts counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
         var states = Enum.GetValues<SampleState>().ToDictionary(StateName, state => counts[state]);
-        var stages = Enum.GetValues<Stage>().ToDictionary(
-            stage => stage.Name(),
-            stage => Enum.GetValues<SampleState>().Where(state => state.Ordinal() >= stage.OutputStates()[0].Ordinal()).Sum(state => counts[state]));
+        var stages = Enum.GetValues<Stage>().ToDictionary(stage => stage.Name(), stage =>
+        {
+            var depth = stage.OutputStates()[0].Ordinal();
+            // The evaluator's rejections rank with the filter's by state; they also passed every stage after it.
+            var passedAfterFilter = depth > SampleState.Rejected.Ordinal() ? counts.RejectedByEvaluator : 0;
+            return Enum.GetValues<SampleState>().Where(state => state.Ordinal() >= depth).Sum(state => counts[state]) + passedAfterFilter;
+        });
         return new JobStageCounts(states, stages, counts.TotalSamples, counts.RequestsSucceeded, counts.RequestsFailed, counts.Failures);
     }
 

@@ -197,12 +197,14 @@ function renderDashboard() {
         throughput.set(job.id, history);
         const spark = sparkline(history);
         const states = job.counts.states;
+        // Past the filter: waiting for the label refiner, or counted by it (including the evaluator's label-quota rejections).
+        const passedFilter = states.accepted + job.counts.stages['label-refiner'];
         const running = ['submitted', 'generating', 'draining', 'evaluating'].includes(job.state);
         return h('tr', { 'data-job': job.id },
           h('td', {}, h('strong', {}, job.name), h('div', { className: 'muted' }, job.id)),
           h('td', {}, stateBadge(job.state), job.stateReason ? h('div', { className: 'muted' }, job.stateReason) : null),
           h('td', { className: 'num' }, `${fmt(job.counts.stages.generator)} / ${fmt(job.targetCount)}`),
-          h('td', { className: 'num' }, `${fmt(job.counts.stages.filter)} (${fmt(states.accepted + states.refined + states.evaluated)}/${fmt(states.rejected)})`),
+          h('td', { className: 'num' }, `${fmt(job.counts.stages.filter)} (${fmt(passedFilter)}/${fmt(job.counts.stages.filter - passedFilter)})`),
           h('td', { className: 'num' }, fmt(job.counts.stages['label-refiner'])),
           h('td', { className: 'num', 'data-evaluated': job.counts.stages.evaluator }, fmt(job.counts.stages.evaluator)),
           h('td', {}, spark.svg, h('span', { className: 'muted' }, spark.rate.toFixed(1) + ' samples/s')),
