@@ -9,9 +9,16 @@ using Synth.Llm;
 using Synth.Messaging;
 using Synth.Pipeline;
 using Synth.Store.Sqlite;
+using Synth.Benchmarks.Generation;
 using Synth.Testing;
 
 // Usage: Synth.Benchmarks.Generation [requests=400] [latencyMs=100] [cap=8]
+//    or: Synth.Benchmarks.Generation pipeline [target=2000] [latencyMs=200] [cap=8] [rounds=2] (CapacityBenchmark)
+if (args.Length > 0 && args[0] == "pipeline")
+{
+    return await CapacityBenchmark.RunAsync(args[1..]);
+}
+
 var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
 var latency = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);
 var cap = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;

@@ -50,10 +50,17 @@ public sealed partial class SimulatedModel : IAsyncDisposable
         _sentences = [.. Enumerable.Range(0, options.Labels.Count).Select(label => new Queue<LabelledSentence>(Shuffle(onTask.Where(s => s.Class == label))))];
         _offTask = new Queue<string>(Shuffle(offTask));
         server.Responder = Respond;
+        server.MaxConcurrent = options.MaxConcurrent;
     }
 
     /// <summary>Base URL for a job spec's <c>generation.baseUrl</c>.</summary>
     public Uri BaseUrl => _server.BaseUrl;
+
+    /// <summary>Every request received, answered or turned away at <see cref="SimulatedModelOptions.MaxConcurrent"/>.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _server.Requests;
+
+    /// <summary>Requests answered 429 because of <see cref="SimulatedModelOptions.MaxConcurrent"/>.</summary>
+    public int Rejected => _server.Rejected;
 
     /// <summary>Every sample served so far, in serving order.</summary>
     public IReadOnlyList<ServedItem> Served
@@ -134,19 +141,19 @@ public sealed partial class SimulatedModel : IAsyncDisposable
             if ((draw -= _options.TooManyRequests) < 0)
             {
                 Count("429");
-                return ScriptedReply.TooManyRequests("0");
+                return ScriptedReply.TooManyRequests("0").WithLatency(_options.Latency);
             }
 
             if ((draw -= _options.ServerError) < 0)
             {
                 Count("500");
-                return ScriptedReply.Status(500, "simulated server error");
+                return ScriptedReply.Status(500, "simulated server error").WithLatency(_options.Latency);
             }
 
             if ((draw -= _options.TruncatedJson) < 0)
             {
                 Count("truncated-json");
-                return ScriptedReply.TruncatedJson();
+                return ScriptedReply.TruncatedJson().WithLatency(_options.Latency);
             }
 
             var requested = RequestedLabel(prompt);
@@ -165,7 +172,7 @@ public sealed partial class SimulatedModel : IAsyncDisposable
     private ScriptedReply Answer(string kind, string content)
     {
         Count(kind);
-        return ScriptedReply.Answer(content, promptTokens: 300, completionTokens: 60);
+        return ScriptedReply.Answer(content, promptTokens: 300, completionTokens: 60).WithLatency(_options.Latency);
     }
 
     private void Count(string kind) => _answers[kind] = _answers.GetValueOrDefault(kind) + 1;

@@ -7,6 +7,8 @@ namespace Synth.Testing;
 /// </summary>
 /// <param name="Labels">Label names by UCI class: [0] negative, [1] positive.</param>
 /// <param name="LabelShares">Shares of the labels served when a prompt asks for none, by class; null: uniform.</param>
+/// <param name="Latency">Delay before every answer (an endpoint's fixed latency).</param>
+/// <param name="MaxConcurrent">Requests worked on at once; more get 429 with <c>Retry-After: 0</c>. Unlimited when null.</param>
 public sealed record SimulatedModelOptions(
     IReadOnlyList<string> Labels,
     double WrongLabel = 0.15,
@@ -20,4 +22,6 @@ public sealed record SimulatedModelOptions(
     double ServerError = 0.02,
     double AnswerErrorRate = 0.05,
     IReadOnlyList<double>? LabelShares = null,
-    int Seed = 12);
+    int Seed = 12,
+    TimeSpan Latency = default,
+    int? MaxConcurrent = null);

