@@ -139,15 +139,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (disposing && Directory.Exists(_folder))
         {
             SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Seen once in CI: a file appeared in the folder while it was being deleted (a late writer after the
-                // host stopped, not yet found). A leftover temp folder is harmless; the tests' assertions are done.
-            }
+            Directory.Delete(_folder, recursive: true);
         }
     }
 

@@ -20,6 +20,7 @@ namespace Synth.ControlPlane.Tests;
 public sealed class ControlPlaneHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _stopped;
 
     private ControlPlaneHost(IHost host) => _host = host;
 
@@ -130,9 +131,20 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         throw new TimeoutException($"Timed out waiting until {what}.");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the host without disposing it, as WebApplicationFactory does first.</summary>
+    public async Task StopAsync()
     {
         await _host.StopAsync(TimeSpan.FromSeconds(30));
+        _stopped = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            await StopAsync();
+        }
+
         _host.Dispose();
     }
 }

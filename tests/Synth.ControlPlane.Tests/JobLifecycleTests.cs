@@ -118,6 +118,32 @@ public sealed class JobLifecycleTests : IDisposable
         await Assert.ThrowsAsync<JobTransitionException>(() => host.Jobs.ResumeAsync("cancelling", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Stopping_the_host_stops_generation_before_it_returns()
+    {
+        // Requests are in flight when the host stops. Nothing may be recorded after its StopAsync: the container is
+        // disposed later, and under WebApplicationFactory perhaps on another thread while the test deletes the store.
+        Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", "100");
+        var host = await ControlPlaneHost.StartAsync(_directory, "InMemory");
+        try
+        {
+            await host.Jobs.SubmitAsync(TestJob.Spec("stopped", target: 400, samplesPerRequest: 1), "stopped.yaml", SpecSource.Operator, CancellationToken.None);
+            await host.WaitUntilAsync(async () => (await host.Store.CountAsync("stopped", CancellationToken.None)).RequestsSucceeded >= 3, "generation began");
+
+            await host.StopAsync();
+            var atStop = await host.Store.CountAsync("stopped", CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var later = await host.Store.CountAsync("stopped", CancellationToken.None);
+
+            Assert.Equal(atStop.RequestsSucceeded + atStop.RequestsFailed, later.RequestsSucceeded + later.RequestsFailed);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            Environment.SetEnvironmentVariable("SYNTH_TEST_GENERATOR_DELAY_MS", null);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ControlPlaneHost.Transports), MemberType = typeof(ControlPlaneHost))]
     public async Task A_restarted_control_plane_host_carries_on_the_job_from_its_stored_state(string transport)

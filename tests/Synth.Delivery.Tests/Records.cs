@@ -33,6 +33,13 @@ internal static class Records
             MessageHeader.Utf8(EnvelopeHeaders.SampleVersion, record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ]);
 
+    /// <summary>A record's message on the curated topic, as a publisher sends it.</summary>
+    public static OutboundMessage Outbound(CuratedRecord record) =>
+        new(Topics.Curated, record.SampleId, record.ToUtf8Json(), [
+            MessageHeader.Utf8(EnvelopeHeaders.JobId, record.JobId),
+            MessageHeader.Utf8(EnvelopeHeaders.SampleVersion, record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]);
+
     public static InboundMessage Tombstone(string jobId, int index, long version, int partition = 0, long offset = 0)
     {
         var outbound = CuratedRecords.Tombstone(SampleIds.For(jobId, index, 0), jobId, version, "/test", Now);

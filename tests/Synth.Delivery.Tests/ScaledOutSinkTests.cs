@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Synth.Contracts.Datasets;
@@ -9,7 +8,6 @@ using Synth.Delivery.Processor;
 using Synth.Messaging;
 using Synth.Messaging.Kafka;
 using Synth.Pipeline;
-using Synth.Testing;
 
 namespace Synth.Delivery.Tests;
 
@@ -25,30 +23,22 @@ public sealed class ScaledOutSinkTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly ShardPolicy Policy = new(MaxRows: 5, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromMilliseconds(300));
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("synth-scaled-sink-").FullName;
-    private KafkaBrokerProcess _broker = null!;
+    private CuratedTopicBroker _broker = null!;
 
-    private string JobFolder => Path.Combine(_folder, "datasets", Job);
+    private string Folder => _broker.Folder;
 
-    public async Task InitializeAsync()
-    {
-        var topics = Path.Combine(_folder, "topics.txt");
-        await File.WriteAllTextAsync(topics, $"{Topics.Curated} 3\n");
-        _broker = await KafkaBrokerProcess.StartAsync(topics);
-    }
+    private string JobFolder => Path.Combine(Folder, "datasets", Job);
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task InitializeAsync() => _broker = await CuratedTopicBroker.StartAsync("synth-scaled-sink-");
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
 
     [Fact]
     public async Task Three_instances_one_killed_between_a_shard_and_its_manifest_and_one_joining_leave_every_sample_once_at_its_latest_version()
     {
         using var publisher = new KafkaPublisher(Options(), NullLogger<KafkaPublisher>.Instance);
-        var a = SinkInstance.Start(Options(), new LocalFolderTarget(Path.Combine(_folder, "datasets")));
-        var b = SinkInstance.Start(Options(), new LocalFolderTarget(Path.Combine(_folder, "datasets")));
+        var a = SinkInstance.Start(Options(), new LocalFolderTarget(Path.Combine(Folder, "datasets")));
+        var b = SinkInstance.Start(Options(), new LocalFolderTarget(Path.Combine(Folder, "datasets")));
         // New samples keep coming until both instances own partitions and have sealed from them (the second to join
         // the group gets its share in a rebalance).
         var samples = 0;
@@ -71,7 +61,7 @@ public sealed class ScaledOutSinkTests : IAsyncLifetime
         await UntilAsync(() => a.Killed, () => "A wrote no manifest since it was doomed");
         await a.StopAsync();
 
-        var c = SinkInstance.Start(Options(), new LocalFolderTarget(Path.Combine(_folder, "datasets")));
+        var c = SinkInstance.Start(Options(), new LocalFolderTarget(Path.Combine(Folder, "datasets")));
         await PublishAsync(publisher, Enumerable.Range(20, 5).Select(i => Records.Record(Job, i, version: 4, label: "negative")));
 
         var expected = Enumerable.Range(0, samples).Where(i => i is not (10 or 11))
@@ -100,10 +90,7 @@ public sealed class ScaledOutSinkTests : IAsyncLifetime
     {
         foreach (var record in records)
         {
-            await publisher.PublishAsync(new OutboundMessage(Topics.Curated, record.SampleId, record.ToUtf8Json(), [
-                MessageHeader.Utf8(EnvelopeHeaders.JobId, record.JobId),
-                MessageHeader.Utf8(EnvelopeHeaders.SampleVersion, record.Version.ToString(CultureInfo.InvariantCulture)),
-            ]), CancellationToken.None);
+            await publisher.PublishAsync(Records.Outbound(record), CancellationToken.None);
         }
     }
 
@@ -117,19 +104,8 @@ public sealed class ScaledOutSinkTests : IAsyncLifetime
 
     private IOptions<KafkaOptions> Options()
     {
-        var options = new KafkaOptions
-        {
-            BootstrapServers = _broker.Bootstrap,
-            RetryInitialDelay = TimeSpan.FromMilliseconds(50),
-            RetryMaxDelay = TimeSpan.FromMilliseconds(500),
-            RevocationGracePeriod = TimeSpan.FromSeconds(2),
-            ShutdownGracePeriod = TimeSpan.FromSeconds(2),
-        };
-        foreach (var (key, value) in KafkaBrokerProcess.FastTestSettings)
-        {
-            options.Settings[key] = value;
-        }
-
+        var options = _broker.Options();
+        options.RevocationGracePeriod = TimeSpan.FromSeconds(2);
         return Microsoft.Extensions.Options.Options.Create(options);
     }
 

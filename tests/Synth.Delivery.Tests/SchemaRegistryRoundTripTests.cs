@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,16 +25,15 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
     private const string Subject = Topics.Curated + "-value";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("synth-registry-sink-").FullName;
     private readonly string _secretVariable = $"SYNTH_TEST_REGISTRY_USERINFO_{Guid.NewGuid():N}";
-    private KafkaBrokerProcess _broker = null!;
+    private CuratedTopicBroker _broker = null!;
     private SchemaRegistryDouble _registry = null!;
+
+    private string Folder => _broker.Folder;
 
     public async Task InitializeAsync()
     {
-        var topics = Path.Combine(_folder, "topics.txt");
-        await File.WriteAllTextAsync(topics, $"{Topics.Curated} 3\n");
-        _broker = await KafkaBrokerProcess.StartAsync(topics);
+        _broker = await CuratedTopicBroker.StartAsync("synth-registry-sink-");
         _registry = await SchemaRegistryDouble.StartAsync($"sink:{Password}");
         Environment.SetEnvironmentVariable(_secretVariable, _registry.UserInfo);
     }
@@ -45,7 +43,6 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
         Environment.SetEnvironmentVariable(_secretVariable, null);
         await _registry.DisposeAsync();
         await _broker.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
@@ -57,7 +54,7 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
         {
             for (var i = 0; i < 10; i++)
             {
-                await publisher.PublishAsync(Message(Records.Record(Job, i)), CancellationToken.None);
+                await publisher.PublishAsync(Records.Outbound(Records.Record(Job, i)), CancellationToken.None);
             }
 
             // A review rejected sample 0: its tombstone passes through the registry's format as a null value.
@@ -65,7 +62,7 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
             await publisher.PublishAsync(tombstone, CancellationToken.None);
         }
 
-        var sink = new DatasetSink(new LocalFolderTarget(_folder), new ShardPolicy(MaxRows: 3, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromHours(1)), TimeProvider.System, NullLogger<DatasetSink>.Instance);
+        var sink = new DatasetSink(new LocalFolderTarget(Folder), new ShardPolicy(MaxRows: 3, MaxBytes: 1_000_000, MaxAge: TimeSpan.FromHours(1)), TimeProvider.System, NullLogger<DatasetSink>.Instance);
         using var stop = new CancellationTokenSource();
         var consuming = new KafkaConsumer(Options(registry: true), consumerLog)
             .RunAsync(new ConsumeSettings { Topic = Topics.Curated, GroupId = "registry-sink", MaxInFlight = 32 }, sink, stop.Token);
@@ -73,12 +70,12 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
         await UntilAsync(async () =>
         {
             await sink.SealDueAsync(everything: true, CancellationToken.None);
-            return DuckDbDatasetReader.Read(Path.Combine(_folder, Job)).Select(r => r.Id).Order(StringComparer.Ordinal).SequenceEqual(expected);
+            return DuckDbDatasetReader.Read(Path.Combine(Folder, Job)).Select(r => r.Id).Order(StringComparer.Ordinal).SequenceEqual(expected);
         });
         await stop.CancelAsync();
         await consuming.WaitAsync(Timeout);
 
-        var rows = DuckDbDatasetReader.Read(Path.Combine(_folder, Job));
+        var rows = DuckDbDatasetReader.Read(Path.Combine(Folder, Job));
         var texts = Enumerable.Range(1, 9).ToDictionary(i => SampleIds.For(Job, i, 0), i => Records.Record(Job, i).Content.Text);
         Assert.All(rows, row => Assert.Equal(texts[row.Id], row.Text));
         Assert.Single(_registry.Versions(Subject));
@@ -103,12 +100,12 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
     {
         using (var framed = new KafkaPublisher(Options(registry: true), NullLogger<KafkaPublisher>.Instance))
         {
-            await framed.PublishAsync(Message(Records.Record(Job, 1)), CancellationToken.None);
+            await framed.PublishAsync(Records.Outbound(Records.Record(Job, 1)), CancellationToken.None);
         }
 
         using (var plain = new KafkaPublisher(Options(registry: false), NullLogger<KafkaPublisher>.Instance))
         {
-            await plain.PublishAsync(Message(Records.Record(Job, 2)), CancellationToken.None);
+            await plain.PublishAsync(Records.Outbound(Records.Record(Job, 2)), CancellationToken.None);
         }
 
         var plainReader = await ConsumeAsync(registry: false);
@@ -136,7 +133,7 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
         var log = new CapturingLogger<KafkaPublisher>();
         using (var publisher = new KafkaPublisher(Options(registry: true), log))
         {
-            var refused = await Assert.ThrowsAsync<SchemaRegistryException>(() => publisher.PublishAsync(Message(Records.Record(Job, 1)), CancellationToken.None));
+            var refused = await Assert.ThrowsAsync<SchemaRegistryException>(() => publisher.PublishAsync(Records.Outbound(Records.Record(Job, 1)), CancellationToken.None));
             Assert.Contains("incompatible", refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Password, refused.ToString(), StringComparison.Ordinal);
         }
@@ -147,18 +144,7 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
 
     private IOptions<KafkaOptions> Options(bool registry)
     {
-        var options = new KafkaOptions
-        {
-            BootstrapServers = _broker.Bootstrap,
-            RetryInitialDelay = TimeSpan.FromMilliseconds(50),
-            RetryMaxDelay = TimeSpan.FromMilliseconds(500),
-            ShutdownGracePeriod = TimeSpan.FromSeconds(2),
-        };
-        foreach (var (key, value) in KafkaBrokerProcess.FastTestSettings)
-        {
-            options.Settings[key] = value;
-        }
-
+        var options = _broker.Options();
         if (registry)
         {
             options.SchemaRegistry = new SchemaRegistryOptions { Url = _registry.Url.ToString(), BasicAuthUserInfoEnv = _secretVariable };
@@ -166,12 +152,6 @@ public sealed class SchemaRegistryRoundTripTests : IAsyncLifetime
 
         return Microsoft.Extensions.Options.Options.Create(options);
     }
-
-    private static OutboundMessage Message(CuratedRecord record) =>
-        new(Topics.Curated, record.SampleId, record.ToUtf8Json(), [
-            MessageHeader.Utf8(EnvelopeHeaders.JobId, record.JobId),
-            MessageHeader.Utf8(EnvelopeHeaders.SampleVersion, record.Version.ToString(CultureInfo.InvariantCulture)),
-        ]);
 
     /// <summary>Consumes the topic until its one readable record and a refusal of the other have been seen.</summary>
     private async Task<(List<string> Handled, CapturingLogger<KafkaConsumer> Log)> ConsumeAsync(bool registry)

@@ -21,13 +21,31 @@ public sealed class DedupQueryTests
     }
 
     [Fact]
-    public void A_hash_is_claimed_once_and_a_counter_only_grows_below_its_limit()
+    public void A_batch_reads_its_own_entries_and_hash_claims_by_id_and_takes_a_sequence_number_per_check()
     {
         var args = Bson.Args<MongoDB.Bson.BsonDocument>();
         Assert.Equal(
-            """{ "$setOnInsert" : { "scope" : "job:j", "hash" : "h", "sampleId" : "s1" } }""",
-            Bson.Json(MongoDedup.HashClaim("job:j", "h", "s1").Render(args).AsBsonDocument));
-        Assert.Equal("""{ "_id" : "job:j\nh" }""", Bson.Json(Bson.Render(MongoDedup.HashFilter("job:j", "h"))));
+            """{ "_id" : { "$in" : ["job:j\ns1", "job:j\ns2"] } }""",
+            Bson.Json(Bson.Render(MongoDedup.EntriesFilter("job:j", ["s1", "s2"]))));
+        Assert.Equal(
+            """{ "_id" : { "$in" : ["job:j\nh1", "job:j\nh2"] } }""",
+            Bson.Json(Bson.Render(MongoDedup.HashesFilter("job:j", ["h1", "h2"]))));
+        Assert.Equal("""{ "_id" : "job:j" }""", Bson.Json(Bson.Render(MongoDedup.ScopeFilter("job:j"))));
+        Assert.Equal("""{ "$inc" : { "seq" : 3 } }""", Bson.Json(MongoDedup.ReserveSequences(3).Render(args).AsBsonDocument));
+        Assert.Equal((true, MongoDB.Driver.ReturnDocument.After), (MongoDedup.ReturnUpserted.IsUpsert, MongoDedup.ReturnUpserted.ReturnDocument));
+        Assert.Equal("""{ "embedding" : 0 }""", Bson.Json(Bson.Render(MongoDedup.EntryFields)));
+        Assert.Equal("""{ "shingles" : 0, "bandKeys" : 0 }""", Bson.Json(Bson.Render(MongoDedup.VectorFields)));
+    }
+
+    [Fact]
+    public void A_hash_is_claimed_by_inserting_its_id_in_batch_order_and_a_counter_only_grows_below_its_limit()
+    {
+        var args = Bson.Args<MongoDB.Bson.BsonDocument>();
+        Assert.Equal(
+            """{ "_id" : "job:j\nh", "scope" : "job:j", "hash" : "h", "sampleId" : "s1" }""",
+            Bson.Json(MongoDedup.NewHashClaim("job:j", "h", "s1")));
+        Assert.True(MongoDedup.ClaimsInBatchOrder.IsOrdered);
+        Assert.False(MongoDedup.EntriesInAnyOrder.IsOrdered);
         Assert.Equal("""{ "_id" : "judge:j", "used" : { "$lt" : 10 } }""", Bson.Json(Bson.Render(MongoDedup.CounterBelow("judge:j", 10))));
         Assert.Equal("""{ "$inc" : { "used" : 1 } }""", Bson.Json(MongoDedup.TakeOne.Render(args).AsBsonDocument));
     }

@@ -19,13 +19,29 @@ internal static class MongoDedup
     public const string BandKeys = "bandKeys";
     public const string Embedding = "embedding";
     public const string Used = "used";
+    public const string Hash = "hash";
     public const int DuplicateKeyCode = 11000;
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
+    /// <summary>Creates the counter or scope document when missing and returns it as updated.</summary>
+    public static FindOneAndUpdateOptions<BsonDocument> ReturnUpserted { get; } = new() { IsUpsert = true, ReturnDocument = ReturnDocument.After };
+
     public static SortDefinition<BsonDocument> InWriteOrder { get; } = Builders<BsonDocument>.Sort.Ascending(Sequence);
 
-    public static UpdateDefinition<BsonDocument> BumpSequence { get; } = Builders<BsonDocument>.Update.Inc(Sequence, 1L);
+    /// <summary>Band candidates and own entries need no embedding; vectors need neither shingles nor band keys.</summary>
+    public static ProjectionDefinition<BsonDocument> EntryFields { get; } = Builders<BsonDocument>.Projection.Exclude(Embedding);
+
+    public static ProjectionDefinition<BsonDocument> VectorFields { get; } = Builders<BsonDocument>.Projection.Exclude(Shingles).Exclude(BandKeys);
+
+    /// <summary>
+    /// Hash claims are inserted in batch order and stop at the first one another process made first, so the checks
+    /// before it stand and the ones from it on are checked again (they may have relied on it).
+    /// </summary>
+    public static InsertManyOptions ClaimsInBatchOrder { get; } = new() { IsOrdered = true };
+
+    /// <summary>Entries go in any order: a duplicate key only means another process recorded the same sample (a redelivery).</summary>
+    public static InsertManyOptions EntriesInAnyOrder { get; } = new() { IsOrdered = false };
 
     public static UpdateDefinition<BsonDocument> TakeOne { get; } = Builders<BsonDocument>.Update.Inc(Used, 1L);
 
@@ -36,9 +52,14 @@ internal static class MongoDedup
 
     public static FilterDefinition<BsonDocument> ScopeFilter(string scope) => Filter.Eq("_id", scope);
 
-    public static FilterDefinition<BsonDocument> EntryFilter(string scope, string sampleId) => Filter.Eq("_id", EntryId(scope, sampleId));
+    /// <summary>Sequence numbers for a batch of <paramref name="count"/> checks, taken at once (the ones not recorded are skipped).</summary>
+    public static UpdateDefinition<BsonDocument> ReserveSequences(int count) => Builders<BsonDocument>.Update.Inc(Sequence, (long)count);
 
-    public static FilterDefinition<BsonDocument> HashFilter(string scope, string hash) => Filter.Eq("_id", HashId(scope, hash));
+    public static FilterDefinition<BsonDocument> EntriesFilter(string scope, IEnumerable<string> sampleIds) =>
+        Filter.In("_id", sampleIds.Select(sampleId => EntryId(scope, sampleId)));
+
+    public static FilterDefinition<BsonDocument> HashesFilter(string scope, IEnumerable<string> hashes) =>
+        Filter.In("_id", hashes.Select(hash => HashId(scope, hash)));
 
     public static FilterDefinition<BsonDocument> BandFilter(string scope, IEnumerable<string> bandKeys) =>
         Filter.Eq(Scope, scope) & Filter.In(BandKeys, bandKeys);
@@ -58,9 +79,14 @@ internal static class MongoDedup
     public static UpdateDefinition<BsonDocument> GrantSlot(string claimant) =>
         Builders<BsonDocument>.Update.Push(Claimants, claimant).Inc(Used, 1L);
 
-    /// <summary>The first claim of a hash sets its owner; later upserts change nothing.</summary>
-    public static UpdateDefinition<BsonDocument> HashClaim(string scope, string hash, string sampleId) =>
-        Builders<BsonDocument>.Update.SetOnInsert(Scope, scope).SetOnInsert("hash", hash).SetOnInsert(SampleId, sampleId);
+    /// <summary>The first sample to insert a hash's claim owns it; its unique _id turns a later insert away.</summary>
+    public static BsonDocument NewHashClaim(string scope, string hash, string sampleId) => new()
+    {
+        ["_id"] = HashId(scope, hash),
+        [Scope] = scope,
+        [Hash] = hash,
+        [SampleId] = sampleId,
+    };
 
     public static IReadOnlyList<CreateIndexModel<BsonDocument>> EntryIndexes()
     {

@@ -1,32 +1,44 @@
+using System.Runtime.ExceptionServices;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace Synth.Store.Mongo;
 
 /// <summary>
-/// The dedup index on MongoDB. Each check first increments its scope's sequence document: inside a transaction
-/// that write makes concurrent checks of one scope conflict, so the server retries all but one and the scope is
-/// decided one sample at a time (first writer wins). A standalone server has no transactions: the steps then run
-/// one by one, and only the exact hash is protected (by its unique _id) against a concurrent writer.
+/// The dedup index on MongoDB. The checks that arrive while a batch is decided are decided together in the next
+/// (<see cref="GroupCommit{TItem, TResult}"/>), one scope at a time, with a few round trips per batch
+/// (<see cref="MongoDedupBatch"/>): in arrival order, each seeing what the ones before it recorded. Each scope's batch
+/// runs in a transaction that first takes its sequence numbers from the scope's sequence document: that write makes
+/// concurrent batches of one scope conflict, so the server retries all but one and the scope is decided one batch at a
+/// time (first writer wins). A standalone server has no transactions: the steps then run one by one, and only the
+/// exact hash is protected (by its claim's unique _id) against a concurrent writer: a check whose claim another process
+/// made first is checked again, with the checks after it.
 /// </summary>
-public sealed class MongoDedupStore(MongoDatabaseContext context) : IDedupStore
+public sealed class MongoDedupStore : IDedupStore
 {
-    private static readonly FindOneAndUpdateOptions<BsonDocument> NextSequence = new() { IsUpsert = true, ReturnDocument = ReturnDocument.After };
+    private readonly MongoDatabaseContext _context;
+    // Check-and-adds of concurrent callers (a filter's messages in flight) share one batch.
+    private readonly GroupCommit<PendingCheck, CheckResult> _checks;
 
+    public MongoDedupStore(MongoDatabaseContext context)
+    {
+        _context = context;
+        _checks = new(CheckBatchAsync);
+    }
+
+    /// <remarks>A <paramref name="decide"/> that throws fails its own call only.</remarks>
     public async Task<T> CheckAndAddAsync<T>(DedupKeys keys, DedupLookupOptions options, Func<DedupLookup, DedupOutcome<T>> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(decide);
-        if (!await context.SupportsTransactionsAsync(cancellationToken))
+        var result = await _checks.SubmitAsync(new PendingCheck(keys, options, lookup =>
         {
-            return await CheckAndAddCoreAsync(null, keys, options, decide, cancellationToken);
-        }
-
-        using var session = await context.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
-        return await session.WithTransactionAsync(
-            (s, ct) => CheckAndAddCoreAsync(s, keys, options, decide, ct),
-            cancellationToken: cancellationToken);
+            var outcome = decide(lookup);
+            return (outcome.Result, outcome.Record);
+        }), cancellationToken).ConfigureAwait(false);
+        result.Error?.Throw();
+        return (T)result.Value!;
     }
 
     public async Task<bool> TryConsumeAsync(string counter, long limit, CancellationToken cancellationToken)
@@ -39,8 +51,8 @@ public sealed class MongoDedupStore(MongoDatabaseContext context) : IDedupStore
 
         try
         {
-            var counters = context.Database.GetCollection<BsonDocument>(MongoDedup.Counters);
-            await counters.FindOneAndUpdateAsync(MongoDedup.CounterBelow(counter, limit), MongoDedup.TakeOne, NextSequence, cancellationToken);
+            var counters = _context.Database.GetCollection<BsonDocument>(MongoDedup.Counters);
+            await counters.FindOneAndUpdateAsync(MongoDedup.CounterBelow(counter, limit), MongoDedup.TakeOne, MongoDedup.ReturnUpserted, cancellationToken);
             return true;
         }
         catch (MongoCommandException e) when (e.Code == MongoDedup.DuplicateKeyCode)
@@ -92,51 +104,71 @@ public sealed class MongoDedupStore(MongoDatabaseContext context) : IDedupStore
     internal static async Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
         await context.Database.GetCollection<BsonDocument>(MongoDedup.Entries).Indexes.CreateManyAsync(MongoDedup.EntryIndexes(), cancellationToken);
 
-    private async Task<T> CheckAndAddCoreAsync<T>(
-        IClientSessionHandle? session, DedupKeys keys, DedupLookupOptions options, Func<DedupLookup, DedupOutcome<T>> decide, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CheckResult>> CheckBatchAsync(IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
     {
-        var scopes = context.Database.GetCollection<BsonDocument>(MongoDedup.Scopes);
-        var entries = context.Database.GetCollection<BsonDocument>(MongoDedup.Entries);
-        var hashes = context.Database.GetCollection<BsonDocument>(MongoDedup.Hashes);
-
-        var scope = await (session is null
-            ? scopes.FindOneAndUpdateAsync(MongoDedup.ScopeFilter(keys.Scope), MongoDedup.BumpSequence, NextSequence, cancellationToken)
-            : scopes.FindOneAndUpdateAsync(session, MongoDedup.ScopeFilter(keys.Scope), MongoDedup.BumpSequence, NextSequence, cancellationToken));
-        var sequence = scope[MongoDedup.Sequence].ToInt64();
-
-        var own = await FindAsync(session, entries, MongoDedup.EntryFilter(keys.Scope, keys.SampleId), cancellationToken);
-        var hash = (await FindAsync(session, hashes, MongoDedup.HashFilter(keys.Scope, keys.ExactHash), cancellationToken)).FirstOrDefault();
-        var candidates = keys.BandKeys.Count == 0 ? [] : await FindAsync(session, entries, MongoDedup.BandFilter(keys.Scope, keys.BandKeys), cancellationToken);
-        var vectors = options.VectorsAfterSequence is not { } after ? [] : await FindAsync(session, entries, MongoDedup.VectorFilter(keys.Scope, after), cancellationToken);
-
-        var outcome = decide(new DedupLookup(
-            own.Select(MongoDedup.ToEntry).FirstOrDefault(),
-            hash?[MongoDedup.SampleId].AsString,
-            [.. candidates.Select(MongoDedup.ToEntry)],
-            [.. vectors.Select(MongoDedup.ToEntry)]));
-        if (outcome.Record && own.Count == 0)
+        var results = new CheckResult[checks.Count];
+        // Scopes never see each other's entries, so each scope's checks are decided on their own.
+        foreach (var scope in Enumerable.Range(0, checks.Count).GroupBy(i => checks[i].Keys.Scope, StringComparer.Ordinal))
         {
-            var entry = MongoDedup.NewEntry(keys, sequence);
-            var claim = MongoDedup.HashClaim(keys.Scope, keys.ExactHash, keys.SampleId);
-            var upsert = new UpdateOptions { IsUpsert = true };
-            if (session is null)
+            var pending = scope.ToList();
+            while (pending.Count > 0)
             {
-                await entries.InsertOneAsync(entry, cancellationToken: cancellationToken);
-                await hashes.UpdateOneAsync(MongoDedup.HashFilter(keys.Scope, keys.ExactHash), claim, upsert, cancellationToken);
-            }
-            else
-            {
-                await entries.InsertOneAsync(session, entry, cancellationToken: cancellationToken);
-                await hashes.UpdateOneAsync(session, MongoDedup.HashFilter(keys.Scope, keys.ExactHash), claim, upsert, cancellationToken);
+                var decided = await CheckScopeAsync(scope.Key, [.. pending.Select(i => checks[i])], cancellationToken);
+                for (var i = 0; i < decided.Count; i++)
+                {
+                    results[pending[i]] = decided[i];
+                }
+
+                pending = pending[decided.Count..];
             }
         }
 
-        return outcome.Result;
+        return results;
     }
 
-    private static async Task<List<BsonDocument>> FindAsync(IClientSessionHandle? session, IMongoCollection<BsonDocument> collection, FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
+    /// <summary>Decides the checks of one scope; returns the results of those that stand, the first ones.</summary>
+    private async Task<IReadOnlyList<CheckResult>> CheckScopeAsync(string scope, IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
     {
-        var find = session is null ? collection.Find(filter) : collection.Find(session, filter);
-        return await find.Sort(MongoDedup.InWriteOrder).ToListAsync(cancellationToken);
+        if (!await _context.SupportsTransactionsAsync(cancellationToken))
+        {
+            return await DecideAsync(null, scope, checks, cancellationToken);
+        }
+
+        using var session = await _context.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        return await session.WithTransactionAsync((s, ct) => DecideAsync(s, scope, checks, ct), cancellationToken: cancellationToken);
     }
+
+    private async Task<IReadOnlyList<CheckResult>> DecideAsync(IClientSessionHandle? session, string scope, IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    {
+        var batch = await MongoDedupBatch.ReadAsync(_context.Database, session, scope, [.. checks.Select(check => (check.Keys, check.Options))], cancellationToken);
+        var results = new List<CheckResult>(checks.Count);
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var lookup = batch.Lookup(checks[i].Keys, checks[i].Options);
+            (object? Result, bool Record) outcome;
+            try
+            {
+                outcome = checks[i].Decide(lookup);
+            }
+            catch (Exception ex)
+            {
+                results.Add(new CheckResult(null, ExceptionDispatchInfo.Capture(ex)));
+                continue;
+            }
+
+            if (outcome.Record && lookup.OwnEntry is null)
+            {
+                batch.Record(i, checks[i].Keys);
+            }
+
+            results.Add(new CheckResult(outcome.Result, null));
+        }
+
+        var standing = await batch.WriteAsync(_context.Database, session, checks.Count, cancellationToken);
+        return results[..standing];
+    }
+
+    private sealed record PendingCheck(DedupKeys Keys, DedupLookupOptions Options, Func<DedupLookup, (object? Result, bool Record)> Decide);
+
+    private sealed record CheckResult(object? Value, ExceptionDispatchInfo? Error);
 }

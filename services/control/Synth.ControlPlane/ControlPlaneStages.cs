@@ -41,7 +41,7 @@ public static class ControlPlaneStages
             services.AddHostedService<ControlPlaneGeneratorHealth>();
         }
 
-        return builder.AddSynthControlPlane(bus =>
+        builder.AddSynthControlPlane(bus =>
         {
             if (generates)
             {
@@ -53,6 +53,13 @@ public static class ControlPlaneStages
                 bus.AddConsumer<EvaluateJobConsumer>();
             }
         });
+        if (generates)
+        {
+            // After the bus: hosted services stop in reverse order, so the runs stop while the bus still runs.
+            services.AddHostedService<GenerationRunnerLifetime>();
+        }
+
+        return builder;
     }
 
     /// <summary>

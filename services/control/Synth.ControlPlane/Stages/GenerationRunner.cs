@@ -36,6 +36,12 @@ public sealed partial class GenerationRunner(
         await _commands.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                // The host is stopping: a command that arrives now starts nothing that would outlive it.
+                return;
+            }
+
             if (_runs.TryGetValue(jobId, out var running) && running.TargetCount == targetCount && !running.Task.IsCompleted)
             {
                 return;
@@ -75,10 +81,31 @@ public sealed partial class GenerationRunner(
         }
     }
 
+    /// <summary>
+    /// Stops every run and waits for it (<see cref="GenerationRunnerLifetime"/> calls this when the host stops), so no
+    /// request's writes outlive the host: the container may be disposed later, or by another thread than the one that
+    /// stopped the host (WebApplicationFactory), and the bus the runs publish to stops with the host.
+    /// </summary>
+    public async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        Task[] running;
+        await _commands.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            running = [.. _runs.Values.Select(r => r.Task)];
+        }
+        finally
+        {
+            _commands.Release();
+        }
+
+        await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_runs.Values.Select(r => r.Task)).ConfigureAwait(false);
+        await StopAllAsync(CancellationToken.None).ConfigureAwait(false);
         _stopping.Dispose();
         _commands.Dispose();
     }
