@@ -70,7 +70,7 @@ public sealed class MongoDedupStore : IDedupStore
     {
         ArgumentNullException.ThrowIfNull(quota);
         ArgumentNullException.ThrowIfNull(claimant);
-        var slots = context.Database.GetCollection<BsonDocument>(MongoDedup.QuotaSlots);
+        var slots = _context.Database.GetCollection<BsonDocument>(MongoDedup.QuotaSlots);
         if (limit > 0)
         {
             try
@@ -94,7 +94,7 @@ public sealed class MongoDedupStore : IDedupStore
     public async Task<long> CountSlotsAsync(string quota, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(quota);
-        var slots = context.Database.GetCollection<BsonDocument>(MongoDedup.QuotaSlots);
+        var slots = _context.Database.GetCollection<BsonDocument>(MongoDedup.QuotaSlots);
         var stored = await slots.Find(Builders<BsonDocument>.Filter.Eq("_id", quota))
             .Project(Builders<BsonDocument>.Projection.Include(MongoDedup.Used)).FirstOrDefaultAsync(cancellationToken);
         return stored?[MongoDedup.Used].ToInt64() ?? 0;
