@@ -17,9 +17,9 @@ namespace Synth.Pipeline;
 /// left (it died, it was stopped) is taken over once its lease ends. Every request that already has a ledger record is
 /// skipped (a stored answer is never bought again); each new request's samples are stored together with its ledger
 /// record (requests finishing together in one store write) and then published side by side, each under a trace of
-/// its own. Taking over a block re-publishes its stored samples the filter
-/// may not have had. As the stages decide, one instance extends the plan from the running acceptance rate
-/// (<see cref="CuratedTarget"/>, a compare-and-set on the plan).
+/// its own. Taking over a block re-publishes its stored samples the filter may not have had. As the stages decide, one
+/// instance extends the plan from the running acceptance rate (<see cref="CuratedTarget"/>, a compare-and-set on the
+/// plan).
 /// </summary>
 public sealed partial class GeneratorWorker(
     ISampleGenerator generator,
@@ -317,7 +317,8 @@ public sealed partial class GeneratorWorker(
                 TraceId = span?.TraceId.ToHexString(),
                 At = now,
             };
-            // Stored before any is published (at-least-once): a crash after this re-publishes them (RepublishAsync).
+            // Stored before any is published (at-least-once): samples stored but never published (a crash, a stop) go
+            // out again when their block is taken over (RepublishAsync).
             await _requestWrites.SubmitAsync(new RequestWrite(record, samples), cancellationToken).ConfigureAwait(false);
 
             if (!result.Succeeded)
