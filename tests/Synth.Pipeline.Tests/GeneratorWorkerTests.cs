@@ -57,6 +57,34 @@ public sealed class GeneratorWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_finishing_while_a_request_write_runs_are_stored_together_and_published_only_once_stored()
+    {
+        var job = TestJobs.Create("grouped-writes", target: 12, samplesPerRequest: 2);
+        var generator = ScriptedGenerator.Reviews();
+        var held = new HeldRequestWritesStore(Store);
+        var worker = new GeneratorWorker(generator, held, _temp.Stores.RequestClaims, _publisher, new StageActivity(Stage.Generator), _time,
+            NullLogger<GeneratorWorker>.Instance, Instance);
+
+        var run = worker.RunFirstPassAsync(job, maxConcurrentRequests: 6, CancellationToken.None);
+        var deadline = Stopwatch.StartNew();
+        while (generator.Requests.Count < 6 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        // The requests answered while the first write is held queue behind it.
+        await Task.Delay(500);
+        Assert.Empty(_publisher.Messages);
+        held.Release();
+        Assert.Null(await run);
+
+        Assert.Equal(2, held.BatchSizes.Count);
+        Assert.Equal(6, held.BatchSizes.Sum());
+        Assert.Equal(12, _publisher.To(Topics.Generated).Count);
+        Assert.Equal(6, (await Store.CountAsync(job.JobId, CancellationToken.None)).RequestsSucceeded);
+    }
+
+    [Fact]
     public async Task Requests_with_a_ledger_record_are_not_sent_again()
     {
         var job = TestJobs.Create("skip-recorded", target: 8, samplesPerRequest: 2);

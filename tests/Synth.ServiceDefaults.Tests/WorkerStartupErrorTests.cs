@@ -41,6 +41,7 @@ public sealed class WorkerStartupErrorTests : IDisposable
 
     [Theory]
     [InlineData("Processors:MaxInFlight", "--stage", "filter", "--Kafka:BootstrapServers=127.0.0.1:9", "--Processors:MaxInFlight=0")]
+    [InlineData("Processors:MessagesPerProcessingSlot", "--stage", "filter", "--Kafka:BootstrapServers=127.0.0.1:9", "--Processors:MessagesPerProcessingSlot=0")]
     [InlineData("Processors:Filter", "--stage", "filter", "--Kafka:BootstrapServers=127.0.0.1:9", "--Processors:Filter=No.Such.Processor")]
     [InlineData("Kafka:BootstrapServers", "--stage", "filter")]
     [InlineData("Synth:Stage")]

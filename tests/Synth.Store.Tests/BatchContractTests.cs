@@ -76,4 +76,25 @@ public abstract partial class StoreContractTests
         Assert.Equal([true, false], await store.TryReplaceSamplesAsync([new(one, one.Version), new(other, other.Version)], Ct));
         AssertSame(one, await store.GetSampleAsync(sample.Id, Ct));
     }
+
+    [StoreFact]
+    public async Task A_batch_of_request_writes_stores_each_request_with_its_samples()
+    {
+        var store = await NewStoreAsync();
+        var jobId = NewJobId();
+        var first = Enumerable.Range(0, 2).Select(i => Sample(jobId, 0, i)).ToList();
+        var second = Enumerable.Range(0, 3).Select(i => Sample(jobId, 1, i)).ToList();
+        var failed = Request(jobId, 2, [], RequestStatus.Failed);
+
+        await store.SaveRequestsAsync([new(Request(jobId, 0, first), first), new(Request(jobId, 1, second), second), new(failed, [])], Ct);
+
+        foreach (var sample in first.Concat(second))
+        {
+            AssertSame(sample, await store.GetSampleAsync(sample.Id, Ct));
+        }
+        Assert.Equal(new HashSet<long> { 0, 1, 2 }, await store.GetRecordedRequestIndexesAsync(jobId, Ct));
+        var counts = await store.CountAsync(jobId, Ct);
+        Assert.Equal((2L, 1L, 5L), (counts.RequestsSucceeded, counts.RequestsFailed, counts.TotalSamples));
+        await store.SaveRequestsAsync([], Ct);
+    }
 }

@@ -71,21 +71,34 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         return written;
     }
 
-    public async Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken)
+    public Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(samples);
+        return SaveRequestsAsync([new RequestWrite(request, samples)], cancellationToken);
+    }
+
+    /// <summary>One write transaction for all the requests: the file's write lock is taken once, not per request.</summary>
+    public async Task SaveRequestsAsync(IReadOnlyList<RequestWrite> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
         await using (var sampleCommand = SampleUpsertCommand(connection, transaction))
         {
-            foreach (var sample in samples)
+            foreach (var sample in requests.SelectMany(r => r.Samples))
             {
                 await SaveSampleAsync(sampleCommand, sample, cancellationToken);
             }
         }
-        await using (var command = Command(connection, transaction, SqliteSchema.UpsertRequest))
+        foreach (var request in requests.Select(r => r.Request))
         {
+            await using var command = Command(connection, transaction, SqliteSchema.UpsertRequest);
             command.Parameters.AddWithValue("$id", request.Id);
             command.Parameters.AddWithValue("$job_id", request.JobId);
             command.Parameters.AddWithValue("$request_index", request.Index);

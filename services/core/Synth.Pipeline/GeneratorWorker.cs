@@ -16,9 +16,10 @@ namespace Synth.Pipeline;
 /// request indexes there (<see cref="IRequestClaimStore"/>), renewing its leases while it works; a block an instance
 /// left (it died, it was stopped) is taken over once its lease ends. Every request that already has a ledger record is
 /// skipped (a stored answer is never bought again); each new request's samples are stored together with its ledger
-/// record and published, each under a trace of its own. Taking over a block re-publishes its stored samples the filter
-/// may not have had. As the stages decide, one instance extends the plan from the running acceptance rate
-/// (<see cref="CuratedTarget"/>, a compare-and-set on the plan).
+/// record (requests finishing together in one store write) and then published side by side, each under a trace of
+/// its own. Taking over a block re-publishes its stored samples the filter may not have had. As the stages decide, one
+/// instance extends the plan from the running acceptance rate (<see cref="CuratedTarget"/>, a compare-and-set on the
+/// plan).
 /// </summary>
 public sealed partial class GeneratorWorker(
     ISampleGenerator generator,
@@ -36,6 +37,12 @@ public sealed partial class GeneratorWorker(
     private readonly string _source = $"/synth/generator/{instanceName}";
     private readonly GeneratorOptions _options = options ?? new GeneratorOptions();
     private readonly ConcurrentDictionary<string, long> _planned = new(StringComparer.Ordinal);
+    // Requests finishing while another batch is written are stored together: one transaction, one write lock.
+    private readonly GroupCommit<RequestWrite, RequestWrite> _requestWrites = new(async (batch, ct) =>
+    {
+        await store.SaveRequestsAsync(batch, ct).ConfigureAwait(false);
+        return batch;
+    });
 
     /// <summary>Requests of the job's first pass: ceil(target / samples per request).</summary>
     public static long RequestCount(PipelineJob job) => CuratedTarget.InitialRequests(job.Spec.Generation);
@@ -310,7 +317,9 @@ public sealed partial class GeneratorWorker(
                 TraceId = span?.TraceId.ToHexString(),
                 At = now,
             };
-            await store.SaveRequestAsync(record, samples, cancellationToken).ConfigureAwait(false);
+            // Stored before any is published (at-least-once): samples stored but never published (a crash, a stop) go
+            // out again when their block is taken over (RepublishAsync).
+            await _requestWrites.SubmitAsync(new RequestWrite(record, samples), cancellationToken).ConfigureAwait(false);
 
             if (!result.Succeeded)
             {

@@ -72,7 +72,7 @@ public static partial class PipelineComposition
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<InProcessBus>();
             return new InProcessBus(
-                capacityPerTopic: Math.Max(64, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value.MaxInFlight * 4),
+                capacityPerTopic: Math.Max(64, sp.GetRequiredService<IOptions<ProcessorOptions>>().Value.MessagesInFlight),
                 onHandlerError: (message, error, attempt) => LogRetry(logger, message.Key, message.Topic, attempt, error));
         });
         services.AddSingleton<IMessageTransport>(sp => sp.GetRequiredService<InProcessBus>());

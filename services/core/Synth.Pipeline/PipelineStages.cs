@@ -25,14 +25,6 @@ public sealed partial class PipelineStages : IHostedService, IDisposable
 
     private static readonly SampleState[] BetweenStages = [SampleState.Generated, SampleState.Accepted, SampleState.Refined];
 
-    /// <summary>
-    /// Messages in flight per processing slot (Processors:MaxInFlight). A message spends most of its time waiting on a
-    /// store read, a compare-and-set and the broker's acknowledgement (benchmarks/README.md); with more messages in
-    /// flight those waits overlap and the store batches more per transaction, while the processor calls (which may call
-    /// a model) stay bounded by Processors:MaxInFlight.
-    /// </summary>
-    private const int MessagesPerProcessingSlot = 4;
-
     private readonly IServiceProvider _services;
     private readonly IReadOnlyList<Stage> _stages;
     private readonly ISampleStore _store;
@@ -84,7 +76,7 @@ public sealed partial class PipelineStages : IHostedService, IDisposable
             {
                 Topic = Topics.InputOf(processor.Stage)!,
                 GroupId = ConsumerGroupOf(processor.Stage),
-                MaxInFlight = _options.MaxInFlight * MessagesPerProcessingSlot,
+                MaxInFlight = _options.MessagesInFlight,
             };
             LogStarting(_logger, processor.Stage, settings.Topic, settings.GroupId);
             _loops.Add(WatchAsync(processor.Stage, _transport.ConsumeAsync(settings, worker, _stopping.Token)));

@@ -25,6 +25,19 @@ public sealed class ProcessorOptions : IValidatableObject
     [Range(1, 4096)]
     public int MaxInFlight { get; set; } = 16;
 
+    /// <summary>
+    /// Messages a consuming stage instance takes in flight per processing slot: up to <see cref="MaxInFlight"/> × this,
+    /// of which at most <see cref="MaxInFlight"/> are in the processor at once. A message spends most of its time
+    /// waiting on a store read, a compare-and-set and the broker's acknowledgement (benchmarks/README.md); with more in
+    /// flight those waits overlap and the store batches more per transaction, while processor calls (which may call a
+    /// model) stay bounded.
+    /// </summary>
+    [Range(1, 64)]
+    public int MessagesPerProcessingSlot { get; set; } = 4;
+
+    /// <summary>Messages a consuming stage instance takes in flight: <see cref="MaxInFlight"/> × <see cref="MessagesPerProcessingSlot"/>.</summary>
+    public int MessagesInFlight => MaxInFlight * MessagesPerProcessingSlot;
+
     [Range(1, 1024)]
     public int MaxConcurrentRequests { get; set; } = 8;
 

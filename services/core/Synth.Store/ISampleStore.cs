@@ -57,6 +57,17 @@ public interface ISampleStore
     /// <summary>Saves a request's samples and its ledger record together, so a request is never half stored.</summary>
     Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="SaveRequestAsync"/> for many requests as one write where the adapter can (one transaction), so
+    /// requests finishing together take the store's write lock once. Each request is still never half stored. This
+    /// default saves them side by side, each as <see cref="SaveRequestAsync"/>.
+    /// </summary>
+    Task SaveRequestsAsync(IReadOnlyList<RequestWrite> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return Task.WhenAll(requests.Select(r => SaveRequestAsync(r.Request, r.Samples, cancellationToken)));
+    }
+
     Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken);
 
     /// <summary><see cref="GetSampleAsync"/> for many ids in one read (this default reads one by one; adapters read at once).</summary>
