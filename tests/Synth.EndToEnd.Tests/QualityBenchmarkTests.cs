@@ -35,15 +35,18 @@ public sealed class QualityBenchmarkTests(ITestOutputHelper output) : IDisposabl
 
         // Default settings: genuine on-task text is kept (the absolute cosine threshold rejected most of it).
         Assert.True(defaults.Kept[FaultKind.Clean].Value >= 0.9, $"on-task clean text kept {defaults.Kept[FaultKind.Clean]}");
-        // Near duplicates (one inserted word) are caught by word-set Jaccard with default settings (the target).
-        // About 8 are served at this size, where one kept is already 0.125: at most one, or 0.1 of them when more.
+        // The targets are rates (kept ≤ 0.1), measured at size 400 by the quality benchmark (docs/quality.md).
+        // At this size about 8 near duplicates and 13 off-task lines are served, so a count at the rate is noise: a
+        // filter at 0.06 keeps 2 of 14 one run in five. The check fails when the count is past what a 0.1 rate gives
+        // in 99 runs of 100, i.e. on a real regression (relevance without escalation kept every off-task line).
+        // Near duplicates (one inserted word) are caught by word-set Jaccard with default settings.
         var near = defaults.Kept[FaultKind.NearDuplicate];
-        Assert.True(near.Count <= Math.Max(1, 0.1 * near.Of), $"near duplicates kept {near}");
+        Assert.True(near.Count <= AtMostByChance(near.Of, 0.1), $"near duplicates kept {near}");
         // Off-task text (email lines where reviews were asked for): relevance asks the model about doubtful samples.
-        // About 13 are served at this size: at most one kept, or 0.1 of them when more. The cost is bounded by the
-        // escalation quantile (the median): about half the samples are asked, none when the judge already rates them.
+        // The cost is bounded by the escalation quantile (the median): about half the samples are asked, none when
+        // the judge already rates them.
         var offTask = defaults.Kept[FaultKind.OffTask];
-        Assert.True(offTask.Count <= Math.Max(1, 0.1 * offTask.Of), $"off-task kept {offTask}");
+        Assert.True(offTask.Count <= AtMostByChance(offTask.Of, 0.1), $"off-task kept {offTask}");
         Assert.InRange(defaults.Escalated.Value, 0.2, 0.7);
         Assert.Equal(0, llm.Escalated.Count);
         // Class-conditional generation: the curated label shares are the asked ones (labels are not refined by default).
@@ -52,6 +55,33 @@ public sealed class QualityBenchmarkTests(ITestOutputHelper output) : IDisposabl
         Assert.True(llm.RefinedFlipsCorrected.Value >= 0.7, $"flips corrected by the relabelling {llm.RefinedFlipsCorrected}");
         Assert.True(llm.FlipsCorrected.Value >= 0.7, $"flips corrected among kept samples {llm.FlipsCorrected}");
         Assert.True(llm.FinalAccuracy.Value > llm.ServedAccuracy.Value, $"label accuracy {llm.ServedAccuracy} → {llm.FinalAccuracy}");
+    }
+
+    /// <summary>The smallest count that <paramref name="served"/> items, each kept at <paramref name="rate"/>, stay within in 99 % of runs.</summary>
+    private static int AtMostByChance(int served, double rate)
+    {
+        var cumulative = 0.0;
+        for (var kept = 0; kept <= served; kept++)
+        {
+            cumulative += Math.Exp(LogChoose(served, kept) + kept * Math.Log(rate) + (served - kept) * Math.Log(1 - rate));
+            if (cumulative >= 0.99)
+            {
+                return kept;
+            }
+        }
+
+        return served;
+    }
+
+    private static double LogChoose(int n, int k)
+    {
+        var log = 0.0;
+        for (var i = 1; i <= k; i++)
+        {
+            log += Math.Log(n - k + i) - Math.Log(i);
+        }
+
+        return log;
     }
 
     public void Dispose()
