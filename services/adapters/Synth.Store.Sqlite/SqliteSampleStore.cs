@@ -96,16 +96,20 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
                 await SaveSampleAsync(sampleCommand, sample, cancellationToken);
             }
         }
-        foreach (var request in requests.Select(r => r.Request))
+        // One statement for the batch's ledger records, as for its samples: prepared once, bound per request.
+        await using (var command = Command(connection, transaction, SqliteSchema.UpsertRequest))
         {
-            await using var command = Command(connection, transaction, SqliteSchema.UpsertRequest);
-            command.Parameters.AddWithValue("$id", request.Id);
-            command.Parameters.AddWithValue("$job_id", request.JobId);
-            command.Parameters.AddWithValue("$request_index", request.Index);
-            command.Parameters.AddWithValue("$status", Name(request.Status));
-            command.Parameters.AddWithValue("$at", Timestamp(request.At));
-            command.Parameters.AddWithValue("$document", SampleJson.ToJson(request));
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var request in requests.Select(r => r.Request))
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$id", request.Id);
+                command.Parameters.AddWithValue("$job_id", request.JobId);
+                command.Parameters.AddWithValue("$request_index", request.Index);
+                command.Parameters.AddWithValue("$status", Name(request.Status));
+                command.Parameters.AddWithValue("$at", Timestamp(request.At));
+                command.Parameters.AddWithValue("$document", SampleJson.ToJson(request));
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -185,14 +189,19 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         await using var command = Command(connection, transaction, SqliteSchema.Counts);
         command.Parameters.AddWithValue("$job_id", jobId);
         // A rejected sample at the evaluator's depth was rejected by the evaluator (SampleStates.StageOrdinal).
-        command.Parameters.AddWithValue("$rejected", Name(SampleState.Rejected));
         command.Parameters.AddWithValue("$evaluated_ordinal", SampleState.Evaluated.Ordinal());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
 
         var samples = new Dictionary<SampleState, long>();
+        long rejectedByEvaluator = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            samples[Parse<SampleState>(reader.GetString(0))] = reader.GetInt64(1);
+            var state = Parse<SampleState>(reader.GetString(0));
+            samples[state] = reader.GetInt64(1);
+            if (state == SampleState.Rejected)
+            {
+                rejectedByEvaluator = reader.GetInt64(2);
+            }
         }
         await reader.NextResultAsync(cancellationToken);
         var requests = new Dictionary<RequestStatus, long>();
@@ -203,9 +212,6 @@ public sealed class SqliteSampleStore(SqliteDatabase database) : ISampleStore
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var failures = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var rejectedByEvaluator = reader.GetInt64(0);
 
         return new JobCounts
         {

@@ -114,9 +114,8 @@ internal static class SqliteSchema
         """;
 
     public const string Counts = """
-        SELECT state, COUNT(*) FROM samples WHERE job_id = $job_id GROUP BY state;
+        SELECT state, COUNT(*), SUM(stage_ordinal = $evaluated_ordinal) FROM samples WHERE job_id = $job_id GROUP BY state;
         SELECT status, COUNT(*) FROM requests WHERE job_id = $job_id GROUP BY status;
         SELECT COUNT(*) FROM failures WHERE job_id = $job_id;
-        SELECT COUNT(*) FROM samples WHERE job_id = $job_id AND state = $rejected AND stage_ordinal = $evaluated_ordinal;
         """;
 }
