@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 
@@ -11,9 +12,11 @@ namespace Synth.Llm.Embeddings;
 /// A text is embedded once per process: vectors are kept by the text's content (<see cref="EmbeddingCache"/>, shared
 /// by every instance, so the filter and the evaluator of one process reuse each other's). Texts asked for by
 /// concurrent callers (a stage's samples in flight) are encoded together, in model runs of texts of about the same
-/// token count (<see cref="MiniLmEncoder"/>); a lone caller's texts go at once. The encoder runs on one thread that sleeps when idle (ONNX Runtime's
-/// default is a thread per core, spinning between calls): in a process that also generates, the generator's requests
-/// must not wait for cores the encoder holds (docs/operations.md, "Throughput on one machine").
+/// token count (<see cref="MiniLmEncoder"/>); a lone caller's texts go at once. The encoder has its own thread, and
+/// ONNX Runtime one thread that sleeps when idle (its default is a thread per core, spinning between calls): in a
+/// process that also generates, the generator's requests must not wait for cores or thread-pool threads the encoder
+/// holds. On 2 cores the pool starts with 2 threads, and an encoder on one of them delayed every model answer's
+/// continuation (docs/operations.md, "Throughput on one machine").
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -28,11 +31,15 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly SessionOptions _sessionOptions = OneIdleThread();
     private readonly MiniLmEncoder _encoder;
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", defaultModelId: ModelId, defaultModelDimensions: Dimensions);
-    private readonly Lock _gate = new();
-    private readonly List<(string Text, TaskCompletionSource<float[]> Vector)> _queue = [];
-    private bool _encoding;
+    private readonly BlockingCollection<(string Text, TaskCompletionSource<float[]> Vector)> _queue = [];
+    private readonly Thread _thread;
 
-    public MiniLmEmbeddingGenerator() => _encoder = new MiniLmEncoder(_sessionOptions);
+    public MiniLmEmbeddingGenerator()
+    {
+        _encoder = new MiniLmEncoder(_sessionOptions);
+        _thread = new Thread(EncodeQueued) { IsBackground = true, Name = "MiniLM encoder" };
+        _thread.Start();
+    }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -53,6 +60,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     public void Dispose()
     {
+        _queue.CompleteAdding();
+        _thread.Join();
+        _queue.Dispose();
         _encoder.Dispose();
         _sessionOptions.Dispose();
     }
@@ -68,45 +78,27 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private Task<float[]> Enqueue(string text)
     {
         var vector = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
-        lock (_gate)
-        {
-            _queue.Add((text, vector));
-            start = !_encoding;
-            _encoding = true;
-        }
-
-        if (start)
-        {
-            // The encoder is synchronous and CPU-bound; it runs off the callers' threads.
-            _ = Task.Run(EncodeQueued);
-        }
-
+        _queue.Add((text, vector));
         return vector.Task;
     }
 
-    /// <summary>Encodes what is queued, batch after batch, until the queue is empty.</summary>
+    /// <summary>The encoder thread: waits for texts, then encodes what is queued, batch after batch.</summary>
     private void EncodeQueued()
     {
-        while (true)
+        var batch = new List<(string Text, TaskCompletionSource<float[]> Vector)>(MaxBatch);
+        foreach (var first in _queue.GetConsumingEnumerable())
         {
-            (string Text, TaskCompletionSource<float[]> Vector)[] batch;
-            lock (_gate)
+            batch.Clear();
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
             {
-                if (_queue.Count == 0)
-                {
-                    _encoding = false;
-                    return;
-                }
-
-                batch = [.. _queue.Take(MaxBatch)];
-                _queue.RemoveRange(0, batch.Length);
+                batch.Add(next);
             }
 
             try
             {
                 var encoded = _encoder.Encode([.. batch.Select(item => item.Text)]);
-                for (var i = 0; i < batch.Length; i++)
+                for (var i = 0; i < batch.Count; i++)
                 {
                     SharedCache.Add(batch[i].Text, encoded[i]);
                     batch[i].Vector.TrySetResult(encoded[i]);
