@@ -8,6 +8,17 @@ public sealed class LeaderClusteringTests
     private static ReadOnlyMemory<float> V(params float[] values) => values;
 
     [Fact]
+    public void A_vectors_length_does_not_matter_only_its_direction()
+    {
+        var clustering = new LeaderClustering(threshold: 0.9);
+
+        Assert.Equal(0, clustering.Add(V(3, 0)));
+        Assert.Equal(0, clustering.Add(V(0.5f, 0.1f)));
+        Assert.Equal(1, clustering.Add(V(0, 7)));
+        Assert.Equal(1, clustering.Add(V(0.01f, 0.2f)));
+    }
+
+    [Fact]
     public void Hand_made_vectors_fall_into_the_clusters_counted_by_hand()
     {
         var clustering = new LeaderClustering(threshold: 0.9);

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Synth.Evaluation;
 
 /// <summary>
@@ -31,11 +29,12 @@ public sealed class LeaderClustering
     public int Add(ReadOnlyMemory<float> embedding)
     {
         Samples++;
+        embedding = UnitVector.Of(embedding);
         var best = -1;
         var bestSimilarity = double.NegativeInfinity;
         for (var i = 0; i < _leaders.Count; i++)
         {
-            var similarity = TensorPrimitives.CosineSimilarity(embedding.Span, _leaders[i].Span);
+            var similarity = UnitVector.Cosine(embedding, _leaders[i]);
             if (similarity > bestSimilarity)
             {
                 (best, bestSimilarity) = (i, similarity);

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Synth.Evaluation;
 
 /// <summary>
@@ -20,10 +18,11 @@ public sealed class NoveltyTracker(int capacity, Random random)
     /// <returns>The sample's novelty in [0, 2].</returns>
     public double Add(ReadOnlyMemory<float> embedding)
     {
+        embedding = UnitVector.Of(embedding);
         var best = double.NegativeInfinity;
         foreach (var other in _kept)
         {
-            best = Math.Max(best, TensorPrimitives.CosineSimilarity(embedding.Span, other.Span));
+            best = Math.Max(best, UnitVector.Cosine(embedding, other));
         }
 
         var novelty = _kept.Count == 0 ? 1 : 1 - best;
