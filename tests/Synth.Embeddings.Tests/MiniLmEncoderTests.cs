@@ -17,6 +17,10 @@ public sealed class MiniLmEncoderTests
             "Bad.",
             string.Join(' ', Enumerable.Range(0, 700).Select(i => $"word{i}")),
             "Shipping took three weeks and the box arrived crushed.",
+            "Shipping took four weeks and the box arrived crushed again.",
+            "The box arrived crushed.",
+            "The hinge feels solid and the keys are quiet.",
+            "The hinge feels loose and the keys rattle a lot when typing.",
         ];
         using var options = new SessionOptions();
         using var encoder = new MiniLmEncoder(options);
@@ -39,15 +43,15 @@ public sealed class MiniLmEncoderTests
         var random = new Random(7);
         var lengths = Enumerable.Range(0, 500).Select(_ => random.Next(3, 95)).ToArray();
 
-        var batches = MiniLmEncoder.LengthBatches(lengths, maxRows: 32, maxPadding: 0.2).ToList();
+        var batches = MiniLmEncoder.LengthBatches(lengths, MiniLmEncoder.MaxRows, MiniLmEncoder.MaxPadding).ToList();
 
         Assert.Equal(Enumerable.Range(0, lengths.Length), batches.SelectMany(b => b).Order());
         Assert.Equal(batches.SelectMany(b => b).Select(i => lengths[i]), lengths.Order());
         Assert.All(batches, batch =>
         {
-            Assert.InRange(batch.Length, 1, 32);
+            Assert.InRange(batch.Length, 1, MiniLmEncoder.MaxRows);
             var cells = batch.Length * batch.Max(i => lengths[i]);
-            Assert.True(batch.Length == 1 || cells - batch.Sum(i => lengths[i]) <= 0.2 * cells, $"padding {cells - batch.Sum(i => lengths[i])} of {cells}");
+            Assert.True(batch.Length == 1 || cells - batch.Sum(i => lengths[i]) <= MiniLmEncoder.MaxPadding * cells, $"padding {cells - batch.Sum(i => lengths[i])} of {cells}");
         });
         Assert.True(batches.Count < lengths.Length / 8, $"{batches.Count} runs for {lengths.Length} texts");
     }

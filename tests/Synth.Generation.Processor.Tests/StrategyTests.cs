@@ -14,9 +14,9 @@ using Synth.Store.Sqlite;
 namespace Synth.Generation.Processor.Tests;
 
 /// <summary>Demonstrations and the multi-call strategies, against the scripted OpenAI-compatible server.</summary>
-public sealed class StrategyTests : IAsyncLifetime
+public sealed class StrategyTests(StrategyTests.EmbeddingModel model) : IAsyncLifetime, IClassFixture<StrategyTests.EmbeddingModel>
 {
-    private static readonly MiniLmEmbeddingGenerator Embeddings = new();
+    private readonly MiniLmEmbeddingGenerator _embeddings = model.Generator;
     private ScriptedChatServer _server = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("synth-strategies-").FullName;
 
@@ -178,7 +178,7 @@ public sealed class StrategyTests : IAsyncLifetime
     }
 
     private LlmSampleGenerator Generator() =>
-        new(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null), embeddings: Embeddings);
+        new(NullLoggerFactory.Instance, TimeProvider.System, new ChatClientFactory(readEnvironment: _ => null), embeddings: _embeddings);
 
     private async Task<List<SampleDocument>> RunAsync(LlmSampleGenerator generator, PipelineJob job)
     {
@@ -191,9 +191,9 @@ public sealed class StrategyTests : IAsyncLifetime
         return [.. (await store.QuerySamplesAsync(new Store.SampleQuery { JobId = job.JobId, Limit = 1000 }, default)).Items];
     }
 
-    private static async Task<List<string>> NearestAsync(IReadOnlyList<DatasetRecord> support, string query, int k)
+    private async Task<List<string>> NearestAsync(IReadOnlyList<DatasetRecord> support, string query, int k)
     {
-        var vectors = await Embeddings.GenerateAsync(support.Select(s => s.Content.Text!).Append(query));
+        var vectors = await _embeddings.GenerateAsync(support.Select(s => s.Content.Text!).Append(query));
         var pool = support.Select((s, i) => new Demonstration(s.Id, s.Content, vectors[i].Vector.ToArray())).ToList();
         return [.. DemonstrationSelector.Nearest(pool, vectors[^1].Vector.Span, k).Select(d => d.Id)];
     }
@@ -233,5 +233,13 @@ public sealed class StrategyTests : IAsyncLifetime
 
         var yaml = $"name: Strategy test\ntask:\n  type: {taskType}\n  dataDescription: Short texts.\n{labels}{demonstrations}{generation}";
         return JobSpecLoader.Parse(yaml, "strategy-test.yaml", requireFiles: false);
+    }
+
+    /// <summary>One embedding model (its ONNX session and encoder thread) for the class's tests, disposed after them.</summary>
+    public sealed class EmbeddingModel : IDisposable
+    {
+        public MiniLmEmbeddingGenerator Generator { get; } = new();
+
+        public void Dispose() => Generator.Dispose();
     }
 }

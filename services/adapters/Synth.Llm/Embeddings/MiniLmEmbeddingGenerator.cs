@@ -24,7 +24,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public const int Dimensions = 384;
 
     /// <summary>Texts per encoder call: enough to group a stage's samples in flight by length, few enough to stay responsive.</summary>
-    private const int MaxBatch = 128;
+    private const int MaxTextsPerCall = 128;
 
     private static readonly EmbeddingCache SharedCache = new(capacity: 50_000);
 
@@ -33,6 +33,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", defaultModelId: ModelId, defaultModelDimensions: Dimensions);
     private readonly BlockingCollection<(string Text, TaskCompletionSource<float[]> Vector)> _queue = [];
     private readonly Thread _thread;
+    private int _disposed;
 
     public MiniLmEmbeddingGenerator()
     {
@@ -47,6 +48,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var vectors = await Task.WhenAll(values.Select(text => SharedCache.TryGet(text, out var cached) ? Task.FromResult(cached) : Enqueue(text)))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var created = DateTimeOffset.UtcNow;
@@ -58,8 +60,14 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         : serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
         : null;
 
+    /// <summary>Encodes what is still queued (its callers get their vectors), then stops the encoder thread.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.CompleteAdding();
         _thread.Join();
         _queue.Dispose();
@@ -85,28 +93,28 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The encoder thread: waits for texts, then encodes what is queued, batch after batch.</summary>
     private void EncodeQueued()
     {
-        var batch = new List<(string Text, TaskCompletionSource<float[]> Vector)>(MaxBatch);
+        var call = new List<(string Text, TaskCompletionSource<float[]> Vector)>(MaxTextsPerCall);
         foreach (var first in _queue.GetConsumingEnumerable())
         {
-            batch.Clear();
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            call.Clear();
+            call.Add(first);
+            while (call.Count < MaxTextsPerCall && _queue.TryTake(out var next))
             {
-                batch.Add(next);
+                call.Add(next);
             }
 
             try
             {
-                var encoded = _encoder.Encode([.. batch.Select(item => item.Text)]);
-                for (var i = 0; i < batch.Count; i++)
+                var encoded = _encoder.Encode([.. call.Select(item => item.Text)]);
+                for (var i = 0; i < call.Count; i++)
                 {
-                    SharedCache.Add(batch[i].Text, encoded[i]);
-                    batch[i].Vector.TrySetResult(encoded[i]);
+                    SharedCache.Add(call[i].Text, encoded[i]);
+                    call[i].Vector.TrySetResult(encoded[i]);
                 }
             }
             catch (Exception ex)
             {
-                foreach (var item in batch)
+                foreach (var item in call)
                 {
                     item.Vector.TrySetException(ex);
                 }

@@ -38,9 +38,9 @@ internal sealed class MiniLmEncoder : IDisposable
         // The tokenizer truncates to the model's 512 positions and adds [CLS] and [SEP], so an empty text has 2 tokens.
         var tokens = texts.Select(text => _tokenizer.Encode(text)[0].InputIds).ToArray();
         var vectors = new float[texts.Count][];
-        foreach (var batch in LengthBatches(tokens.Select(ids => ids.Length).ToArray(), MaxRows, MaxPadding))
+        foreach (var rows in LengthBatches(tokens.Select(ids => ids.Length).ToArray(), MaxRows, MaxPadding))
         {
-            Run(batch, tokens, vectors);
+            Run(rows, tokens, vectors);
         }
 
         return vectors;
@@ -49,26 +49,26 @@ internal sealed class MiniLmEncoder : IDisposable
     public void Dispose() => _session.Dispose();
 
     /// <summary>
-    /// The texts' indexes grouped for model runs: ordered by token count, and a run ends before it would exceed
+    /// The texts' indexes grouped into model runs (batches): ordered by token count, and a run ends before it would exceed
     /// <paramref name="maxRows"/> rows or its padding would exceed <paramref name="maxPadding"/> of its cells.
     /// </summary>
     internal static IEnumerable<int[]> LengthBatches(IReadOnlyList<int> lengths, int maxRows, double maxPadding)
     {
         var order = Enumerable.Range(0, lengths.Count).OrderBy(i => lengths[i]).ToArray();
         var start = 0;
-        var tokens = 0;
+        var tokenSum = 0;
         for (var end = 0; end < order.Length; end++)
         {
             var length = lengths[order[end]];
-            var rows = end - start + 1;
-            if (rows > maxRows || (double)length * rows * (1 - maxPadding) > tokens + length)
+            var rowCount = end - start + 1;
+            if (rowCount > maxRows || (double)length * rowCount * (1 - maxPadding) > tokenSum + length)
             {
                 yield return order[start..end];
                 start = end;
-                tokens = 0;
+                tokenSum = 0;
             }
 
-            tokens += length;
+            tokenSum += length;
         }
 
         if (start < order.Length)
@@ -77,19 +77,20 @@ internal sealed class MiniLmEncoder : IDisposable
         }
     }
 
-    private void Run(int[] batch, long[][] tokens, float[][] vectors)
+    /// <summary>One model run over the texts <paramref name="rows"/> (indexes into <paramref name="tokens"/>), padded to the longest.</summary>
+    private void Run(int[] rows, long[][] tokens, float[][] vectors)
     {
-        var width = batch.Max(i => tokens[i].Length);
-        var ids = new long[batch.Length * width];
-        var mask = new long[batch.Length * width];
-        for (var row = 0; row < batch.Length; row++)
+        var width = rows.Max(i => tokens[i].Length);
+        var ids = new long[rows.Length * width];
+        var mask = new long[rows.Length * width];
+        for (var row = 0; row < rows.Length; row++)
         {
-            var text = tokens[batch[row]];
-            text.CopyTo(ids, row * width);
-            mask.AsSpan(row * width, text.Length).Fill(1);
+            var rowIds = tokens[rows[row]];
+            rowIds.CopyTo(ids, row * width);
+            mask.AsSpan(row * width, rowIds.Length).Fill(1);
         }
 
-        int[] shape = [batch.Length, width];
+        int[] shape = [rows.Length, width];
         NamedOnnxValue[] inputs =
         [
             NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, shape)),
@@ -100,17 +101,22 @@ internal sealed class MiniLmEncoder : IDisposable
         var hidden = ((DenseTensor<float>)output[0].Value).Buffer.Span;
 
         // Mean pooling over the text's own tokens (the padding is masked out), then unit length.
-        for (var row = 0; row < batch.Length; row++)
+        for (var row = 0; row < rows.Length; row++)
         {
             var vector = new float[MiniLmEmbeddingGenerator.Dimensions];
-            var count = tokens[batch[row]].Length;
+            var count = tokens[rows[row]].Length;
             for (var position = 0; position < count; position++)
             {
                 TensorPrimitives.Add(vector, hidden.Slice(((row * width) + position) * vector.Length, vector.Length), vector);
             }
 
-            TensorPrimitives.Divide(vector, TensorPrimitives.Norm(vector), vector);
-            vectors[batch[row]] = vector;
+            var norm = TensorPrimitives.Norm(vector);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(vector, norm, vector);
+            }
+
+            vectors[rows[row]] = vector;
         }
     }
 }

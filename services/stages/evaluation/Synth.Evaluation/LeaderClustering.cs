@@ -34,7 +34,7 @@ public sealed class LeaderClustering
         var bestSimilarity = double.NegativeInfinity;
         for (var i = 0; i < _leaders.Count; i++)
         {
-            var similarity = UnitVector.Cosine(embedding, _leaders[i]);
+            var similarity = UnitVector.Dot(embedding, _leaders[i]);
             if (similarity > bestSimilarity)
             {
                 (best, bestSimilarity) = (i, similarity);

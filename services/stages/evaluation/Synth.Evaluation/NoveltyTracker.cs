@@ -22,7 +22,7 @@ public sealed class NoveltyTracker(int capacity, Random random)
         var best = double.NegativeInfinity;
         foreach (var other in _kept)
         {
-            best = Math.Max(best, UnitVector.Cosine(embedding, other));
+            best = Math.Max(best, UnitVector.Dot(embedding, other));
         }
 
         var novelty = _kept.Count == 0 ? 1 : 1 - best;

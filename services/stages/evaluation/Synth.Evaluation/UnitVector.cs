@@ -8,7 +8,10 @@ namespace Synth.Evaluation;
 /// </summary>
 internal static class UnitVector
 {
-    /// <summary>A unit-length copy of <paramref name="embedding"/> (a zero vector stays zero).</summary>
+    /// <summary>
+    /// A unit-length copy of <paramref name="embedding"/>. A zero vector (no embedding model gives one) stays zero and
+    /// so compares as 0 with everything, where a cosine would give NaN.
+    /// </summary>
     public static ReadOnlyMemory<float> Of(ReadOnlyMemory<float> embedding)
     {
         var copy = embedding.ToArray();
@@ -21,6 +24,6 @@ internal static class UnitVector
         return copy;
     }
 
-    /// <summary>The cosine similarity of two unit vectors from <see cref="Of"/>.</summary>
-    public static double Cosine(ReadOnlyMemory<float> a, ReadOnlyMemory<float> b) => TensorPrimitives.Dot(a.Span, b.Span);
+    /// <summary>The dot product, which for two vectors from <see cref="Of"/> is their cosine similarity.</summary>
+    public static double Dot(ReadOnlyMemory<float> a, ReadOnlyMemory<float> b) => TensorPrimitives.Dot(a.Span, b.Span);
 }
