@@ -230,8 +230,47 @@ public sealed class ScriptedGenerator(Func<GenerationRequest, GenerationResult> 
     }
 }
 
+/// <summary>A store that passes every call to another; a test store overrides only what it changes.</summary>
+public abstract class ForwardingSampleStore(ISampleStore inner) : ISampleStore
+{
+    protected ISampleStore Inner => inner;
+
+    public virtual Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public virtual Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken) => inner.UpsertJobAsync(job, cancellationToken);
+
+    public virtual Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) => inner.GetJobAsync(jobId, cancellationToken);
+
+    public virtual Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken) => inner.SaveSampleAsync(sample, cancellationToken);
+
+    public virtual Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken) =>
+        inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
+
+    public virtual Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken) =>
+        inner.SaveRequestAsync(request, samples, cancellationToken);
+
+    public virtual Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) => inner.GetSampleAsync(sampleId, cancellationToken);
+
+    public virtual Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) => inner.GetRequestAsync(requestId, cancellationToken);
+
+    public virtual Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) =>
+        inner.GetRecordedRequestIndexesAsync(jobId, cancellationToken);
+
+    public virtual Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) =>
+        inner.GetRecordedRequestIndexesAsync(jobId, from, to, cancellationToken);
+
+    public virtual Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken) => inner.QuerySamplesAsync(query, cancellationToken);
+
+    public virtual Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken) => inner.CountAsync(jobId, cancellationToken);
+
+    public virtual Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken) => inner.SaveFailureAsync(failure, cancellationToken);
+
+    public virtual Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken) =>
+        inner.QueryFailuresAsync(jobId, afterId, limit, cancellationToken);
+}
+
 /// <summary>A store that throws on sample saves (plain or compare-and-set) while <see cref="FailingSaves"/> is above zero (counting it down).</summary>
-public sealed class FlakyStore(ISampleStore inner) : ISampleStore
+public sealed class FlakyStore(ISampleStore inner) : ForwardingSampleStore(inner)
 {
     private int _failingSaves;
 
@@ -241,16 +280,16 @@ public sealed class FlakyStore(ISampleStore inner) : ISampleStore
         set => Volatile.Write(ref _failingSaves, value);
     }
 
-    public Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
+    public override Task<bool> SaveSampleAsync(SampleDocument sample, CancellationToken cancellationToken)
     {
         FailWhileCounting();
-        return inner.SaveSampleAsync(sample, cancellationToken);
+        return Inner.SaveSampleAsync(sample, cancellationToken);
     }
 
-    public Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
+    public override Task<bool> TryReplaceSampleAsync(SampleDocument sample, long expectedVersion, CancellationToken cancellationToken)
     {
         FailWhileCounting();
-        return inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
+        return Inner.TryReplaceSampleAsync(sample, expectedVersion, cancellationToken);
     }
 
     private void FailWhileCounting()
@@ -262,34 +301,6 @@ public sealed class FlakyStore(ISampleStore inner) : ISampleStore
 
         Interlocked.Exchange(ref _failingSaves, 0);
     }
-
-    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-    public Task UpsertJobAsync(JobDocument job, CancellationToken cancellationToken) => inner.UpsertJobAsync(job, cancellationToken);
-
-    public Task<JobDocument?> GetJobAsync(string jobId, CancellationToken cancellationToken) => inner.GetJobAsync(jobId, cancellationToken);
-
-    public Task SaveRequestAsync(RequestRecord request, IReadOnlyList<SampleDocument> samples, CancellationToken cancellationToken) =>
-        inner.SaveRequestAsync(request, samples, cancellationToken);
-
-    public Task<SampleDocument?> GetSampleAsync(string sampleId, CancellationToken cancellationToken) => inner.GetSampleAsync(sampleId, cancellationToken);
-
-    public Task<RequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken) => inner.GetRequestAsync(requestId, cancellationToken);
-
-    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, CancellationToken cancellationToken) =>
-        inner.GetRecordedRequestIndexesAsync(jobId, cancellationToken);
-
-    public Task<IReadOnlySet<long>> GetRecordedRequestIndexesAsync(string jobId, long from, long to, CancellationToken cancellationToken) =>
-        inner.GetRecordedRequestIndexesAsync(jobId, from, to, cancellationToken);
-
-    public Task<Page<SampleDocument>> QuerySamplesAsync(SampleQuery query, CancellationToken cancellationToken) => inner.QuerySamplesAsync(query, cancellationToken);
-
-    public Task<JobCounts> CountAsync(string jobId, CancellationToken cancellationToken) => inner.CountAsync(jobId, cancellationToken);
-
-    public Task SaveFailureAsync(FailureDocument failure, CancellationToken cancellationToken) => inner.SaveFailureAsync(failure, cancellationToken);
-
-    public Task<Page<FailureDocument>> QueryFailuresAsync(string jobId, string? afterId, int limit, CancellationToken cancellationToken) =>
-        inner.QueryFailuresAsync(jobId, afterId, limit, cancellationToken);
 }
 
 /// <summary>A clock that stands still unless moved.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -18,7 +17,7 @@ public sealed class MongoDedupStore : IDedupStore
 {
     private readonly MongoDatabaseContext _context;
     // Check-and-adds of concurrent callers (a filter's messages in flight) share one batch.
-    private readonly GroupCommit<PendingCheck, CheckResult> _checks;
+    private readonly GroupCommit<DedupCheck, DedupCheckResult> _checks;
 
     public MongoDedupStore(MongoDatabaseContext context)
     {
@@ -29,16 +28,8 @@ public sealed class MongoDedupStore : IDedupStore
     /// <remarks>A <paramref name="decide"/> that throws fails its own call only.</remarks>
     public async Task<T> CheckAndAddAsync<T>(DedupKeys keys, DedupLookupOptions options, Func<DedupLookup, DedupOutcome<T>> decide, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(decide);
-        var result = await _checks.SubmitAsync(new PendingCheck(keys, options, lookup =>
-        {
-            var outcome = decide(lookup);
-            return (outcome.Result, outcome.Record);
-        }), cancellationToken).ConfigureAwait(false);
-        result.Error?.Throw();
-        return (T)result.Value!;
+        var result = await _checks.SubmitAsync(DedupCheck.Of(keys, options, decide), cancellationToken).ConfigureAwait(false);
+        return result.Get<T>();
     }
 
     public async Task<bool> TryConsumeAsync(string counter, long limit, CancellationToken cancellationToken)
@@ -104,9 +95,9 @@ public sealed class MongoDedupStore : IDedupStore
     internal static async Task CreateIndexesAsync(MongoDatabaseContext context, CancellationToken cancellationToken) =>
         await context.Database.GetCollection<BsonDocument>(MongoDedup.Entries).Indexes.CreateManyAsync(MongoDedup.EntryIndexes(), cancellationToken);
 
-    private async Task<IReadOnlyList<CheckResult>> CheckBatchAsync(IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DedupCheckResult>> CheckBatchAsync(IReadOnlyList<DedupCheck> checks, CancellationToken cancellationToken)
     {
-        var results = new CheckResult[checks.Count];
+        var results = new DedupCheckResult[checks.Count];
         // Scopes never see each other's entries, so each scope's checks are decided on their own.
         foreach (var scope in Enumerable.Range(0, checks.Count).GroupBy(i => checks[i].Keys.Scope, StringComparer.Ordinal))
         {
@@ -127,7 +118,7 @@ public sealed class MongoDedupStore : IDedupStore
     }
 
     /// <summary>Decides the checks of one scope; returns the results of those that stand, the first ones.</summary>
-    private async Task<IReadOnlyList<CheckResult>> CheckScopeAsync(string scope, IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DedupCheckResult>> CheckScopeAsync(string scope, IReadOnlyList<DedupCheck> checks, CancellationToken cancellationToken)
     {
         if (!await _context.SupportsTransactionsAsync(cancellationToken))
         {
@@ -138,37 +129,22 @@ public sealed class MongoDedupStore : IDedupStore
         return await session.WithTransactionAsync((s, ct) => DecideAsync(s, scope, checks, ct), cancellationToken: cancellationToken);
     }
 
-    private async Task<IReadOnlyList<CheckResult>> DecideAsync(IClientSessionHandle? session, string scope, IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DedupCheckResult>> DecideAsync(IClientSessionHandle? session, string scope, IReadOnlyList<DedupCheck> checks, CancellationToken cancellationToken)
     {
         var batch = await MongoDedupBatch.ReadAsync(_context.Database, session, scope, [.. checks.Select(check => (check.Keys, check.Options))], cancellationToken);
-        var results = new List<CheckResult>(checks.Count);
+        var results = new List<DedupCheckResult>(checks.Count);
         for (var i = 0; i < checks.Count; i++)
         {
-            var lookup = batch.Lookup(checks[i].Keys, checks[i].Options);
-            (object? Result, bool Record) outcome;
-            try
-            {
-                outcome = checks[i].Decide(lookup);
-            }
-            catch (Exception ex)
-            {
-                results.Add(new CheckResult(null, ExceptionDispatchInfo.Capture(ex)));
-                continue;
-            }
-
-            if (outcome.Record && lookup.OwnEntry is null)
+            var (result, record) = checks[i].Decide(batch.Lookup(checks[i].Keys, checks[i].Options));
+            if (record)
             {
                 batch.Record(i, checks[i].Keys);
             }
 
-            results.Add(new CheckResult(outcome.Result, null));
+            results.Add(result);
         }
 
         var standing = await batch.WriteAsync(_context.Database, session, checks.Count, cancellationToken);
         return results[..standing];
     }
-
-    private sealed record PendingCheck(DedupKeys Keys, DedupLookupOptions Options, Func<DedupLookup, (object? Result, bool Record)> Decide);
-
-    private sealed record CheckResult(object? Value, ExceptionDispatchInfo? Error);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
 using static Synth.Store.Sqlite.SqliteDatabase;
 
@@ -55,7 +54,7 @@ public sealed class SqliteDedupStore : IDedupStore
 
     private readonly SqliteDatabase _database;
     // Check-and-adds of concurrent callers (a filter's messages in flight) share one write transaction.
-    private readonly GroupCommit<PendingCheck, CheckResult> _checks;
+    private readonly GroupCommit<DedupCheck, DedupCheckResult> _checks;
     // Only the batch in progress touches these (one at a time).
     private readonly Dictionary<string, SqliteDedupKeyCache> _keys = new(StringComparer.Ordinal);
 
@@ -72,16 +71,8 @@ public sealed class SqliteDedupStore : IDedupStore
     /// </remarks>
     public async Task<T> CheckAndAddAsync<T>(DedupKeys keys, DedupLookupOptions options, Func<DedupLookup, DedupOutcome<T>> decide, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(decide);
-        var result = await _checks.SubmitAsync(new PendingCheck(keys, options, lookup =>
-        {
-            var outcome = decide(lookup);
-            return (outcome.Result, outcome.Record);
-        }), cancellationToken).ConfigureAwait(false);
-        result.Error?.Throw();
-        return (T)result.Value!;
+        var result = await _checks.SubmitAsync(DedupCheck.Of(keys, options, decide), cancellationToken).ConfigureAwait(false);
+        return result.Get<T>();
     }
 
     /// <summary>
@@ -100,7 +91,7 @@ public sealed class SqliteDedupStore : IDedupStore
         await migrate.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<CheckResult>> CheckBatchAsync(IReadOnlyList<PendingCheck> checks, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DedupCheckResult>> CheckBatchAsync(IReadOnlyList<DedupCheck> checks, CancellationToken cancellationToken)
     {
         // Scopes never see each other's entries, so each scope's checks are decided on their own.
         var scopes = Enumerable.Range(0, checks.Count).GroupBy(i => checks[i].Keys.Scope, StringComparer.Ordinal).ToList();
@@ -108,7 +99,7 @@ public sealed class SqliteDedupStore : IDedupStore
         {
             await using var connection = await _database.OpenAsync(cancellationToken);
             await using var transaction = BeginWrite(connection);
-            var results = new CheckResult[checks.Count];
+            var results = new DedupCheckResult[checks.Count];
             foreach (var scope in scopes)
             {
                 if (!_keys.TryGetValue(scope.Key, out var keys))
@@ -140,25 +131,15 @@ public sealed class SqliteDedupStore : IDedupStore
         }
     }
 
-    private static async Task<CheckResult> CheckAndAddAsync(SqliteDedupBatch batch, PendingCheck check, CancellationToken cancellationToken)
+    private static async Task<DedupCheckResult> CheckAndAddAsync(SqliteDedupBatch batch, DedupCheck check, CancellationToken cancellationToken)
     {
-        var lookup = batch.Lookup(check.Keys, check.Options);
-        (object? Result, bool Record) outcome;
-        try
-        {
-            outcome = check.Decide(lookup);
-        }
-        catch (Exception ex)
-        {
-            return new CheckResult(null, ExceptionDispatchInfo.Capture(ex));
-        }
-
-        if (outcome.Record && lookup.OwnEntry is null)
+        var (result, record) = check.Decide(batch.Lookup(check.Keys, check.Options));
+        if (record)
         {
             await batch.RecordAsync(check.Keys, cancellationToken);
         }
 
-        return new CheckResult(outcome.Result, null);
+        return result;
     }
 
     public async Task<bool> TryConsumeAsync(string counter, long limit, CancellationToken cancellationToken)
@@ -205,8 +186,4 @@ public sealed class SqliteDedupStore : IDedupStore
         count.Parameters.AddWithValue("$quota", quota);
         return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    private sealed record PendingCheck(DedupKeys Keys, DedupLookupOptions Options, Func<DedupLookup, (object? Result, bool Record)> Decide);
-
-    private sealed record CheckResult(object? Value, ExceptionDispatchInfo? Error);
 }
