@@ -127,8 +127,11 @@ public sealed class DistributedPipelineTests(ITestOutputHelper output)
         var jobId = $"e2e-kill-{victim.Name()}";
         await using var pipeline = await DistributedPipeline.StartAsync(jobId, Target, SamplesPerRequest, new Dictionary<string, string?>
         {
-            // Slow enough that the kill lands mid-stream.
-            ["SYNTH_TEST_GENERATOR_DELAY_MS"] = "20",
+            // The generator paces the stream (8 requests of 5 at once, 400 ms each: 100 samples/s, about 11 s in all), so
+            // the kill lands mid-stream even when a loaded machine delays the poll below by seconds. At 20 ms a request the
+            // generator ran 2,000 samples/s and the stages decided in polled batches: one CI run saw 0 → 1,004 evaluated
+            // between two polls.
+            ["SYNTH_TEST_GENERATOR_DELAY_MS"] = "400",
             ["SYNTH_TEST_FILTER_DELAY_MS"] = "5",
         });
 

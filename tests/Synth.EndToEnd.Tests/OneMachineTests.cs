@@ -38,7 +38,8 @@ public sealed class OneMachineTests(ITestOutputHelper output) : IDisposable
         var environment = new Dictionary<string, string?>
         {
             ["SYNTH_TEST_CALL_LOG"] = callLog,
-            ["SYNTH_TEST_GENERATOR_DELAY_MS"] = "20",
+            // 8 requests of 5 at once, 400 ms each: about 100 samples/s, so the kill lands mid-job on a loaded machine too.
+            ["SYNTH_TEST_GENERATOR_DELAY_MS"] = "400",
             ["SYNTH_TEST_FILTER_DELAY_MS"] = "2",
         };
         var store = await OpenStoreAsync();
