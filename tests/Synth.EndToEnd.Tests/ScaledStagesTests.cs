@@ -39,7 +39,7 @@ public sealed class ScaledStagesTests(ITestOutputHelper output)
         // The generator starts once the consumers serve metrics and is held to 1 request a second (the spec): the
         // filters are still busy when one joins, and the refiners when one dies. At 2 a second a loaded machine (a
         // joining process's start-up and the group's rebalance) let the job's generation end before filter-4 had work.
-        await UntilAsync(async () => await ScrapeOrNullAsync(http, pipeline, "label-refiner-2") is not null, TimeSpan.FromMinutes(2), "the consumers to start");
+        await UntilAsync(pipeline, async () => await ScrapeOrNullAsync(http, pipeline, "label-refiner-2") is not null, TimeSpan.FromMinutes(2), "the consumers to start");
         pipeline.StartInstance(Stage.Generator, "generator-1");
         await pipeline.WaitForAsync(c => c.TotalSamples - c[SampleState.Generated] >= 40, JobId, TimeSpan.FromMinutes(4));
         var filteredEarly = await FilteredAsync(http, pipeline, filters);
@@ -48,6 +48,7 @@ public sealed class ScaledStagesTests(ITestOutputHelper output)
         output.WriteLine($"filter-4 joined at {DistributedPipeline.Describe(atJoin)}; the filters had counted {filteredEarly}");
 
         await UntilAsync(
+            pipeline,
             async () => await ScrapeOrNullAsync(http, pipeline, "label-refiner-2") is { } scrape && scrape.Sum("synth_stage_messages_total", ("stage", "label-refiner")) > 0,
             TimeSpan.FromMinutes(4), "label-refiner-2 to refine samples");
         pipeline.Kill("label-refiner-2");
@@ -87,12 +88,13 @@ public sealed class ScaledStagesTests(ITestOutputHelper output)
         Assert.Equal(["label-refiner-1", "label-refiner-2"], refinedBy.Keys.Order(StringComparer.Ordinal));
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    /// <summary>Waits for <paramref name="condition"/>; on time-out the message carries every process's last output, so a slow start-up can be told from a crash.</summary>
+    private static async Task UntilAsync(DistributedPipeline pipeline, Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout} waiting for {what}.");
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout} waiting for {what}.\n{pipeline.Logs()}");
             await Task.Delay(200);
         }
     }
