@@ -35,6 +35,7 @@ public sealed partial class SimulatedModel : IAsyncDisposable
     private readonly List<ServedItem> _originals = [];
     private readonly Dictionary<string, ServedItem> _byText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _answers = new(StringComparer.Ordinal);
+    private readonly List<DateTimeOffset> _generationAnswers = [];
 
     private SimulatedModel(ScriptedChatServer server, SimulatedModelOptions options, IReadOnlyList<LabelledSentence> onTask, IReadOnlyList<string> offTask)
     {
@@ -70,6 +71,18 @@ public sealed partial class SimulatedModel : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _served];
+            }
+        }
+    }
+
+    /// <summary>When each generation answer was decided (its latency still to come), in order.</summary>
+    public IReadOnlyList<DateTimeOffset> GenerationAnswerTimes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _generationAnswers];
             }
         }
     }
@@ -172,6 +185,11 @@ public sealed partial class SimulatedModel : IAsyncDisposable
     private ScriptedReply Answer(string kind, string content)
     {
         Count(kind);
+        if (kind == "generation")
+        {
+            _generationAnswers.Add(DateTimeOffset.UtcNow);
+        }
+
         return ScriptedReply.Answer(content, promptTokens: 300, completionTokens: 60).WithLatency(_options.Latency);
     }
 
