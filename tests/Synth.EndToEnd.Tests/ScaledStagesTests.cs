@@ -94,7 +94,11 @@ public sealed class ScaledStagesTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout} waiting for {what}.\n{pipeline.Logs()}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"Timed out after {timeout} waiting for {what}.\n{pipeline.Logs()}");
+            }
+
             await Task.Delay(200);
         }
     }
